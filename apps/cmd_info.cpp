@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+// gliasim info OUT.h5: what a result file holds.
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "io/sonata_reader.hpp"
+#include "options.hpp"
+
+namespace gliasim::app {
+
+int cmd_info(const std::vector<std::string>& args) {
+    po::options_description visible("options");
+    visible.add_options()("help,h", "show this help")("experiment", "print the stored experiment");
+    po::options_description hidden;
+    hidden.add_options()("file", po::value<std::string>()->required(), "result file");
+    po::positional_options_description pos;
+    pos.add("file", 1);
+    int code = 0;
+    auto vm = parse_options(args, visible, pos, hidden, "usage: gliasim info OUT.h5 [--experiment]",
+                            code);
+    if (!vm) return code;
+    const std::string path = (*vm)["file"].as<std::string>();
+    try {
+        SonataFile f(path);
+        if (vm->count("experiment")) {
+            fmt::print("{}", f.experiment());
+            return kExitOk;
+        }
+        fmt::print("{}\nmetadata:\n", path);
+        for (const auto& [k, v] : f.metadata()) fmt::print("  {:<24} {}\n", k, v);
+        fmt::print("spikes:\n");
+        for (const auto& p : f.spike_populations()) {
+            const SpikeData d = f.spikes(p);
+            const auto [lo, hi] = std::minmax_element(d.timestamps.begin(), d.timestamps.end());
+            std::vector<std::uint64_t> ids = d.node_ids;
+            std::sort(ids.begin(), ids.end());
+            ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+            if (d.timestamps.empty())
+                fmt::print("  {:<16} 0 spikes\n", p);
+            else
+                fmt::print("  {:<16} {} spikes from {} nodes, t = {:g} .. {:g} ms\n", p,
+                           d.timestamps.size(), ids.size(), *lo, *hi);
+        }
+        fmt::print("reports:\n");
+        for (const auto& [p, v] : f.reports()) {
+            const ReportData r = f.report(p, v);
+            fmt::print("  {}/{}: {} samples x {} nodes [{}], t = {:g} .. {:g} ms every {:g} ms\n",
+                       p, v, r.rows, r.cols, r.units, r.start, r.stop, r.step);
+        }
+        fmt::print("(the experiment that produced it: gliasim info {} --experiment)\n", path);
+        return kExitOk;
+    } catch (const std::runtime_error& e) {
+        fmt::print(stderr, "{}: error: {}\n", path, e.what());
+        return kExitUsage;
+    }
+}
+
+} // namespace gliasim::app

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+// gliasim models [NAME]: the model registry, as a user reads it.
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "models/builtin.hpp"
+#include "options.hpp"
+
+namespace gliasim::app {
+
+namespace {
+
+void print_model(const ModelInfo& m) {
+    fmt::print("{} ({}): {}\n", m.name, model_kind_name(m.kind), m.doc);
+    if (!m.params.empty()) {
+        fmt::print("\nparameters:\n  {:<12} {:<6} {:>12}  {:<26} {}\n", "name", "unit", "default",
+                   "valid range", "description");
+        for (const auto& p : m.params)
+            fmt::print("  {:<12} {:<6} {:>12g}  {:<26} {}\n", p.name, internal_unit(p.dim),
+                       p.default_value, p.range_text(), p.doc);
+    }
+    if (!m.state.empty()) {
+        fmt::print("\nstate variables (recordable, settable under 'initial'):\n");
+        for (const auto& s : m.state)
+            fmt::print("  {:<12} {:<6} {}\n", s.name, internal_unit(s.dim), s.doc);
+    }
+    if (!m.receptors.empty()) {
+        fmt::print("\nreceptors: ");
+        for (std::size_t i = 0; i < m.receptors.size(); ++i)
+            fmt::print("{}{}", i ? ", " : "", m.receptors[i]);
+        fmt::print("; synaptic weights in {}{}\n", internal_unit(m.weight_dim),
+                   m.weights_non_negative ? " (non-negative; the receptor gives the sign)" : "");
+    }
+}
+
+} // namespace
+
+int cmd_models(const std::vector<std::string>& args) {
+    po::options_description visible("options");
+    visible.add_options()("help,h", "show this help");
+    po::options_description hidden;
+    hidden.add_options()("name", po::value<std::string>(), "model name");
+    po::positional_options_description pos;
+    pos.add("name", 1);
+    int code = 0;
+    auto vm = parse_options(args, visible, pos, hidden, "usage: gliasim models [NAME]", code);
+    if (!vm) return code;
+    const ModelRegistry registry = models::builtin_registry();
+    if (vm->count("name")) {
+        const std::string name = (*vm)["name"].as<std::string>();
+        const ModelInfo* m = registry.find(name);
+        if (!m) {
+            const auto guess = closest_match(name, registry.names());
+            fmt::print(stderr, "error: unknown model '{}'{}\n", name,
+                       guess.empty() ? "" : "; did you mean '" + guess + "'?");
+            return kExitUsage;
+        }
+        print_model(*m);
+        return kExitOk;
+    }
+    for (const auto& m : registry.all())
+        fmt::print("{:<20} {:<9} {}\n", m.name, model_kind_name(m.kind), m.doc);
+    fmt::print("\n'gliasim models NAME' shows a model's parameters, units, defaults and ranges.\n");
+    return kExitOk;
+}
+
+} // namespace gliasim::app

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+// gliasim run: experiment file -> validated spec -> network -> simulation -> SONATA file.
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <omp.h>
+#include <unistd.h>
+
+#include "commands.hpp"
+#include "core/simulation.hpp"
+#include "io/experiment.hpp"
+#include "io/sonata_writer.hpp"
+#include "models/builtin.hpp"
+#include "options.hpp"
+#include "process_info.hpp"
+
+namespace gliasim::app {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+std::string format_duration(double s) {
+    if (s < 120) return fmt::format("{:.0f} s", s);
+    if (s < 7200) return fmt::format("{:.0f} min", s / 60);
+    return fmt::format("{:.1f} h", s / 3600);
+}
+
+// The live progress line: shown once a run has taken more than ~2 s.
+class Progress {
+public:
+    Progress(double total_ms, bool enabled)
+        : total_ms_(total_ms), enabled_(enabled), tty_(isatty(STDERR_FILENO) == 1) {}
+    void operator()(double sim_ms, double wall_s) {
+        if (!enabled_ || wall_s < 2.0) return;
+        const double frac = sim_ms / total_ms_;
+        const double rtf = wall_s / (sim_ms * 1e-3);
+        const double eta = wall_s * (1 - frac) / std::max(frac, 1e-9);
+        const std::string line = fmt::format(
+            "[gliasim] t = {:.2f} / {:.2f} s ({:3.0f}%)  real-time factor {:.3g}  ETA {}",
+            sim_ms * 1e-3, total_ms_ * 1e-3, 100 * frac, rtf, format_duration(eta));
+        if (tty_) {
+            fmt::print(stderr, "\r{}\x1b[K", line);
+            shown_ = true;
+        } else if (wall_s - last_line_ >= 10.0) {
+            fmt::print(stderr, "{}\n", line);
+            last_line_ = wall_s;
+        }
+    }
+    void finish() {
+        if (shown_) fmt::print(stderr, "\r\x1b[K");
+    }
+
+private:
+    double total_ms_;
+    bool enabled_, tty_;
+    bool shown_ = false;
+    double last_line_ = -1e9;
+};
+
+void print_summary(const Experiment& ex, const Simulation& sim, const RunStats& stats,
+                   const RunMetadata& meta, const std::string& out) {
+    const auto& spec = ex.network;
+    std::size_t neurons = 0;
+    for (const auto& p : spec.populations) neurons += p.size;
+    fmt::print("gliasim {} | {} | seed {} | {} thread{}\n", meta.version, ex.source, spec.seed,
+               meta.threads, meta.threads == 1 ? "" : "s");
+    fmt::print("network: {} entities in {} populations, {} synapses ({:.1f} B/synapse), built in "
+               "{:.2f} s\n",
+               neurons, spec.populations.size(), meta.synapses, meta.bytes_per_synapse,
+               meta.wall_build);
+    fmt::print("  {:<16} {:<20} {:>9} {:>10} {:>11}\n", "population", "model", "size", "spikes",
+               "mean rate");
+    const double seconds = static_cast<double>(sim.total_steps()) * spec.dt * 1e-3;
+    for (std::size_t p = 0; p < spec.populations.size(); ++p) {
+        const auto& ps = spec.populations[p];
+        const double rate =
+            seconds > 0 ? static_cast<double>(stats.spikes[p]) / ps.size / seconds : 0;
+        fmt::print("  {:<16} {:<20} {:>9} {:>10} {:>8.2f} Hz\n", ps.name, ps.model->name, ps.size,
+                   stats.spikes[p], rate);
+    }
+    fmt::print("simulated {:g} ms in {:.3f} s: real-time factor {:.4f}, {:.3g} synaptic events/s\n",
+               meta.duration, meta.wall_simulate, meta.real_time_factor,
+               meta.synaptic_events_per_s);
+    fmt::print("output: {} (write {:.3f} s), peak memory {:.1f} MiB\n", out, meta.wall_write,
+               static_cast<double>(meta.peak_memory_bytes) / 1048576.0);
+}
+
+} // namespace
+
+int cmd_run(const std::vector<std::string>& args) {
+    po::options_description visible("options");
+    visible.add_options()("help,h", "show this help")(
+        "output,o", po::value<std::string>(),
+        "output HDF5 file (default: [output] file, or <experiment>.h5)")(
+        "set", po::value<std::vector<std::string>>()->composing(),
+        "override a key: --set simulation.duration=\"10 s\" (repeatable)")(
+        "threads", po::value<int>(),
+        "OpenMP threads (0 = all cores); overrides simulation.threads")(
+        "seed", po::value<std::uint64_t>(),
+        "random seed; overrides simulation.seed")("quiet,q", "print nothing but errors");
+    po::options_description hidden;
+    hidden.add_options()("file", po::value<std::string>()->required(), "experiment file");
+    po::positional_options_description pos;
+    pos.add("file", 1);
+    int code = 0;
+    auto vm = parse_options(args, visible, pos, hidden,
+                            "usage: gliasim run FILE [-o OUT.h5] [--set key=value]... "
+                            "[--threads N] [--seed S] [--quiet]",
+                            code);
+    if (!vm) return code;
+
+    const std::string file = (*vm)["file"].as<std::string>();
+    std::vector<std::string> overrides;
+    if (vm->count("set")) overrides = (*vm)["set"].as<std::vector<std::string>>();
+    if (vm->count("threads"))
+        overrides.push_back(fmt::format("simulation.threads={}", (*vm)["threads"].as<int>()));
+    if (vm->count("seed"))
+        overrides.push_back(fmt::format("simulation.seed={}", (*vm)["seed"].as<std::uint64_t>()));
+    const bool quiet = vm->count("quiet") > 0;
+
+    const ModelRegistry registry = models::builtin_registry();
+    Experiment ex;
+    try {
+        ex = load_experiment(file, overrides, registry);
+    } catch (const InputError& e) {
+        fmt::print(stderr, "{}\n", e.what());
+        return kExitUsage;
+    }
+    if (ex.network.threads == 0) ex.network.threads = omp_get_num_procs();
+    const std::string out =
+        vm->count("output") ? (*vm)["output"].as<std::string>() : ex.output_file;
+    {
+        // Fail before building anything if the output cannot be written.
+        const auto dir = std::filesystem::path(out).parent_path();
+        if (!dir.empty() && !std::filesystem::is_directory(dir)) {
+            fmt::print(stderr, "{}: error: output directory '{}' does not exist\n", out,
+                       dir.string());
+            return kExitUsage;
+        }
+    }
+
+    const auto t_build = Clock::now();
+    std::unique_ptr<Simulation> sim;
+    try {
+        sim = std::make_unique<Simulation>(ex.network);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "{}: error while building the network: {}\n", file, e.what());
+        return kExitUsage;
+    }
+    RunMetadata meta;
+    meta.experiment_toml = ex.resolved_toml;
+    meta.experiment_file = ex.source;
+    meta.seed = ex.network.seed;
+    meta.version = version_string();
+    meta.threads = ex.network.threads;
+    meta.dt = ex.network.dt;
+    meta.duration = static_cast<double>(sim->total_steps()) * ex.network.dt;
+    meta.synapses = sim->network().synapses();
+    meta.bytes_per_synapse = meta.synapses ? static_cast<double>(sim->network().synapse_bytes()) /
+                                                 static_cast<double>(meta.synapses)
+                                           : 0;
+    meta.wall_build = seconds_since(t_build);
+
+    SonataWriter writer(out, meta);
+    Progress progress(meta.duration, !quiet);
+    const RunStats stats = sim->run(writer, [&](double ms, double s) { progress(ms, s); });
+    progress.finish();
+
+    meta.wall_simulate = stats.wall_simulate;
+    meta.wall_write = stats.wall_write;
+    meta.real_time_factor = meta.duration > 0 ? stats.wall_simulate / (meta.duration * 1e-3) : 0;
+    meta.synaptic_events = static_cast<double>(stats.synaptic_events);
+    meta.synaptic_events_per_s =
+        stats.wall_simulate > 0 ? meta.synaptic_events / stats.wall_simulate : 0;
+    meta.peak_memory_bytes = peak_memory_bytes();
+    meta.completed = true;
+    const auto t_close = Clock::now();
+    writer.close(meta);
+    meta.wall_write += seconds_since(t_close);
+    if (!quiet) print_summary(ex, *sim, stats, meta, out);
+    return kExitOk;
+}
+
+} // namespace gliasim::app

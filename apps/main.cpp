@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// The gliasim command: dispatches to one subcommand per verb.
+#include <cstring>
+#include <exception>
+#include <fmt/format.h>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: gliasim <command> [options]
+
+commands:
+  run FILE        simulate an experiment file and write an HDF5 (SONATA) result
+  validate FILE   check an experiment file without simulating
+  models [NAME]   list models, or show one model's parameters, units, defaults and ranges
+  info OUT.h5     show what a result file holds
+
+options:
+  -h, --help      show this help (also: gliasim <command> --help)
+  --version       print the version
+
+Exit status: 0 success, 1 run failure, 2 invalid input (nothing simulated).
+)";
+
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace gliasim::app;
+    if (argc < 2) {
+        fmt::print(stderr, "{}", kUsage);
+        return kExitUsage;
+    }
+    const std::string cmd = argv[1];
+    if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+        fmt::print("{}", kUsage);
+        return kExitOk;
+    }
+    if (cmd == "--version" || cmd == "version") {
+        fmt::print("gliasim {}\n", version_string());
+        return kExitOk;
+    }
+    const std::vector<std::string> args(argv + 2, argv + argc);
+    try {
+        if (cmd == "run") return cmd_run(args);
+        if (cmd == "validate") return cmd_validate(args);
+        if (cmd == "models") return cmd_models(args);
+        if (cmd == "info") return cmd_info(args);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "gliasim {}: error: {}\n", cmd, e.what());
+        return kExitFailure;
+    }
+    fmt::print(stderr, "gliasim: unknown command '{}'\n\n{}", cmd, kUsage);
+    return kExitUsage;
+}

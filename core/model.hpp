@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The plug-in interface between the kernel and models. Polymorphism is per population, never per
+// neuron: the kernel calls `update` once per step for each thread's index range, and the model
+// runs a monomorphic loop over its structure-of-arrays state inside.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ring_buffer.hpp"
+#include "types.hpp"
+#include "units.hpp"
+
+namespace gliasim {
+
+struct ParamSpec {
+    std::string name;
+    Dim dim;
+    double default_value;
+    double min; // valid range, inclusive unless the *_exclusive flag is set
+    double max;
+    std::string doc;
+    bool min_exclusive = false;
+    bool max_exclusive = false;
+
+    bool in_range(double v) const {
+        if (min_exclusive ? !(v > min) : !(v >= min)) return false;
+        if (max_exclusive ? !(v < max) : !(v <= max)) return false;
+        return true;
+    }
+    std::string range_text() const;
+};
+
+// A state variable: recordable, and settable at initialisation.
+struct StateSpec {
+    std::string name;
+    Dim dim;
+    std::string doc;
+};
+
+using ParamValues = std::vector<double>; // one value per ParamSpec, in schema order
+
+// Everything a population needs to build itself.
+struct PopulationSetup {
+    std::string name;
+    std::uint32_t id = 0; // position in the network
+    index_t size = 0;
+    ParamValues params;
+    double dt = 0.1; // [ms]
+    std::uint64_t seed = 0;
+    // Per-entity spike times [ms] for spike sources (one list per entity, or one shared list).
+    std::vector<std::vector<double>> spike_times;
+};
+
+// Base of every population of neurons or spike sources.
+class Population {
+public:
+    Population(const PopulationSetup& setup, std::size_t receptors)
+        : name_(setup.name), id_(setup.id), size_(setup.size), dt_(setup.dt), seed_(setup.seed),
+          receptors_(receptors), stim_current_(receptors ? setup.size : 0, 0.0) {}
+    virtual ~Population() = default;
+
+    const std::string& name() const { return name_; }
+    std::uint32_t id() const { return id_; }
+    index_t size() const { return size_; }
+    std::size_t receptors() const { return receptors_; }
+
+    // Advances entities in `range` over step `step` (from t = step*dt to (step+1)*dt), reading
+    // and clearing this step's ring-buffer slots and appending threshold crossings to `spikes`.
+    virtual void update(step_t step, IndexRange range, std::vector<Spike>& spikes) = 0;
+
+    // State column `var` (index into the model's StateSpec list), for initialisation/recording.
+    virtual std::span<double> state(std::size_t var) = 0;
+
+    // Called once before the first step, after initial values have been written.
+    virtual void prepare() {}
+
+    // Sized by the kernel once the delay range is known.
+    void allocate_ring(std::size_t slots) { ring_ = InputRing(receptors_, slots, size_); }
+    InputRing& ring() { return ring_; }
+    // Summed current of active current stimuli [pA], rewritten by the kernel on stimulus events.
+    std::span<double> stim_current() { return stim_current_; }
+
+protected:
+    std::string name_;
+    std::uint32_t id_;
+    index_t size_;
+    double dt_;
+    std::uint64_t seed_;
+    std::size_t receptors_;
+    InputRing ring_;
+    std::vector<double> stim_current_;
+};
+
+struct StimulusSetup {
+    std::string name;
+    std::uint32_t id = 0;
+    ParamValues params;
+    double dt = 0.1;
+    std::uint64_t seed = 0;
+    std::size_t receptor = 0; // receptor channel of the target for spike-like stimuli
+    double weight = 0;        // weight of injected spikes, in the target's weight unit
+};
+
+// A device that drives a population: sets currents while active, or injects input per step.
+class Stimulus {
+public:
+    virtual ~Stimulus() = default;
+    // Adds this stimulus' current [pA] to `current` for each index in `targets`; called when the
+    // set of active stimuli changes. Devices that inject spikes do nothing here.
+    virtual void add_current(std::span<const index_t> targets, std::span<double> current) const {
+        (void)targets;
+        (void)current;
+    }
+    // True for devices that must run every step (apply_step) while active.
+    virtual bool acts_every_step() const { return false; }
+    // Injects this step's input into `target` for the given indices (already restricted to the
+    // calling thread's range).
+    virtual void apply_step(step_t step, std::span<const index_t> targets, Population& target) {
+        (void)step;
+        (void)targets;
+        (void)target;
+    }
+};
+
+enum class ModelKind { neuron, source, stimulus, synapse };
+std::string_view model_kind_name(ModelKind k);
+
+struct ModelInfo {
+    std::string name;
+    ModelKind kind = ModelKind::neuron;
+    std::string doc;
+    std::vector<ParamSpec> params;
+    std::vector<StateSpec> state;
+    std::vector<std::string> receptors;  // input channels of neurons, e.g. excitatory, inhibitory
+    Dim weight_dim = Dim::dimensionless; // unit of synaptic weights onto this model
+    bool weights_non_negative = false;   // conductance jumps: the receptor gives the sign
+    bool takes_spike_times = false;      // spike_source_array
+    bool injects_spikes = false;         // stimuli with a weight and a receptor
+    // Cross-parameter constraints (e.g. V_reset < V_th); returns an error text or nothing.
+    std::function<std::optional<std::string>(const ParamValues&)> check;
+    std::function<std::unique_ptr<Population>(const PopulationSetup&)> make_population;
+    std::function<std::unique_ptr<Stimulus>(const StimulusSetup&)> make_stimulus;
+
+    std::optional<std::size_t> param_index(std::string_view n) const;
+    std::optional<std::size_t> state_index(std::string_view n) const;
+    std::optional<std::size_t> receptor_index(std::string_view n) const;
+    ParamValues default_params() const;
+};
+
+} // namespace gliasim

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+#include "network.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <limits>
+#include <stdexcept>
+
+namespace gliasim {
+
+IndexRange partition_range(index_t size, std::size_t parts, std::size_t part) {
+    const auto b = static_cast<index_t>(static_cast<std::uint64_t>(size) * part / parts);
+    const auto e = static_cast<index_t>(static_cast<std::uint64_t>(size) * (part + 1) / parts);
+    return {b, e};
+}
+
+Network::Network(const NetworkSpec& spec)
+    : spec_(spec), threads_(static_cast<std::size_t>(std::max(1, spec.threads))) {
+    for (std::uint32_t p = 0; p < spec.populations.size(); ++p) {
+        const PopulationSpec& ps = spec.populations[p];
+        PopulationSetup setup{ps.name, p, ps.size, ps.params, spec.dt, spec.seed, ps.spike_times};
+        auto pop = ps.model->make_population(setup);
+        initialise_state(ps, *pop, p);
+        pop->prepare();
+        std::vector<IndexRange> r;
+        for (std::size_t t = 0; t < threads_; ++t)
+            r.push_back(partition_range(ps.size, threads_, t));
+        ranges_.push_back(std::move(r));
+        populations_.push_back(std::move(pop));
+    }
+
+    min_delay_ = std::numeric_limits<step_t>::max();
+    max_delay_ = 1;
+    for (std::uint32_t i = 0; i < spec.projections.size(); ++i) {
+        const ProjectionSpec& pj = spec.projections[i];
+        ProjectionSetup s;
+        s.name = pj.name;
+        s.id = i;
+        s.n_source = spec.populations[pj.source].size;
+        s.n_target = spec.populations[pj.target].size;
+        s.same_population = pj.source == pj.target;
+        s.rule = pj.rule;
+        s.weight = pj.weight;
+        s.delay = pj.delay;
+        s.receptor = pj.receptor;
+        s.dt = spec.dt;
+        s.seed = spec.seed;
+        projections_.emplace_back(s, ranges_[pj.target]);
+        min_delay_ = std::min(min_delay_, projections_.back().min_delay());
+        max_delay_ = std::max(max_delay_, projections_.back().max_delay());
+    }
+    // Without synapses nothing needs exchanging; slices of 1 ms keep event handling cheap.
+    if (projections_.empty()) min_delay_ = std::max<step_t>(1, static_cast<step_t>(1.0 / spec.dt));
+    const auto slots = static_cast<std::size_t>(max_delay_ + min_delay_);
+    for (auto& pop : populations_) pop->allocate_ring(slots);
+
+    for (std::uint32_t i = 0; i < spec.stimuli.size(); ++i) {
+        const StimulusSpec& st = spec.stimuli[i];
+        StimulusSetup s{st.name, i, st.params, spec.dt, spec.seed, st.receptor, st.weight};
+        stimuli_.push_back(st.model->make_stimulus(s));
+    }
+}
+
+void Network::initialise_state(const PopulationSpec& ps, Population& pop, std::uint32_t id) {
+    for (const auto& [var, value] : ps.initial) {
+        const auto vi = ps.model->state_index(var);
+        if (!vi)
+            throw std::invalid_argument(
+                fmt::format("population '{}': model '{}' has no state variable '{}'", ps.name,
+                            ps.model->name, var));
+        auto col = pop.state(*vi);
+        const std::uint32_t sub = (id << 8) ^ static_cast<std::uint32_t>(*vi);
+        for (index_t i = 0; i < ps.size; ++i) {
+            RandomStream rs(spec_.seed, Stream::initial_state, sub, i);
+            col[i] = value.draw(rs);
+        }
+    }
+}
+
+std::uint64_t Network::synapses() const {
+    std::uint64_t n = 0;
+    for (const auto& p : projections_) n += p.size();
+    return n;
+}
+
+std::size_t Network::synapse_bytes() const {
+    std::size_t n = 0;
+    for (const auto& p : projections_) n += p.bytes();
+    return n;
+}
+
+} // namespace gliasim

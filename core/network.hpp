@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "model.hpp"
+#include "network_spec.hpp"
+#include "projection.hpp"
+
+namespace gliasim {
+
+// Splits [0, size) into `parts` contiguous ranges of near-equal size.
+IndexRange partition_range(index_t size, std::size_t parts, std::size_t part);
+
+// The built network: populations with their state, projections split by thread-owned target
+// ranges, and stimuli with their target lists.
+class Network {
+public:
+    Network(const NetworkSpec& spec);
+
+    const NetworkSpec& spec() const { return spec_; }
+    std::size_t threads() const { return threads_; }
+
+    std::vector<std::unique_ptr<Population>>& populations() { return populations_; }
+    const std::vector<std::unique_ptr<Population>>& populations() const { return populations_; }
+    const std::vector<Projection>& projections() const { return projections_; }
+    std::vector<std::unique_ptr<Stimulus>>& stimuli() { return stimuli_; }
+
+    // Range of population `pop` owned by thread `t`.
+    IndexRange range(std::size_t pop, std::size_t t) const { return ranges_[pop][t]; }
+
+    step_t min_delay() const { return min_delay_; }
+    step_t max_delay() const { return max_delay_; }
+    std::uint64_t synapses() const;
+    std::size_t synapse_bytes() const;
+
+private:
+    void initialise_state(const PopulationSpec& ps, Population& pop, std::uint32_t id);
+
+    NetworkSpec spec_;
+    std::size_t threads_;
+    std::vector<std::unique_ptr<Population>> populations_;
+    std::vector<std::vector<IndexRange>> ranges_;
+    std::vector<Projection> projections_;
+    std::vector<std::unique_ptr<Stimulus>> stimuli_;
+    step_t min_delay_ = 1;
+    step_t max_delay_ = 1;
+};
+
+} // namespace gliasim

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+#include "projection.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <iterator>
+#include <limits>
+#include <stdexcept>
+
+namespace gliasim {
+
+std::uint16_t delay_to_steps(double delay_ms, double dt) {
+    const double steps = std::round(delay_ms / dt);
+    if (!(steps >= 1) || steps > std::numeric_limits<std::uint16_t>::max())
+        throw std::invalid_argument(fmt::format(
+            "delay {:g} ms is {:g} steps of {:g} ms; delays must be between 1 and 65535 steps",
+            delay_ms, steps, dt));
+    return static_cast<std::uint16_t>(steps);
+}
+
+namespace {
+
+// Feeds Boost's sorted-edge constructor from our own row offsets and target column without
+// materialising a (source, target) pair vector.
+class SortedEdgeIterator {
+public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = std::pair<std::uint32_t, std::uint32_t>;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const value_type*;
+    using reference = const value_type&;
+
+    SortedEdgeIterator(const std::vector<std::uint32_t>* rows,
+                       const std::vector<std::uint32_t>* cols, std::uint32_t edge)
+        : rows_(rows), cols_(cols), edge_(edge) {
+        settle();
+    }
+    const value_type& operator*() const { return current_; }
+    const value_type* operator->() const { return &current_; }
+    SortedEdgeIterator& operator++() {
+        ++edge_;
+        settle();
+        return *this;
+    }
+    SortedEdgeIterator operator++(int) {
+        auto t = *this;
+        ++*this;
+        return t;
+    }
+    bool operator==(const SortedEdgeIterator& o) const { return edge_ == o.edge_; }
+
+private:
+    void settle() {
+        while (row_ + 1 < rows_->size() && (*rows_)[row_ + 1] <= edge_) ++row_;
+        if (edge_ < cols_->size()) current_ = {row_, (*cols_)[edge_]};
+    }
+    const std::vector<std::uint32_t>* rows_;
+    const std::vector<std::uint32_t>* cols_;
+    std::uint32_t edge_;
+    std::uint32_t row_ = 0;
+    value_type current_{};
+};
+
+} // namespace
+
+Projection::Part Projection::build_part(const ProjectionSetup& s, IndexRange targets) {
+    // Draw in target order (the deterministic order), then stable counting sort by source.
+    std::vector<std::uint32_t> src, tgt;
+    std::vector<float> w;
+    std::vector<std::uint16_t> d;
+    const std::uint32_t sub = s.id;
+    for (index_t j = targets.begin; j < targets.end; ++j) {
+        RandomStream conn(s.seed, Stream::connectivity, sub, j);
+        RandomStream wrs(s.seed, Stream::weight, sub, j);
+        RandomStream drs(s.seed, Stream::delay, sub, j);
+        for_each_source(s.rule, j, s.n_source, s.same_population, conn, [&](index_t i) {
+            src.push_back(i);
+            tgt.push_back(j);
+            w.push_back(static_cast<float>(s.weight.draw(wrs)));
+            d.push_back(delay_to_steps(s.delay.draw(drs), s.dt));
+        });
+    }
+    if (src.size() >= std::numeric_limits<std::uint32_t>::max())
+        throw std::invalid_argument(
+            fmt::format("projection '{}' has {} synapses in one thread part; the limit is 2^32-1",
+                        s.name, src.size()));
+
+    const std::size_t n = src.size();
+    std::vector<std::uint32_t> rows(static_cast<std::size_t>(s.n_source) + 1, 0);
+    for (auto i : src) ++rows[i + 1];
+    for (std::size_t r = 1; r < rows.size(); ++r) rows[r] += rows[r - 1];
+    std::vector<std::uint32_t> fill(rows.begin(), rows.end() - 1);
+    std::vector<std::uint32_t> col(n);
+    Part part;
+    part.weight.resize(n);
+    std::vector<std::uint16_t> delay_sorted(n);
+    for (std::size_t e = 0; e < n; ++e) {
+        const std::uint32_t pos = fill[src[e]]++;
+        col[pos] = tgt[e];
+        part.weight[pos] = w[e];
+        delay_sorted[pos] = d[e];
+    }
+    std::vector<std::uint32_t>().swap(src);
+    std::vector<std::uint32_t>().swap(tgt);
+
+    const auto vertices = std::max<std::uint32_t>(s.n_source, s.n_target);
+    part.graph =
+        SynapseGraph(boost::edges_are_sorted, SortedEdgeIterator(&rows, &col, 0),
+                     SortedEdgeIterator(&rows, &col, static_cast<std::uint32_t>(n)), vertices);
+
+    const bool uniform = std::all_of(delay_sorted.begin(), delay_sorted.end(),
+                                     [&](auto x) { return x == delay_sorted.front(); });
+    if (n > 0) part.const_delay = delay_sorted.front();
+    if (!uniform) part.delay = std::move(delay_sorted);
+    return part;
+}
+
+Projection::Projection(const ProjectionSetup& s, std::span<const IndexRange> target_parts)
+    : name_(s.name), receptor_(s.receptor) {
+    min_delay_ = std::numeric_limits<step_t>::max();
+    max_delay_ = 0;
+    for (const auto& r : target_parts) {
+        parts_.push_back(build_part(s, r));
+        const Part& p = parts_.back();
+        const auto m = p.weight.size();
+        n_edges_ += m;
+        if (m == 0) continue;
+        if (p.delay.empty()) {
+            min_delay_ = std::min<step_t>(min_delay_, p.const_delay);
+            max_delay_ = std::max<step_t>(max_delay_, p.const_delay);
+        } else {
+            const auto [lo, hi] = std::minmax_element(p.delay.begin(), p.delay.end());
+            min_delay_ = std::min<step_t>(min_delay_, *lo);
+            max_delay_ = std::max<step_t>(max_delay_, *hi);
+        }
+    }
+    if (n_edges_ == 0) {
+        // An empty projection constrains nothing; report its nominal delay instead.
+        min_delay_ = max_delay_ = delay_to_steps(s.delay.mean(), s.dt);
+    }
+}
+
+std::uint64_t Projection::deliver(std::span<const Spike> spikes, std::size_t part_index,
+                                  InputRing& ring) const {
+    const Part& p = parts_[part_index];
+    const std::uint32_t* rows = p.graph.m_forward.m_rowstart.data();
+    const std::uint32_t* cols = p.graph.m_forward.m_column.data();
+    const float* w = p.weight.data();
+    std::uint64_t events = 0;
+    if (p.delay.empty()) {
+        for (const Spike& s : spikes) {
+            double* slot = ring.slot(receptor_, s.step + p.const_delay);
+            const std::uint32_t end = rows[s.index + 1];
+            for (std::uint32_t e = rows[s.index]; e < end; ++e) slot[cols[e]] += w[e];
+            events += end - rows[s.index];
+        }
+    } else {
+        const std::uint16_t* d = p.delay.data();
+        for (const Spike& s : spikes) {
+            const std::uint32_t end = rows[s.index + 1];
+            for (std::uint32_t e = rows[s.index]; e < end; ++e)
+                ring.add(receptor_, s.step + d[e], cols[e], w[e]);
+            events += end - rows[s.index];
+        }
+    }
+    return events;
+}
+
+std::size_t Projection::bytes() const {
+    std::size_t b = 0;
+    for (const auto& p : parts_) {
+        b += p.graph.m_forward.m_rowstart.capacity() * sizeof(std::uint32_t);
+        b += p.graph.m_forward.m_column.capacity() * sizeof(std::uint32_t);
+        b += p.weight.capacity() * sizeof(float);
+        b += p.delay.capacity() * sizeof(std::uint16_t);
+    }
+    return b;
+}
+
+std::vector<Projection::Edge> Projection::edges() const {
+    std::vector<Edge> out;
+    out.reserve(n_edges_);
+    for (const auto& p : parts_) {
+        const auto& rows = p.graph.m_forward.m_rowstart;
+        const auto& cols = p.graph.m_forward.m_column;
+        for (std::size_t r = 0; r + 1 < rows.size(); ++r)
+            for (auto e = rows[r]; e < rows[r + 1]; ++e)
+                out.push_back({static_cast<index_t>(r), cols[e], p.weight[e],
+                               p.delay.empty() ? p.const_delay : p.delay[e]});
+    }
+    return out;
+}
+
+} // namespace gliasim

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "connectivity.hpp"
+#include "ring_buffer.hpp"
+#include "types.hpp"
+#include "value_spec.hpp"
+
+namespace gliasim {
+
+// Row offsets and target columns of a projection part live in a Boost.Graph CSR graph with
+// 32-bit vertex and edge indices; per-edge data are parallel arrays indexed by edge id.
+using SynapseGraph =
+    boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
+                                       boost::no_property, std::uint32_t, std::uint32_t>;
+
+struct ProjectionSetup {
+    std::string name;
+    std::uint32_t id = 0;
+    index_t n_source = 0;
+    index_t n_target = 0;
+    bool same_population = false;
+    ConnectionRule rule;
+    ValueSpec weight; // internal unit of the target's weight dimension
+    ValueSpec delay;  // [ms]
+    std::size_t receptor = 0;
+    double dt = 0.1; // [ms]
+    std::uint64_t seed = 0;
+};
+
+// A set of static synapses from one population to another, split into parts by target range so
+// that each thread delivers to its own targets only (no atomics on the delivery path).
+class Projection {
+public:
+    // Draws the connectivity for the given target ranges (one part per range).
+    Projection(const ProjectionSetup& setup, std::span<const IndexRange> target_parts);
+
+    const std::string& name() const { return name_; }
+    std::size_t receptor() const { return receptor_; }
+    std::size_t parts() const { return parts_.size(); }
+    std::uint64_t size() const { return n_edges_; }
+    step_t min_delay() const { return min_delay_; }
+    step_t max_delay() const { return max_delay_; }
+
+    // Adds the weights of every synapse of `spikes`' senders that lands in part `part`.
+    // Returns the number of synaptic events delivered.
+    std::uint64_t deliver(std::span<const Spike> spikes, std::size_t part, InputRing& ring) const;
+
+    // Heap bytes of the synapse storage (graph + per-edge arrays).
+    std::size_t bytes() const;
+
+    // Read access for tests and output: all synapses as (source, target, weight, delay steps).
+    struct Edge {
+        index_t source;
+        index_t target;
+        float weight;
+        std::uint16_t delay;
+    };
+    std::vector<Edge> edges() const;
+
+private:
+    struct Part {
+        SynapseGraph graph;
+        std::vector<float> weight;
+        std::vector<std::uint16_t> delay; // empty when every delay equals const_delay
+        std::uint16_t const_delay = 1;
+    };
+    Part build_part(const ProjectionSetup& s, IndexRange targets);
+
+    std::string name_;
+    std::size_t receptor_;
+    std::vector<Part> parts_;
+    std::uint64_t n_edges_ = 0;
+    step_t min_delay_ = 0;
+    step_t max_delay_ = 0;
+};
+
+// Converts a delay in ms to whole steps; throws std::invalid_argument when out of [1, 65535].
+std::uint16_t delay_to_steps(double delay_ms, double dt);
+
+} // namespace gliasim

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Recording back-ends behind one interface (cf. NEST's recording_backend.h): SONATA-HDF5 for
+// users (io/), in-memory for tests (below).
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "types.hpp"
+
+namespace gliasim {
+
+struct PopulationLayout {
+    std::string name;
+    std::string model;
+    index_t size;
+    bool record_spikes;
+};
+
+struct ReportLayout {
+    std::string population;
+    std::string variable;
+    std::string units;
+    std::vector<index_t> ids;
+    double start; // [ms] time of the first sample
+    double step;  // [ms]
+    std::uint64_t samples;
+};
+
+struct RecordingLayout {
+    double dt;
+    double duration;
+    std::vector<PopulationLayout> populations;
+    std::vector<ReportLayout> reports;
+};
+
+struct RunMetadata {
+    std::string experiment_toml;
+    std::string experiment_file;
+    std::uint64_t seed = 0;
+    std::string version;
+    int threads = 1;
+    double dt = 0;
+    double duration = 0;
+    double wall_build = 0;    // [s]
+    double wall_simulate = 0; // [s]
+    double wall_write = 0;    // [s]
+    double real_time_factor = 0;
+    double synaptic_events = 0;
+    double synaptic_events_per_s = 0;
+    double bytes_per_synapse = 0;
+    std::uint64_t synapses = 0;
+    std::uint64_t peak_memory_bytes = 0;
+    bool completed = false;
+};
+
+class RecordingBackend {
+public:
+    virtual ~RecordingBackend() = default;
+    virtual void open(const RecordingLayout& layout) = 0;
+    // Spike times [ms] and population-local node ids, in time order.
+    virtual void append_spikes(std::size_t population, std::span<const double> times,
+                               std::span<const std::uint64_t> ids) = 0;
+    // `rows` samples of report `report`, row-major (time x ids).
+    virtual void append_samples(std::size_t report, std::span<const float> data,
+                                std::size_t rows) = 0;
+    virtual void flush() = 0;
+    virtual void close(const RunMetadata& meta) = 0;
+};
+
+// Keeps everything in memory; for tests and for callers that post-process in-process.
+class MemoryBackend final : public RecordingBackend {
+public:
+    struct SpikeTrain {
+        std::vector<double> times;
+        std::vector<std::uint64_t> ids;
+    };
+    RecordingLayout layout;
+    std::vector<SpikeTrain> spikes;
+    std::vector<std::vector<float>> reports;
+    RunMetadata meta;
+    int flushes = 0;
+
+    void open(const RecordingLayout& l) override {
+        layout = l;
+        spikes.assign(l.populations.size(), {});
+        reports.assign(l.reports.size(), {});
+    }
+    void append_spikes(std::size_t p, std::span<const double> t,
+                       std::span<const std::uint64_t> ids) override {
+        spikes[p].times.insert(spikes[p].times.end(), t.begin(), t.end());
+        spikes[p].ids.insert(spikes[p].ids.end(), ids.begin(), ids.end());
+    }
+    void append_samples(std::size_t r, std::span<const float> data, std::size_t) override {
+        reports[r].insert(reports[r].end(), data.begin(), data.end());
+    }
+    void flush() override { ++flushes; }
+    void close(const RunMetadata& m) override { meta = m; }
+};
+
+} // namespace gliasim

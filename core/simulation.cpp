@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: MIT
+#include "simulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <omp.h>
+
+namespace gliasim {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// [begin, end) positions of the sorted `ids` that fall inside `r`.
+std::pair<std::size_t, std::size_t> ids_in_range(const std::vector<index_t>& ids, IndexRange r) {
+    const auto b = std::lower_bound(ids.begin(), ids.end(), r.begin) - ids.begin();
+    const auto e = std::lower_bound(ids.begin(), ids.end(), r.end) - ids.begin();
+    return {static_cast<std::size_t>(b), static_cast<std::size_t>(e)};
+}
+} // namespace
+
+Simulation::Simulation(const NetworkSpec& spec)
+    : net_(spec), n_steps_(static_cast<step_t>(std::llround(spec.duration / spec.dt))) {
+    const std::size_t T = net_.threads();
+    const std::size_t P = net_.populations().size();
+    thread_buffers_.resize(T);
+    for (auto& tb : thread_buffers_) tb.spikes.resize(P);
+    slice_spikes_.resize(P);
+    spike_times_.resize(P);
+    spike_ids_.resize(P);
+    spike_counts_.assign(P, 0);
+    record_spikes_.assign(P, false);
+    for (const auto& sr : spec.spike_recorders)
+        for (auto p : sr.populations) record_spikes_[p] = true;
+
+    std::size_t report_index = 0;
+    for (const auto& rs : spec.state_recorders) {
+        ReportState r;
+        r.population = rs.population;
+        r.variables = rs.variables;
+        r.ids = rs.ids;
+        r.interval = std::max<step_t>(1, std::llround(rs.interval / spec.dt));
+        for (std::size_t t = 0; t < T; ++t)
+            r.thread_columns.push_back(ids_in_range(r.ids, net_.range(r.population, t)));
+        r.buffers.resize(r.variables.size());
+        r.first_report = report_index;
+        report_index += r.variables.size();
+        reports_.push_back(std::move(r));
+    }
+
+    for (std::size_t i = 0; i < spec.stimuli.size(); ++i) {
+        const StimulusSpec& st = spec.stimuli[i];
+        StimulusState s;
+        s.target = st.target;
+        s.ids = st.ids;
+        if (s.ids.empty()) {
+            s.ids.resize(spec.populations[st.target].size);
+            for (index_t k = 0; k < s.ids.size(); ++k) s.ids[k] = k;
+        }
+        for (std::size_t t = 0; t < T; ++t)
+            s.thread_ids.push_back(ids_in_range(s.ids, net_.range(st.target, t)));
+        s.every_step = net_.stimuli()[i]->acts_every_step();
+        stimuli_.push_back(std::move(s));
+        const auto start = static_cast<step_t>(std::llround(st.start / spec.dt));
+        exact_events_.push(
+            {std::max<step_t>(0, start), EventKind::stimulus_on, static_cast<std::uint32_t>(i)});
+        if (st.stop >= 0) {
+            const auto stop = static_cast<step_t>(std::llround(st.stop / spec.dt));
+            exact_events_.push({stop, EventKind::stimulus_off, static_cast<std::uint32_t>(i)});
+        }
+    }
+    const auto flush_steps = std::max<step_t>(1, std::llround(spec.flush_interval / spec.dt));
+    for (step_t s = flush_steps; s < n_steps_; s += flush_steps)
+        boundary_events_.push({s, EventKind::recorder_flush, 0});
+}
+
+RecordingLayout Simulation::layout() const {
+    const NetworkSpec& spec = net_.spec();
+    RecordingLayout l;
+    l.dt = spec.dt;
+    l.duration = static_cast<double>(n_steps_) * spec.dt;
+    for (std::size_t p = 0; p < spec.populations.size(); ++p) {
+        const auto& ps = spec.populations[p];
+        l.populations.push_back({ps.name, ps.model->name, ps.size, record_spikes_[p]});
+    }
+    for (const auto& r : reports_) {
+        const auto& ps = spec.populations[r.population];
+        for (auto v : r.variables) {
+            const StateSpec& ss = ps.model->state[v];
+            const double step_ms = static_cast<double>(r.interval) * spec.dt;
+            l.reports.push_back({ps.name, ss.name, std::string(internal_unit(ss.dim)), r.ids,
+                                 step_ms, step_ms,
+                                 static_cast<std::uint64_t>(n_steps_ / r.interval)});
+        }
+    }
+    return l;
+}
+
+// One step range for one thread: stimuli, then neuron updates, then state sampling.
+void Simulation::update_steps(std::size_t t, step_t first, step_t last) {
+    auto& pops = net_.populations();
+    auto& stims = net_.stimuli();
+    for (step_t step = first; step < last; ++step) {
+        for (std::size_t i = 0; i < stimuli_.size(); ++i) {
+            const StimulusState& s = stimuli_[i];
+            if (!s.active || !s.every_step) continue;
+            const auto [b, e] = s.thread_ids[t];
+            stims[i]->apply_step(step, std::span(s.ids).subspan(b, e - b), *pops[s.target]);
+        }
+        for (std::size_t p = 0; p < pops.size(); ++p)
+            pops[p]->update(step, net_.range(p, t), thread_buffers_[t].spikes[p]);
+        for (auto& r : reports_) {
+            if ((step + 1) % r.interval != 0) continue;
+            // Sample k is taken at the end of step (k+1)*interval - 1, i.e. at t = (k+1)*interval.
+            const auto k = static_cast<std::uint64_t>((step + 1) / r.interval - 1);
+            const std::size_t row = static_cast<std::size_t>(k - r.rows_flushed);
+            const auto [b, e] = r.thread_columns[t];
+            const std::size_t n = r.ids.size();
+            for (std::size_t v = 0; v < r.variables.size(); ++v) {
+                const auto col = pops[r.population]->state(r.variables[v]);
+                float* dst = r.buffers[v].data() + row * n;
+                for (std::size_t c = b; c < e; ++c) dst[c] = static_cast<float>(col[r.ids[c]]);
+            }
+        }
+    }
+}
+
+// Puts each population's spikes of the slice into the canonical order (step, index), whatever
+// the number of threads: every thread's list is already ordered, and threads own ascending
+// index ranges, so a stable sort by step of the concatenation gives that order.
+void Simulation::merge_spikes(step_t) {
+    const double dt = net_.spec().dt;
+    for (std::size_t p = 0; p < slice_spikes_.size(); ++p) {
+        auto& merged = slice_spikes_[p];
+        merged.clear();
+        for (auto& tb : thread_buffers_) {
+            merged.insert(merged.end(), tb.spikes[p].begin(), tb.spikes[p].end());
+            tb.spikes[p].clear();
+        }
+        if (net_.threads() > 1)
+            std::stable_sort(merged.begin(), merged.end(),
+                             [](const Spike& a, const Spike& b) { return a.step < b.step; });
+        spike_counts_[p] += merged.size();
+        if (!record_spikes_[p]) continue;
+        for (const Spike& s : merged) {
+            // A spike emitted during step n carries the time at the end of that step (as NEST).
+            spike_times_[p].push_back(static_cast<double>(s.step + 1) * dt);
+            spike_ids_[p].push_back(s.index);
+        }
+    }
+}
+
+void Simulation::deliver(std::size_t t) {
+    const auto& projections = net_.projections();
+    const auto& spec = net_.spec();
+    auto& pops = net_.populations();
+    for (std::size_t i = 0; i < projections.size(); ++i) {
+        const auto& pj = spec.projections[i];
+        thread_buffers_[t].events +=
+            projections[i].deliver(slice_spikes_[pj.source], t, pops[pj.target]->ring());
+    }
+}
+
+void Simulation::recompute_currents(std::size_t population) {
+    auto current = net_.populations()[population]->stim_current();
+    std::fill(current.begin(), current.end(), 0.0);
+    for (std::size_t i = 0; i < stimuli_.size(); ++i) {
+        const StimulusState& s = stimuli_[i];
+        if (s.target == population && s.active) net_.stimuli()[i]->add_current(s.ids, current);
+    }
+}
+
+void Simulation::handle_event(const Event& e, RecordingBackend& backend) {
+    switch (e.kind) {
+    case EventKind::stimulus_on:
+    case EventKind::stimulus_off:
+        stimuli_[e.source].active = e.kind == EventKind::stimulus_on;
+        recompute_currents(stimuli_[e.source].target);
+        break;
+    case EventKind::recorder_flush:
+        flush(backend);
+        break;
+    case EventKind::progress:
+        break;
+    }
+}
+
+void Simulation::flush(RecordingBackend& backend) {
+    const auto t0 = Clock::now();
+    for (std::size_t p = 0; p < spike_times_.size(); ++p) {
+        if (!record_spikes_[p]) continue;
+        backend.append_spikes(p, spike_times_[p], spike_ids_[p]);
+        spike_times_[p].clear();
+        spike_ids_[p].clear();
+    }
+    for (auto& r : reports_) {
+        const auto done = static_cast<std::uint64_t>(completed_step_ / r.interval);
+        const auto rows = static_cast<std::size_t>(done - r.rows_flushed);
+        if (rows == 0) continue;
+        const std::size_t n = r.ids.size();
+        for (std::size_t v = 0; v < r.variables.size(); ++v)
+            backend.append_samples(r.first_report + v,
+                                   std::span<const float>(r.buffers[v].data(), rows * n), rows);
+        r.rows_flushed = done;
+    }
+    backend.flush();
+    write_seconds_ += seconds_since(t0);
+}
+
+// The duty cycle. Per slice of min_delay steps:
+//   1. events   (serial)   flushes at slice boundaries; stimulus on/off at their exact step,
+//                          splitting the slice into segments
+//   2. update   (parallel) stimuli -> neuron updates -> state sampling, per thread's targets
+//   3. exchange (serial)   merge the threads' spikes into canonical order, buffer for output
+//   4. deliver  (parallel) each thread adds the slice's spikes to the ring buffers of its own
+//                          targets; a spike needs at least min_delay steps, so no delivery can
+//                          land inside the slice just simulated.
+// The only barriers are the implicit ones at the end of the `single` blocks.
+RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress) {
+    backend.open(layout());
+    const step_t slice = std::max<step_t>(1, net_.min_delay());
+    const auto flush_steps =
+        std::max<step_t>(1, std::llround(net_.spec().flush_interval / net_.spec().dt));
+    for (auto& r : reports_) {
+        r.capacity = static_cast<std::size_t>((flush_steps + slice) / r.interval + 2);
+        for (auto& b : r.buffers) b.assign(r.capacity * r.ids.size(), 0.0f);
+    }
+    for (auto& tb : thread_buffers_) tb.events = 0;
+
+    const auto t_start = Clock::now();
+    auto t_last_progress = t_start;
+    const int T = static_cast<int>(net_.threads());
+    step_t seg_begin = 0, seg_end = 0, slice_end = 0;
+    completed_step_ = 0;
+
+#pragma omp parallel num_threads(T) default(shared)
+    {
+        const auto t = static_cast<std::size_t>(omp_get_thread_num());
+        step_t slice_start = 0;
+        while (slice_start < n_steps_) {
+#pragma omp single
+            {
+                slice_end = std::min(slice_start + slice, n_steps_);
+                completed_step_ = slice_start;
+                while (!boundary_events_.empty() && boundary_events_.top().step <= slice_start)
+                    handle_event(boundary_events_.pop(), backend);
+                seg_begin = slice_start;
+                seg_end = slice_start;
+            }
+            // Exact-step events (stimulus changes) split the slice at their step.
+            while (true) {
+#pragma omp single
+                {
+                    seg_begin = seg_end;
+                    while (!exact_events_.empty() && exact_events_.top().step <= seg_begin)
+                        handle_event(exact_events_.pop(), backend);
+                    seg_end = std::min(slice_end, exact_events_.next_step(slice_end));
+                }
+                if (seg_begin >= slice_end) break;
+                update_steps(t, seg_begin, seg_end);
+#pragma omp barrier
+            }
+#pragma omp single
+            {
+                merge_spikes(slice_start);
+                if (progress && seconds_since(t_last_progress) > 0.25) {
+                    t_last_progress = Clock::now();
+                    progress(static_cast<double>(slice_end) * net_.spec().dt,
+                             seconds_since(t_start));
+                }
+            }
+            deliver(t);
+            // Computed locally: another thread may already be rewriting slice_end.
+            slice_start = std::min(slice_start + slice, n_steps_);
+        }
+    }
+    completed_step_ = n_steps_;
+    flush(backend);
+
+    RunStats stats;
+    stats.steps = n_steps_;
+    stats.wall_simulate = seconds_since(t_start) - write_seconds_;
+    stats.wall_write = write_seconds_;
+    for (const auto& tb : thread_buffers_) stats.synaptic_events += tb.events;
+    stats.spikes = spike_counts_;
+    return stats;
+}
+
+} // namespace gliasim

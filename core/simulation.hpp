@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "event_queue.hpp"
+#include "network.hpp"
+#include "recording.hpp"
+
+namespace gliasim {
+
+struct RunStats {
+    step_t steps = 0;
+    double wall_simulate = 0; // [s]
+    double wall_write = 0;    // [s] time inside the recording back-end
+    std::uint64_t synaptic_events = 0;
+    std::vector<std::uint64_t> spikes; // per population
+};
+
+// Called now and then with the simulated time [ms] and the wall time since the start [s].
+using ProgressFn = std::function<void(double simulated_ms, double wall_s)>;
+
+// Owns the network and runs the duty cycle. See run() in simulation.cpp for the phase order.
+class Simulation {
+public:
+    explicit Simulation(const NetworkSpec& spec);
+
+    Network& network() { return net_; }
+    const Network& network() const { return net_; }
+    step_t total_steps() const { return n_steps_; }
+
+    RecordingLayout layout() const;
+    RunStats run(RecordingBackend& backend, const ProgressFn& progress = {});
+
+private:
+    struct ThreadBuffers {
+        std::vector<std::vector<Spike>> spikes; // per population, this slice
+        std::uint64_t events = 0;
+    };
+    struct ReportState {
+        std::size_t population;
+        std::vector<std::size_t> variables;
+        std::vector<index_t> ids;
+        step_t interval;
+        std::vector<std::pair<std::size_t, std::size_t>> thread_columns; // [begin, end) per thread
+        std::vector<std::vector<float>> buffers;                         // per variable
+        std::uint64_t rows_flushed = 0; // samples already handed to the back-end
+        std::size_t capacity = 0;       // rows each buffer holds
+        std::size_t first_report = 0;   // index of its first variable in the layout
+    };
+    struct StimulusState {
+        std::size_t target;
+        std::vector<index_t> ids;
+        std::vector<std::pair<std::size_t, std::size_t>> thread_ids; // slice of ids per thread
+        bool active = false;
+        bool every_step = false;
+    };
+
+    void update_steps(std::size_t thread, step_t first, step_t last);
+    void merge_spikes(step_t slice_start);
+    void deliver(std::size_t thread);
+    void handle_event(const Event& e, RecordingBackend& backend);
+    void recompute_currents(std::size_t population);
+    void flush(RecordingBackend& backend);
+
+    Network net_;
+    step_t n_steps_;
+    EventQueue exact_events_;    // must happen at their step (stimulus changes)
+    EventQueue boundary_events_; // happen at the first slice boundary at or after their step
+    std::vector<ThreadBuffers> thread_buffers_;
+    std::vector<std::vector<Spike>> slice_spikes_; // merged, canonical order, per population
+    std::vector<std::vector<double>> spike_times_; // buffered for output, per population
+    std::vector<std::vector<std::uint64_t>> spike_ids_;
+    std::vector<bool> record_spikes_;
+    std::vector<ReportState> reports_;
+    std::vector<StimulusState> stimuli_;
+    std::vector<std::uint64_t> spike_counts_;
+    double write_seconds_ = 0;
+    step_t completed_step_ = 0; // every step before this one has been simulated
+};
+
+} // namespace gliasim

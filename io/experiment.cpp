@@ -1,0 +1,895 @@
+// SPDX-License-Identifier: MIT
+// Experiment files: TOML in, a validated NetworkSpec out. Every problem becomes an InputError
+// that names the file, line and column, the key path and what was expected.
+#include "experiment.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+#include <unistd.h>
+
+namespace gliasim {
+
+namespace {
+
+constexpr std::int64_t kMaxPopulationSize = std::numeric_limits<std::int32_t>::max();
+
+const std::vector<std::string> kTopLevel = {"simulation",  "output",  "populations",
+                                            "projections", "stimuli", "recorders"};
+const std::vector<std::string> kSimulationKeys = {"duration", "dt", "seed", "threads"};
+const std::vector<std::string> kOutputKeys = {"file", "flush_interval"};
+const std::vector<std::string> kPopulationKeys = {"model", "size", "initial", "spike_times"};
+const std::vector<std::string> kProjectionKeys = {
+    "source",          "target",  "rule",   "p",     "indegree", "allow_autapses",
+    "allow_multapses", "synapse", "weight", "delay", "receptor"};
+const std::vector<std::string> kStimulusKeys = {"model", "target", "ids",     "start",
+                                                "stop",  "weight", "receptor"};
+const std::vector<std::string> kRecorderKeys = {"kind", "populations", "population", "variables",
+                                                "ids",  "sample",      "interval"};
+const std::vector<std::string> kRules = {"bernoulli", "fixed_indegree", "one_to_one", "all_to_all"};
+
+std::string example_for(Dim d) {
+    switch (d) {
+    case Dim::time:
+        return "\"20 ms\"";
+    case Dim::voltage:
+        return "\"-65 mV\"";
+    case Dim::current:
+        return "\"100 pA\"";
+    case Dim::conductance:
+        return "\"0.6 nS\"";
+    case Dim::capacitance:
+        return "\"250 pF\"";
+    case Dim::frequency:
+        return "\"5 Hz\"";
+    case Dim::concentration:
+        return "\"0.1 uM\"";
+    case Dim::dimensionless:
+        return "0.5";
+    }
+    return "";
+}
+
+std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+    return s;
+}
+
+std::string type_name(const toml::node& n) {
+    switch (n.type()) {
+    case toml::node_type::table:
+        return "a table";
+    case toml::node_type::array:
+        return "an array";
+    case toml::node_type::string:
+        return "a string";
+    case toml::node_type::integer:
+        return "an integer";
+    case toml::node_type::floating_point:
+        return "a number";
+    case toml::node_type::boolean:
+        return "a boolean";
+    default:
+        return "a date/time";
+    }
+}
+
+class Reader {
+public:
+    Reader(std::string file, std::set<std::string> overridden)
+        : file_(std::move(file)), overridden_(std::move(overridden)) {}
+
+    [[noreturn]] void fail(const toml::node* n, const std::string& key,
+                           const std::string& msg) const {
+        for (const auto& o : overridden_)
+            if (key == o || key.starts_with(o + ".") || key.starts_with(o + "["))
+                throw InputError("--set " + o, 0, 0, key, msg);
+        std::uint32_t line = 0, col = 0;
+        if (n) {
+            line = n->source().begin.line;
+            col = n->source().begin.column;
+        }
+        if (line == 0) line = 1, col = 1;
+        throw InputError(file_, line, col, key, msg);
+    }
+
+    const toml::table& table(const toml::node& n, const std::string& key) const {
+        if (!n.is_table()) fail(&n, key, "expected a table, got " + type_name(n));
+        return *n.as_table();
+    }
+
+    void check_keys(const toml::table& t, const std::string& path,
+                    const std::vector<std::string>& allowed, const std::string& what) const {
+        for (const auto& [k, v] : t) {
+            const std::string name(k.str());
+            if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+            const std::string full = path.empty() ? name : path + "." + name;
+            std::string msg = fmt::format("unknown key '{}' in {}", name, what);
+            const auto guess = closest_match(name, allowed);
+            if (!guess.empty())
+                msg += fmt::format("; did you mean '{}'?", guess);
+            else
+                msg += fmt::format(" (allowed: {})", join(allowed));
+            fail(&v, full, msg);
+        }
+    }
+
+    const toml::node& required(const toml::table& t, const std::string& path, const std::string& k,
+                               const std::string& what) const {
+        const toml::node* n = t.get(k);
+        if (!n) fail(&t, path + "." + k, "missing required key (" + what + ")");
+        return *n;
+    }
+
+    std::string string(const toml::node& n, const std::string& key) const {
+        if (!n.is_string()) fail(&n, key, "expected a string, got " + type_name(n));
+        return n.as_string()->get();
+    }
+
+    bool boolean(const toml::node& n, const std::string& key) const {
+        if (!n.is_boolean()) fail(&n, key, "expected true or false, got " + type_name(n));
+        return n.as_boolean()->get();
+    }
+
+    std::int64_t integer(const toml::node& n, const std::string& key, std::int64_t lo,
+                         std::int64_t hi, const std::string& what) const {
+        std::int64_t v = 0;
+        if (n.is_integer()) {
+            v = n.as_integer()->get();
+        } else if (n.is_floating_point() &&
+                   std::floor(n.as_floating_point()->get()) == n.as_floating_point()->get() &&
+                   std::abs(n.as_floating_point()->get()) < 9e18) {
+            v = static_cast<std::int64_t>(n.as_floating_point()->get());
+        } else {
+            fail(&n, key, fmt::format("expected {}, got {}", what, type_name(n)));
+        }
+        if (v < lo || v > hi)
+            fail(&n, key, fmt::format("expected {} in [{}, {}], got {}", what, lo, hi, v));
+        return v;
+    }
+
+    double number(const toml::node& n, const std::string& key) const {
+        if (n.is_integer()) return static_cast<double>(n.as_integer()->get());
+        if (n.is_floating_point()) {
+            const double v = n.as_floating_point()->get();
+            if (!std::isfinite(v)) fail(&n, key, "expected a finite number");
+            return v;
+        }
+        fail(&n, key, "expected a number, got " + type_name(n));
+    }
+
+    // A quantity in dimension `d`: "20 ms" or a bare number in the internal unit.
+    double quantity(const toml::node& n, const std::string& key, Dim d) const {
+        const std::string expected =
+            d == Dim::dimensionless ? std::string("a number")
+                                    : fmt::format("a {} such as {} (or a bare number in {})",
+                                                  dim_name(d), example_for(d), internal_unit(d));
+        if (n.is_integer() || n.is_floating_point()) return number(n, key);
+        if (!n.is_string())
+            fail(&n, key, fmt::format("expected {}, got {}", expected, type_name(n)));
+        std::string err;
+        const auto q = parse_quantity(n.as_string()->get(), &err);
+        if (!q) fail(&n, key, err);
+        if (q->dim == Dim::dimensionless) return q->value; // a bare number written as a string
+        if (q->dim != d)
+            fail(&n, key,
+                 fmt::format("expected {}, got a {} (\"{}\")", expected, dim_name(q->dim),
+                             n.as_string()->get()));
+        return q->value;
+    }
+
+    ValueSpec value_spec(const toml::node& n, const std::string& key, Dim d) const {
+        if (!n.is_table()) return ValueSpec::constant(quantity(n, key, d), d);
+        const toml::table& t = *n.as_table();
+        const std::string dist =
+            string(required(t, key, "distribution", "normal, uniform or lognormal"),
+                   key + ".distribution");
+        ValueSpec v;
+        v.dim = d;
+        auto get = [&](const char* k) {
+            return quantity(required(t, key, k, "a value"), key + "." + k, d);
+        };
+        auto opt = [&](const char* k, double def) {
+            const toml::node* x = t.get(k);
+            return x ? quantity(*x, key + "." + k, d) : def;
+        };
+        const double inf = std::numeric_limits<double>::infinity();
+        if (dist == "normal") {
+            check_keys(t, key, {"distribution", "mean", "std", "low", "high"},
+                       "a normal distribution");
+            v.kind = ValueSpec::Kind::normal;
+            v.a = get("mean");
+            v.b = get("std");
+            v.low = opt("low", -inf);
+            v.high = opt("high", inf);
+            if (v.b < 0) fail(t.get("std"), key + ".std", "standard deviation must be >= 0");
+        } else if (dist == "uniform") {
+            check_keys(t, key, {"distribution", "low", "high"}, "a uniform distribution");
+            v.kind = ValueSpec::Kind::uniform;
+            v.a = get("low");
+            v.b = get("high");
+            if (!(v.a < v.b)) fail(&t, key, "uniform distribution needs low < high");
+        } else if (dist == "lognormal") {
+            check_keys(t, key, {"distribution", "mean", "std", "high"}, "a lognormal distribution");
+            v.kind = ValueSpec::Kind::lognormal;
+            v.a = get("mean");
+            v.b = get("std");
+            v.high = opt("high", inf);
+            if (!(v.a > 0)) fail(t.get("mean"), key + ".mean", "lognormal mean must be > 0");
+            if (v.b < 0) fail(t.get("std"), key + ".std", "standard deviation must be >= 0");
+        } else {
+            const auto guess = closest_match(dist, {"normal", "uniform", "lognormal"});
+            fail(t.get("distribution"), key + ".distribution",
+                 fmt::format("unknown distribution '{}'{}; expected normal, uniform or lognormal",
+                             dist, guess.empty() ? "" : "; did you mean '" + guess + "'?"));
+        }
+        if (v.low > v.high) fail(&t, key, "truncation bounds need low <= high");
+        if (v.kind == ValueSpec::Kind::normal && (v.high < v.a - 6 * v.b || v.low > v.a + 6 * v.b))
+            fail(&t, key, "truncation bounds exclude almost all of the distribution");
+        return v;
+    }
+
+    std::vector<index_t> id_list(const toml::node& n, const std::string& key, index_t size) const {
+        if (!n.is_array()) fail(&n, key, "expected an array of entity ids, got " + type_name(n));
+        std::vector<index_t> ids;
+        std::size_t i = 0;
+        for (const auto& e : *n.as_array()) {
+            ids.push_back(static_cast<index_t>(integer(e, fmt::format("{}[{}]", key, i++), 0,
+                                                       static_cast<std::int64_t>(size) - 1,
+                                                       "an id of the population")));
+        }
+        std::sort(ids.begin(), ids.end());
+        if (std::adjacent_find(ids.begin(), ids.end()) != ids.end())
+            fail(&n, key, "ids must not repeat");
+        if (ids.empty()) fail(&n, key, "expected at least one id");
+        return ids;
+    }
+
+    std::vector<std::string> string_list(const toml::node& n, const std::string& key) const {
+        if (!n.is_array()) fail(&n, key, "expected an array of strings, got " + type_name(n));
+        std::vector<std::string> out;
+        std::size_t i = 0;
+        for (const auto& e : *n.as_array())
+            out.push_back(string(e, fmt::format("{}[{}]", key, i++)));
+        return out;
+    }
+
+private:
+    std::string file_;
+    std::set<std::string> overridden_;
+};
+
+// Splits "a.b.c=value" and writes value into the document, creating tables on the way.
+std::string apply_override(toml::table& doc, const std::string& text) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0)
+        throw InputError("--set " + text, 0, 0, "", "expected key.path=value");
+    const std::string path = text.substr(0, eq);
+    const std::string value = text.substr(eq + 1);
+    std::vector<std::string> parts;
+    std::stringstream ss(path);
+    for (std::string p; std::getline(ss, p, '.');) {
+        if (p.empty()) throw InputError("--set " + text, 0, 0, path, "empty key in key path");
+        parts.push_back(p);
+    }
+    toml::table* t = &doc;
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+        toml::node* n = t->get(parts[i]);
+        if (!n) {
+            t->insert(parts[i], toml::table{});
+            n = t->get(parts[i]);
+        }
+        if (!n->is_table())
+            throw InputError(
+                "--set " + text, 0, 0, path,
+                fmt::format("'{}' is not a table, cannot set a key inside it", parts[i]));
+        t = n->as_table();
+    }
+    // The value is TOML when it parses as TOML; otherwise it is taken as a string, so that
+    // --set simulation.duration=10s works without shell quoting of inner quotes.
+    try {
+        toml::table v = toml::parse("v = " + value);
+        t->insert_or_assign(parts.back(), *v.get("v"));
+    } catch (const toml::parse_error&) {
+        t->insert_or_assign(parts.back(), value);
+    }
+    return path;
+}
+
+// Sub-tables in the order they appear in the file (tables from --set go last, by name).
+std::vector<std::pair<std::string, const toml::table*>>
+ordered_tables(const Reader& r, const toml::table& t, const std::string& path) {
+    std::vector<std::pair<std::string, const toml::table*>> out;
+    for (const auto& [k, v] : t)
+        out.emplace_back(std::string(k.str()), &r.table(v, path + "." + std::string(k.str())));
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        const auto la = a.second->source().begin.line, lb = b.second->source().begin.line;
+        const auto ka = la == 0 ? std::numeric_limits<std::uint32_t>::max() : la;
+        const auto kb = lb == 0 ? std::numeric_limits<std::uint32_t>::max() : lb;
+        return ka < kb;
+    });
+    return out;
+}
+
+std::string quantity_text(double v, Dim d) {
+    if (d == Dim::dimensionless) return fmt::format("{}", v);
+    return fmt::format("{} {}", v, internal_unit(d));
+}
+
+struct Builder {
+    const Reader& r;
+    const ModelRegistry& reg;
+    toml::table& doc; // defaults are written back into it for the resolved experiment
+    Experiment ex;
+
+    const toml::table* section(const char* name) {
+        const toml::node* n = doc.get(name);
+        return n ? &r.table(*n, name) : nullptr;
+    }
+
+    void simulation() {
+        const toml::table* t = section("simulation");
+        if (!t) r.fail(&doc, "simulation", "missing [simulation] table (needs at least duration)");
+        r.check_keys(*t, "simulation", kSimulationKeys, "[simulation]");
+        auto& net = ex.network;
+        if (const auto* n = t->get("dt")) net.dt = r.quantity(*n, "simulation.dt", Dim::time);
+        if (!(net.dt >= 1e-4 && net.dt <= 10.0))
+            r.fail(t->get("dt"), "simulation.dt",
+                   fmt::format("dt must be in [0.0001 ms, 10 ms], got {} ms", net.dt));
+        net.duration = r.quantity(r.required(*t, "simulation", "duration", "e.g. \"1 s\""),
+                                  "simulation.duration", Dim::time);
+        if (!(net.duration > 0))
+            r.fail(t->get("duration"), "simulation.duration", "duration must be > 0");
+        if (net.duration / net.dt > 1e12)
+            r.fail(
+                t->get("duration"), "simulation.duration",
+                fmt::format("{} ms at dt = {} ms is more than 1e12 steps", net.duration, net.dt));
+        if (const auto* n = t->get("seed"))
+            net.seed = static_cast<std::uint64_t>(
+                r.integer(*n, "simulation.seed", 0, std::numeric_limits<std::int64_t>::max(),
+                          "a non-negative integer seed"));
+        if (const auto* n = t->get("threads"))
+            net.threads = static_cast<int>(
+                r.integer(*n, "simulation.threads", 0, 1024, "a thread count (0 = all cores)"));
+        auto& w = *doc.get("simulation")->as_table();
+        w.insert("dt", quantity_text(net.dt, Dim::time));
+        w.insert("seed", static_cast<std::int64_t>(net.seed));
+        w.insert("threads", net.threads);
+    }
+
+    void output() {
+        const toml::table* t = section("output");
+        if (t) {
+            r.check_keys(*t, "output", kOutputKeys, "[output]");
+            if (const auto* n = t->get("file")) {
+                ex.output_file = r.string(*n, "output.file");
+                if (ex.output_file.empty()) r.fail(n, "output.file", "expected a file name");
+            }
+            if (const auto* n = t->get("flush_interval")) {
+                ex.network.flush_interval = r.quantity(*n, "output.flush_interval", Dim::time);
+                if (!(ex.network.flush_interval >= ex.network.dt))
+                    r.fail(n, "output.flush_interval", "flush interval must be at least dt");
+            }
+        }
+        if (ex.output_file.empty()) {
+            const auto stem = std::filesystem::path(ex.source).stem().string();
+            ex.output_file = (stem.empty() ? std::string("gliasim") : stem) + ".h5";
+        }
+    }
+
+    std::uint32_t population_index(const toml::node& n, const std::string& key) const {
+        const std::string name = r.string(n, key);
+        const auto& pops = ex.network.populations;
+        for (std::uint32_t i = 0; i < pops.size(); ++i)
+            if (pops[i].name == name) return i;
+        std::vector<std::string> names;
+        for (const auto& p : pops) names.push_back(p.name);
+        const auto guess = closest_match(name, names);
+        r.fail(&n, key,
+               fmt::format("no population named '{}'{}", name,
+                           guess.empty() ? " (populations: " + join(names) + ")"
+                                         : "; did you mean '" + guess + "'?"));
+    }
+
+    const ModelInfo& model(const toml::node& n, const std::string& key,
+                           std::initializer_list<ModelKind> kinds) const {
+        const std::string name = r.string(n, key);
+        const ModelInfo* m = reg.find(name);
+        std::vector<std::string> names;
+        for (const auto& mi : reg.all())
+            if (std::find(kinds.begin(), kinds.end(), mi.kind) != kinds.end())
+                names.push_back(mi.name);
+        if (!m || std::find(kinds.begin(), kinds.end(), m->kind) == kinds.end()) {
+            const auto guess = closest_match(name, names);
+            r.fail(&n, key,
+                   fmt::format("unknown model '{}'{}", name,
+                               guess.empty() ? " (known: " + join(names) + ")"
+                                             : "; did you mean '" + guess + "'?"));
+        }
+        return *m;
+    }
+
+    // Model parameters given flat in `t`, checked against the schema; defaults filled in.
+    ParamValues params(const toml::table& t, toml::table& w, const std::string& path,
+                       const ModelInfo& m, const std::vector<std::string>& structural) {
+        std::vector<std::string> allowed = structural;
+        for (const auto& p : m.params) allowed.push_back(p.name);
+        r.check_keys(t, path, allowed, fmt::format("{} (model {})", path, m.name));
+        ParamValues v = m.default_params();
+        for (std::size_t i = 0; i < m.params.size(); ++i) {
+            const ParamSpec& ps = m.params[i];
+            const toml::node* n = t.get(ps.name);
+            const std::string key = path + "." + ps.name;
+            if (n) {
+                v[i] = r.quantity(*n, key, ps.dim);
+                if (!ps.in_range(v[i]))
+                    r.fail(n, key,
+                           fmt::format("{} is out of range; {} must be in {}",
+                                       quantity_text(v[i], ps.dim), ps.name, ps.range_text()));
+            } else {
+                w.insert(ps.name, quantity_text(v[i], ps.dim));
+            }
+        }
+        if (m.check)
+            if (auto err = m.check(v)) r.fail(&t, path, *err);
+        return v;
+    }
+
+    void populations() {
+        const toml::table* t = section("populations");
+        if (!t || t->empty())
+            r.fail(
+                t ? t : &doc, "populations",
+                "the experiment defines no populations ([populations.<name>] with model and size)");
+        for (const auto& [name, pt] : ordered_tables(r, *t, "populations")) {
+            const std::string path = "populations." + name;
+            PopulationSpec ps;
+            ps.name = name;
+            const ModelInfo& m =
+                model(r.required(*pt, path, "model", "a neuron or source model name"),
+                      path + ".model", {ModelKind::neuron, ModelKind::source});
+            ps.model = &m;
+            ps.size = static_cast<index_t>(
+                r.integer(r.required(*pt, path, "size", "number of entities"), path + ".size", 1,
+                          kMaxPopulationSize, "a positive population size"));
+            toml::table& w = *doc.get("populations")->as_table()->get(name)->as_table();
+            ps.params = params(*pt, w, path, m, kPopulationKeys);
+            if (const auto* n = pt->get("initial")) {
+                const toml::table& it = r.table(*n, path + ".initial");
+                std::vector<std::string> vars;
+                for (const auto& s : m.state) vars.push_back(s.name);
+                r.check_keys(it, path + ".initial", vars,
+                             fmt::format("initial state of model {}", m.name));
+                for (const auto& [k, v] : it) {
+                    const std::string var(k.str());
+                    const auto vi = m.state_index(var);
+                    ps.initial[var] = r.value_spec(v, path + ".initial." + var, m.state[*vi].dim);
+                }
+            }
+            if (const auto* n = pt->get("spike_times")) {
+                if (!m.takes_spike_times)
+                    r.fail(n, path + ".spike_times",
+                           fmt::format("model {} takes no spike_times", m.name));
+                ps.spike_times = spike_times(*n, path + ".spike_times", ps.size);
+            } else if (m.takes_spike_times) {
+                r.fail(pt, path + ".spike_times",
+                       "missing required key (spike times, e.g. [\"10 ms\", \"20 ms\"])");
+            }
+            ex.network.populations.push_back(std::move(ps));
+        }
+    }
+
+    std::vector<std::vector<double>> spike_times(const toml::node& n, const std::string& key,
+                                                 index_t size) const {
+        if (!n.is_array()) r.fail(&n, key, "expected an array of times or an array of arrays");
+        const toml::array& a = *n.as_array();
+        const double dt = ex.network.dt;
+        auto one = [&](const toml::array& arr, const std::string& k) {
+            std::vector<double> times;
+            std::size_t i = 0;
+            for (const auto& e : arr) {
+                const std::string ek = fmt::format("{}[{}]", k, i++);
+                const double t = r.quantity(e, ek, Dim::time);
+                if (t < dt - 1e-9)
+                    r.fail(&e, ek,
+                           fmt::format("spike time {} ms is before the first step end ({} ms)", t,
+                                       dt));
+                times.push_back(t);
+            }
+            return times;
+        };
+        if (!a.empty() && a[0].is_array()) {
+            if (a.size() != size)
+                r.fail(
+                    &n, key,
+                    fmt::format("has {} lists but the population has {} entities", a.size(), size));
+            std::vector<std::vector<double>> out;
+            for (std::size_t i = 0; i < a.size(); ++i) {
+                const std::string k = fmt::format("{}[{}]", key, i);
+                if (!a[i].is_array()) r.fail(&a[i], k, "expected an array of times");
+                out.push_back(one(*a[i].as_array(), k));
+            }
+            return out;
+        }
+        return {one(a, key)};
+    }
+
+    void projections() {
+        const toml::table* t = section("projections");
+        if (!t) return;
+        const auto& pops = ex.network.populations;
+        for (const auto& [name, pt] : ordered_tables(r, *t, "projections")) {
+            const std::string path = "projections." + name;
+            r.check_keys(*pt, path, kProjectionKeys, path);
+            toml::table& w = *doc.get("projections")->as_table()->get(name)->as_table();
+            ProjectionSpec pj;
+            pj.name = name;
+            pj.source = population_index(r.required(*pt, path, "source", "a population name"),
+                                         path + ".source");
+            const toml::node& tn = r.required(*pt, path, "target", "a population name");
+            pj.target = population_index(tn, path + ".target");
+            const ModelInfo& tm = *pops[pj.target].model;
+            if (tm.receptors.empty())
+                r.fail(&tn, path + ".target",
+                       fmt::format("population '{}' (model {}) takes no synaptic input",
+                                   pops[pj.target].name, tm.name));
+            const toml::node& rn = r.required(*pt, path, "rule", join(kRules));
+            const std::string rule = r.string(rn, path + ".rule");
+            const index_t ns = pops[pj.source].size, nt = pops[pj.target].size;
+            auto disallow = [&](const char* key, const std::string& why) {
+                if (const auto* n = pt->get(key)) r.fail(n, path + "." + key, why);
+            };
+            if (rule == "bernoulli") {
+                pj.rule.kind = ConnectionRule::Kind::bernoulli;
+                const toml::node& pn = r.required(*pt, path, "p", "connection probability");
+                pj.rule.p = r.number(pn, path + ".p");
+                if (!(pj.rule.p >= 0 && pj.rule.p <= 1))
+                    r.fail(&pn, path + ".p",
+                           fmt::format("probability must be in [0, 1], got {}", pj.rule.p));
+                disallow("indegree", "indegree belongs to rule = \"fixed_indegree\"");
+            } else if (rule == "fixed_indegree") {
+                pj.rule.kind = ConnectionRule::Kind::fixed_indegree;
+                const toml::node& kn = r.required(*pt, path, "indegree", "connections per target");
+                pj.rule.k = static_cast<std::uint32_t>(r.integer(
+                    kn, path + ".indegree", 0, 1'000'000'000, "a non-negative in-degree"));
+                disallow("p", "p belongs to rule = \"bernoulli\"");
+            } else if (rule == "one_to_one") {
+                pj.rule.kind = ConnectionRule::Kind::one_to_one;
+                if (ns != nt)
+                    r.fail(&rn, path + ".rule",
+                           fmt::format("one_to_one needs equal sizes; source has {}, target {}", ns,
+                                       nt));
+                disallow("p", "p belongs to rule = \"bernoulli\"");
+                disallow("indegree", "indegree belongs to rule = \"fixed_indegree\"");
+            } else if (rule == "all_to_all") {
+                pj.rule.kind = ConnectionRule::Kind::all_to_all;
+                disallow("p", "p belongs to rule = \"bernoulli\"");
+                disallow("indegree", "indegree belongs to rule = \"fixed_indegree\"");
+            } else {
+                const auto guess = closest_match(rule, kRules);
+                r.fail(&rn, path + ".rule",
+                       fmt::format("unknown rule '{}'{}", rule,
+                                   guess.empty() ? " (rules: " + join(kRules) + ")"
+                                                 : "; did you mean '" + guess + "'?"));
+            }
+            if (const auto* n = pt->get("allow_autapses"))
+                pj.rule.allow_autapses = r.boolean(*n, path + ".allow_autapses");
+            if (const auto* n = pt->get("allow_multapses"))
+                pj.rule.allow_multapses = r.boolean(*n, path + ".allow_multapses");
+            if (pj.rule.kind == ConnectionRule::Kind::fixed_indegree && !pj.rule.allow_multapses) {
+                const index_t pool =
+                    ns - (pj.source == pj.target && !pj.rule.allow_autapses ? 1 : 0);
+                if (pj.rule.k > pool)
+                    r.fail(pt->get("indegree"), path + ".indegree",
+                           fmt::format("indegree {} exceeds the {} distinct sources available "
+                                       "without multapses",
+                                       pj.rule.k, pool));
+            }
+            if (const auto* n = pt->get("synapse")) {
+                pj.synapse = model(*n, path + ".synapse", {ModelKind::synapse}).name;
+            } else {
+                w.insert("synapse", pj.synapse);
+            }
+            const toml::node& wn =
+                r.required(*pt, path, "weight",
+                           fmt::format("a {} such as {}", dim_name(tm.weight_dim),
+                                       example_for(tm.weight_dim)));
+            pj.weight = r.value_spec(wn, path + ".weight", tm.weight_dim);
+            if (const auto* n = pt->get("receptor")) {
+                const std::string rec = r.string(*n, path + ".receptor");
+                const auto ri = tm.receptor_index(rec);
+                if (!ri)
+                    r.fail(n, path + ".receptor",
+                           fmt::format("model {} has no receptor '{}' (receptors: {})", tm.name,
+                                       rec, join(tm.receptors)));
+                pj.receptor = *ri;
+            } else {
+                // NEST's convention: the weight's sign selects the receptor.
+                pj.receptor = pj.weight.mean() < 0 && tm.receptors.size() > 1 ? 1 : 0;
+                w.insert("receptor", tm.receptors[pj.receptor]);
+            }
+            if (tm.weights_non_negative && pj.weight.min_value() < 0)
+                r.fail(
+                    &wn, path + ".weight",
+                    fmt::format("weights onto {} are conductances and must be >= 0 (choose the "
+                                "receptor with receptor = \"inhibitory\"); this weight can be {}",
+                                tm.name, pj.weight.describe()));
+            const double dt = ex.network.dt;
+            if (const auto* n = pt->get("delay")) {
+                pj.delay = r.value_spec(*n, path + ".delay", Dim::time);
+                if (pj.delay.min_value() < dt * 0.5)
+                    r.fail(n, path + ".delay",
+                           fmt::format("delays must be at least dt = {} ms; this one can be {} "
+                                       "(give a distribution a 'low' bound)",
+                                       dt,
+                                       pj.delay.is_constant() ? quantity_text(pj.delay.a, Dim::time)
+                                                              : std::string("smaller")));
+                if (!std::isfinite(pj.delay.max_value()) || pj.delay.max_value() / dt > 65535)
+                    r.fail(n, path + ".delay",
+                           fmt::format("delays must be at most 65535 steps ({} ms); give a "
+                                       "distribution a 'high' bound",
+                                       65535 * dt));
+            } else {
+                pj.delay = ValueSpec::constant(dt, Dim::time);
+                w.insert("delay", quantity_text(dt, Dim::time));
+            }
+            ex.network.projections.push_back(std::move(pj));
+        }
+    }
+
+    void stimuli() {
+        const toml::table* t = section("stimuli");
+        if (!t) return;
+        const auto& pops = ex.network.populations;
+        for (const auto& [name, st] : ordered_tables(r, *t, "stimuli")) {
+            const std::string path = "stimuli." + name;
+            toml::table& w = *doc.get("stimuli")->as_table()->get(name)->as_table();
+            StimulusSpec s;
+            s.name = name;
+            const ModelInfo& m = model(r.required(*st, path, "model", "a stimulus model name"),
+                                       path + ".model", {ModelKind::stimulus});
+            s.model = &m;
+            s.params = params(*st, w, path, m, kStimulusKeys);
+            const toml::node& tn = r.required(*st, path, "target", "a population name");
+            s.target = population_index(tn, path + ".target");
+            const ModelInfo& tm = *pops[s.target].model;
+            if (tm.kind != ModelKind::neuron)
+                r.fail(&tn, path + ".target",
+                       fmt::format("population '{}' (model {}) cannot receive stimuli",
+                                   pops[s.target].name, tm.name));
+            if (const auto* n = st->get("ids"))
+                s.ids = r.id_list(*n, path + ".ids", pops[s.target].size);
+            if (const auto* n = st->get("start"))
+                s.start = r.quantity(*n, path + ".start", Dim::time);
+            if (s.start < 0) r.fail(st->get("start"), path + ".start", "start must be >= 0");
+            if (const auto* n = st->get("stop")) {
+                s.stop = r.quantity(*n, path + ".stop", Dim::time);
+                if (!(s.stop >= s.start))
+                    r.fail(n, path + ".stop",
+                           fmt::format("stop ({} ms) must not be before start ({} ms)", s.stop,
+                                       s.start));
+            }
+            if (m.injects_spikes) {
+                const toml::node& wn =
+                    r.required(*st, path, "weight",
+                               fmt::format("a {} such as {}", dim_name(tm.weight_dim),
+                                           example_for(tm.weight_dim)));
+                s.weight = r.quantity(wn, path + ".weight", tm.weight_dim);
+                if (const auto* n = st->get("receptor")) {
+                    const std::string rec = r.string(*n, path + ".receptor");
+                    const auto ri = tm.receptor_index(rec);
+                    if (!ri)
+                        r.fail(n, path + ".receptor",
+                               fmt::format("model {} has no receptor '{}' (receptors: {})", tm.name,
+                                           rec, join(tm.receptors)));
+                    s.receptor = *ri;
+                } else {
+                    s.receptor = s.weight < 0 && tm.receptors.size() > 1 ? 1 : 0;
+                }
+                if (tm.weights_non_negative && s.weight < 0)
+                    r.fail(&wn, path + ".weight",
+                           "conductance weights must be >= 0 (choose the receptor instead)");
+            } else {
+                for (const char* k : {"weight", "receptor"})
+                    if (const auto* n = st->get(k))
+                        r.fail(n, path + "." + k, fmt::format("model {} takes no {}", m.name, k));
+            }
+            ex.network.stimuli.push_back(std::move(s));
+        }
+    }
+
+    void recorders() {
+        const toml::table* t = section("recorders");
+        if (!t) return;
+        const auto& pops = ex.network.populations;
+        for (const auto& [name, rt] : ordered_tables(r, *t, "recorders")) {
+            const std::string path = "recorders." + name;
+            r.check_keys(*rt, path, kRecorderKeys, path);
+            const toml::node& kn = r.required(*rt, path, "kind", "\"spikes\" or \"state\"");
+            const std::string kind = r.string(kn, path + ".kind");
+            auto disallow = [&](const char* key) {
+                if (const auto* n = rt->get(key))
+                    r.fail(n, path + "." + key, fmt::format("not a key of a {} recorder", kind));
+            };
+            if (kind == "spikes") {
+                for (const char* k : {"population", "variables", "ids", "sample", "interval"})
+                    disallow(k);
+                SpikeRecorderSpec s{name, {}};
+                if (const auto* n = rt->get("populations")) {
+                    if (!n->is_array())
+                        r.fail(n, path + ".populations", "expected an array of population names");
+                    std::size_t i = 0;
+                    for (const auto& e : *n->as_array())
+                        s.populations.push_back(
+                            population_index(e, fmt::format("{}.populations[{}]", path, i++)));
+                } else {
+                    for (std::uint32_t i = 0; i < pops.size(); ++i) s.populations.push_back(i);
+                }
+                ex.network.spike_recorders.push_back(std::move(s));
+            } else if (kind == "state") {
+                disallow("populations");
+                StateRecorderSpec s;
+                s.name = name;
+                const toml::node& pn = r.required(*rt, path, "population", "a population name");
+                s.population = population_index(pn, path + ".population");
+                const PopulationSpec& ps = pops[s.population];
+                const ModelInfo& m = *ps.model;
+                if (const auto* n = rt->get("variables")) {
+                    const auto vars = r.string_list(*n, path + ".variables");
+                    if (vars.empty())
+                        r.fail(n, path + ".variables", "expected at least one variable");
+                    std::vector<std::string> names;
+                    for (const auto& sv : m.state) names.push_back(sv.name);
+                    for (std::size_t i = 0; i < vars.size(); ++i) {
+                        const auto vi = m.state_index(vars[i]);
+                        if (!vi) {
+                            const auto guess = closest_match(vars[i], names);
+                            r.fail(&(*n->as_array())[i], fmt::format("{}.variables[{}]", path, i),
+                                   fmt::format("model {} has no state variable '{}'{}", m.name,
+                                               vars[i],
+                                               guess.empty() ? " (variables: " + join(names) + ")"
+                                                             : "; did you mean '" + guess + "'?"));
+                        }
+                        if (std::find(s.variables.begin(), s.variables.end(), *vi) !=
+                            s.variables.end())
+                            r.fail(n, path + ".variables",
+                                   fmt::format("variable '{}' listed twice", vars[i]));
+                        s.variables.push_back(*vi);
+                    }
+                } else {
+                    for (std::size_t i = 0; i < m.state.size(); ++i) s.variables.push_back(i);
+                }
+                if (s.variables.empty())
+                    r.fail(rt, path, fmt::format("model {} has no recordable state", m.name));
+                const toml::node* idn = rt->get("ids");
+                const toml::node* sn = rt->get("sample");
+                if (idn && sn) r.fail(sn, path + ".sample", "give either ids or sample, not both");
+                if (idn) {
+                    s.ids = r.id_list(*idn, path + ".ids", ps.size);
+                } else if (sn) {
+                    const auto n = static_cast<index_t>(
+                        r.integer(*sn, path + ".sample", 1, ps.size,
+                                  "a sample size no larger than the population"));
+                    // Evenly spread over the population.
+                    for (index_t i = 0; i < n; ++i)
+                        s.ids.push_back(
+                            static_cast<index_t>(static_cast<std::uint64_t>(i) * ps.size / n));
+                } else {
+                    for (index_t i = 0; i < ps.size; ++i) s.ids.push_back(i);
+                }
+                const double dt = ex.network.dt;
+                if (const auto* n = rt->get("interval")) {
+                    s.interval = r.quantity(*n, path + ".interval", Dim::time);
+                    const double k = s.interval / dt;
+                    if (!(k >= 1 - 1e-9) || std::abs(k - std::round(k)) > 1e-6)
+                        r.fail(n, path + ".interval",
+                               fmt::format(
+                                   "interval must be a positive multiple of dt = {} ms, got {} ms",
+                                   dt, s.interval));
+                } else {
+                    s.interval = std::max(dt, 1.0);
+                }
+                ex.network.state_recorders.push_back(std::move(s));
+            } else {
+                r.fail(&kn, path + ".kind",
+                       fmt::format("unknown recorder kind '{}'; expected \"spikes\" or \"state\"",
+                                   kind));
+            }
+        }
+    }
+
+    // A conservative estimate of the built network's memory, checked against the machine.
+    void estimate_memory() {
+        const auto& net = ex.network;
+        double bytes = 0;
+        step_t max_delay = 1;
+        for (const auto& pj : net.projections)
+            max_delay = std::max<step_t>(max_delay, std::llround(pj.delay.max_value() / net.dt));
+        for (const auto& p : net.populations)
+            bytes += static_cast<double>(p.size) *
+                     (64.0 + 8.0 * static_cast<double>(p.model->receptors.size()) *
+                                 static_cast<double>(max_delay + 1));
+        for (const auto& pj : net.projections) {
+            const double ns = net.populations[pj.source].size, nt = net.populations[pj.target].size;
+            double edges = 0;
+            switch (pj.rule.kind) {
+            case ConnectionRule::Kind::bernoulli:
+                edges = pj.rule.p * ns * nt;
+                break;
+            case ConnectionRule::Kind::fixed_indegree:
+                edges = static_cast<double>(pj.rule.k) * nt;
+                break;
+            case ConnectionRule::Kind::one_to_one:
+                edges = nt;
+                break;
+            case ConnectionRule::Kind::all_to_all:
+                edges = ns * nt;
+                break;
+            }
+            // Building holds the drawn edge list (14 B) beside the sorted arrays (10 B).
+            bytes += edges * 26.0;
+        }
+        ex.estimated_bytes = static_cast<std::uint64_t>(bytes);
+        const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) *
+                                static_cast<double>(sysconf(_SC_PAGESIZE));
+        if (physical > 0 && bytes > physical)
+            r.fail(doc.get("populations"), "populations",
+                   fmt::format("the network needs an estimated {:.1f} GiB of memory, more than "
+                               "this machine's {:.1f} GiB",
+                               bytes / 1073741824.0, physical / 1073741824.0));
+    }
+};
+
+Experiment build(toml::table doc, const std::string& source,
+                 const std::vector<std::string>& overrides, const ModelRegistry& registry) {
+    std::set<std::string> overridden;
+    for (const auto& o : overrides) overridden.insert(apply_override(doc, o));
+    Reader r(source, overridden);
+    r.check_keys(doc, "", kTopLevel, "the experiment file");
+    Builder b{r, registry, doc, {}};
+    b.ex.source = source;
+    b.simulation();
+    b.output();
+    b.populations();
+    b.projections();
+    b.stimuli();
+    b.recorders();
+    b.estimate_memory();
+    std::ostringstream out;
+    out << toml::toml_formatter{doc};
+    b.ex.resolved_toml = out.str();
+    return std::move(b.ex);
+}
+
+} // namespace
+
+Experiment parse_experiment(std::string_view text, const std::string& source_name,
+                            const std::vector<std::string>& overrides,
+                            const ModelRegistry& registry) {
+    toml::table doc;
+    try {
+        doc = toml::parse(text, source_name);
+    } catch (const toml::parse_error& e) {
+        throw InputError(source_name, e.source().begin.line, e.source().begin.column, "",
+                         std::string(e.description()));
+    }
+    return build(std::move(doc), source_name, overrides, registry);
+}
+
+Experiment load_experiment(const std::string& path, const std::vector<std::string>& overrides,
+                           const ModelRegistry& registry) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, 0, 0, "", "cannot open the experiment file");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return parse_experiment(ss.str(), path, overrides, registry);
+}
+
+} // namespace gliasim

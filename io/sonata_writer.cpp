@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+#include "sonata_writer.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "hdf5_util.hpp"
+
+namespace gliasim {
+
+namespace {
+
+// SONATA's `sorting` attribute is an enum {none, by_id, by_time}.
+void write_sorting(hid_t group, std::uint8_t value) {
+    h5::Handle type(h5::check(H5Tenum_create(H5T_NATIVE_UINT8), "create enum"));
+    const char* names[] = {"none", "by_id", "by_time"};
+    for (std::uint8_t i = 0; i < 3; ++i) H5Tenum_insert(type, names[i], &i);
+    h5::Handle space(h5::check(H5Screate(H5S_SCALAR), "create space"));
+    h5::Handle attr(h5::check(H5Acreate2(group, "sorting", type, space, H5P_DEFAULT, H5P_DEFAULT),
+                              "create sorting attribute"));
+    h5::check(H5Awrite(attr, type, &value), "write sorting attribute");
+}
+
+void write_metadata(hid_t file, const RunMetadata& m, bool final) {
+    h5::Handle g(H5Lexists(file, "metadata", H5P_DEFAULT) > 0
+                     ? h5::check(H5Gopen2(file, "metadata", H5P_DEFAULT), "open /metadata")
+                     : h5::create_group(file, "metadata"));
+    if (!final) {
+        h5::write_string_dataset(g, "experiment", m.experiment_toml);
+        h5::write_string_attribute(g, "experiment_file", m.experiment_file);
+        h5::write_uint_attribute(g, "seed", m.seed);
+        h5::write_string_attribute(g, "version", m.version);
+        h5::write_uint_attribute(g, "threads", static_cast<std::uint64_t>(m.threads));
+        h5::write_double_attribute(g, "dt_ms", m.dt);
+        h5::write_double_attribute(g, "duration_ms", m.duration);
+        h5::write_uint_attribute(g, "synapses", m.synapses);
+        h5::write_double_attribute(g, "bytes_per_synapse", m.bytes_per_synapse);
+        h5::write_double_attribute(g, "wall_build_s", m.wall_build);
+        return;
+    }
+    h5::write_uint_attribute(g, "completed", m.completed ? 1 : 0);
+    h5::write_double_attribute(g, "wall_simulate_s", m.wall_simulate);
+    h5::write_double_attribute(g, "wall_write_s", m.wall_write);
+    h5::write_double_attribute(g, "real_time_factor", m.real_time_factor);
+    h5::write_double_attribute(g, "synaptic_events", m.synaptic_events);
+    h5::write_double_attribute(g, "synaptic_events_per_s", m.synaptic_events_per_s);
+    h5::write_uint_attribute(g, "peak_memory_bytes", m.peak_memory_bytes);
+}
+
+} // namespace
+
+SonataWriter::SonataWriter(std::string path, RunMetadata initial)
+    : path_(std::move(path)), initial_(std::move(initial)) {}
+
+SonataWriter::~SonataWriter() {
+    // A writer destroyed without close() (an exception mid-run) still leaves a valid file.
+    for (auto& s : spikes_) {
+        if (s.times >= 0) H5Dclose(s.times);
+        if (s.ids >= 0) H5Dclose(s.ids);
+    }
+    for (auto& r : reports_)
+        if (r.data >= 0) H5Dclose(r.data);
+    if (file_ >= 0) H5Fclose(file_);
+}
+
+void SonataWriter::open(const RecordingLayout& layout) {
+    h5::silence_errors();
+    h5::Handle fapl(h5::check(H5Pcreate(H5P_FILE_ACCESS), "create file access list"));
+    file_ = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    if (file_ < 0) throw std::runtime_error(fmt::format("cannot create output file '{}'", path_));
+    write_metadata(file_, initial_, false);
+
+    h5::Handle spikes(h5::create_group(file_, "spikes"));
+    spikes_.resize(layout.populations.size());
+    for (std::size_t p = 0; p < layout.populations.size(); ++p) {
+        const auto& pl = layout.populations[p];
+        if (!pl.record_spikes) continue;
+        h5::Handle g(h5::create_group(spikes, pl.name));
+        write_sorting(g, 2);
+        spikes_[p].times = h5::create_extendible(g, "timestamps", H5T_IEEE_F64LE, 0, 65536);
+        spikes_[p].ids = h5::create_extendible(g, "node_ids", H5T_STD_U64LE, 0, 65536);
+        h5::write_string_attribute(spikes_[p].times, "units", "ms");
+    }
+
+    reports_.resize(layout.reports.size());
+    if (!layout.reports.empty()) {
+        h5::Handle report(h5::create_group(file_, "report"));
+        for (std::size_t r = 0; r < layout.reports.size(); ++r) {
+            const auto& rl = layout.reports[r];
+            if (H5Lexists(report, rl.population.c_str(), H5P_DEFAULT) <= 0)
+                h5::Handle(h5::create_group(report, rl.population));
+            h5::Handle pg(h5::check(H5Gopen2(report, rl.population.c_str(), H5P_DEFAULT),
+                                    "open report group"));
+            h5::Handle vg(h5::create_group(pg, rl.variable));
+            const hsize_t cols = std::max<std::size_t>(1, rl.ids.size());
+            const hsize_t chunk_rows = std::max<hsize_t>(1, 16384 / cols);
+            reports_[r].data = h5::create_extendible(vg, "data", H5T_IEEE_F32LE, cols, chunk_rows);
+            reports_[r].cols = rl.ids.size();
+            h5::write_string_attribute(reports_[r].data, "units", rl.units);
+            h5::Handle mg(h5::create_group(vg, "mapping"));
+            std::vector<std::uint64_t> ids(rl.ids.begin(), rl.ids.end());
+            h5::write_dataset(mg, "node_ids", H5T_STD_U64LE, ids.data(), ids.size());
+            std::vector<std::uint64_t> ptr(ids.size() + 1);
+            for (std::size_t i = 0; i < ptr.size(); ++i) ptr[i] = i;
+            h5::write_dataset(mg, "index_pointers", H5T_STD_U64LE, ptr.data(), ptr.size());
+            std::vector<std::uint32_t> elements(ids.size(), 0);
+            h5::write_dataset(mg, "element_ids", H5T_STD_U32LE, elements.data(), elements.size());
+            const double time[3] = {rl.start, rl.start + static_cast<double>(rl.samples) * rl.step,
+                                    rl.step};
+            h5::write_dataset(mg, "time", H5T_IEEE_F64LE, time, 3);
+            h5::Handle td(h5::check(H5Dopen2(mg, "time", H5P_DEFAULT), "open time"));
+            h5::write_string_attribute(td, "units", "ms");
+        }
+    }
+    flush();
+}
+
+void SonataWriter::append_spikes(std::size_t p, std::span<const double> times,
+                                 std::span<const std::uint64_t> ids) {
+    auto& s = spikes_[p];
+    if (times.empty() || s.times < 0) return;
+    h5::append_rows(s.times, H5T_NATIVE_DOUBLE, times.data(), s.n, times.size(), 0);
+    h5::append_rows(s.ids, H5T_NATIVE_UINT64, ids.data(), s.n, ids.size(), 0);
+    s.n += times.size();
+}
+
+void SonataWriter::append_samples(std::size_t r, std::span<const float> data, std::size_t rows) {
+    auto& rs = reports_[r];
+    h5::append_rows(rs.data, H5T_NATIVE_FLOAT, data.data(), rs.rows, rows,
+                    std::max<std::uint64_t>(1, rs.cols));
+    rs.rows += rows;
+}
+
+void SonataWriter::flush() {
+    if (file_ >= 0) h5::check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush " + path_);
+}
+
+void SonataWriter::close(const RunMetadata& meta) {
+    if (file_ < 0) return;
+    write_metadata(file_, meta, true);
+    for (auto& s : spikes_) {
+        if (s.times >= 0) H5Dclose(s.times);
+        if (s.ids >= 0) H5Dclose(s.ids);
+        s.times = s.ids = -1;
+    }
+    for (auto& r : reports_) {
+        if (r.data >= 0) H5Dclose(r.data);
+        r.data = -1;
+    }
+    h5::check(H5Fclose(file_), "close " + path_);
+    file_ = -1;
+}
+
+} // namespace gliasim

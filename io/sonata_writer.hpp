@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/recording.hpp"
+
+namespace gliasim {
+
+// Writes spikes and state reports in the SONATA layout (DESIGN.md section 8) with the HDF5 C
+// API. Datasets are chunked, compressed and extended on each flush; H5Fflush after every flush
+// keeps the file readable up to the last flush if the process is killed.
+class SonataWriter final : public RecordingBackend {
+public:
+    // `experiment_toml` and friends are written at open, so even a killed run's file says what
+    // was run.
+    SonataWriter(std::string path, RunMetadata initial);
+    ~SonataWriter() override;
+    SonataWriter(const SonataWriter&) = delete;
+    SonataWriter& operator=(const SonataWriter&) = delete;
+
+    void open(const RecordingLayout& layout) override;
+    void append_spikes(std::size_t population, std::span<const double> times,
+                       std::span<const std::uint64_t> ids) override;
+    void append_samples(std::size_t report, std::span<const float> data, std::size_t rows) override;
+    void flush() override;
+    void close(const RunMetadata& meta) override;
+
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+    RunMetadata initial_;
+    std::int64_t file_ = -1;
+    struct SpikeSets {
+        std::int64_t times = -1, ids = -1;
+        std::uint64_t n = 0;
+    };
+    struct ReportSet {
+        std::int64_t data = -1;
+        std::uint64_t rows = 0, cols = 0;
+    };
+    std::vector<SpikeSets> spikes_;
+    std::vector<ReportSet> reports_;
+};
+
+} // namespace gliasim

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/model.hpp"
+#include "core/registry.hpp"
+
+namespace gliasim::models {
+
+ModelInfo lif_curr_exp_info();
+ModelInfo lif_cond_exp_info();
+ModelInfo poisson_source_info();
+ModelInfo spike_source_array_info();
+ModelInfo dc_source_info();
+ModelInfo poisson_generator_info();
+ModelInfo static_synapse_info();
+
+// Registers every built-in model, one line each (register_models.cpp).
+void register_builtin_models(ModelRegistry& registry);
+ModelRegistry builtin_registry();
+
+} // namespace gliasim::models

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+#include "builtin.hpp"
+
+namespace gliasim::models {
+
+void register_builtin_models(ModelRegistry& r) {
+    r.add(lif_curr_exp_info());
+    r.add(lif_cond_exp_info());
+    r.add(poisson_source_info());
+    r.add(spike_source_array_info());
+    r.add(dc_source_info());
+    r.add(poisson_generator_info());
+    r.add(static_synapse_info());
+}
+
+ModelRegistry builtin_registry() {
+    ModelRegistry r;
+    register_builtin_models(r);
+    return r;
+}
+
+} // namespace gliasim::models

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// Sources that emit spikes at given times (NEST spike_generator, PyNN SpikeSourceArray).
+// A spike at time t is emitted in the step that ends at t, so it is recorded at exactly t.
+#include <algorithm>
+#include <cmath>
+
+#include "builtin.hpp"
+
+namespace gliasim::models {
+
+namespace {
+
+class SpikeSourceArray final : public Population {
+public:
+    explicit SpikeSourceArray(const PopulationSetup& s) : Population(s, 0), count_(s.size, 0) {
+        offsets_.push_back(0);
+        for (index_t i = 0; i < s.size; ++i) {
+            const auto& times = s.spike_times.size() == 1  ? s.spike_times[0]
+                                : i < s.spike_times.size() ? s.spike_times[i]
+                                                           : std::vector<double>{};
+            std::vector<step_t> st;
+            for (double t : times) st.push_back(std::llround(t / s.dt) - 1);
+            std::sort(st.begin(), st.end());
+            steps_.insert(steps_.end(), st.begin(), st.end());
+            offsets_.push_back(steps_.size());
+            count_[i] = static_cast<double>(st.size());
+        }
+        cursor_.assign(offsets_.begin(), offsets_.end() - 1);
+    }
+
+    void update(step_t step, IndexRange r, std::vector<Spike>& spikes) override {
+        for (index_t i = r.begin; i < r.end; ++i) {
+            std::size_t& c = cursor_[i];
+            while (c < offsets_[i + 1] && steps_[c] < step) ++c; // times before the start
+            while (c < offsets_[i + 1] && steps_[c] == step) {
+                spikes.push_back({step, i});
+                ++c;
+            }
+        }
+    }
+
+    std::span<double> state(std::size_t) override { return count_; }
+
+private:
+    std::vector<step_t> steps_;
+    std::vector<std::size_t> offsets_;
+    std::vector<std::size_t> cursor_;
+    std::vector<double> count_;
+};
+
+} // namespace
+
+ModelInfo spike_source_array_info() {
+    ModelInfo m;
+    m.name = "spike_source_array";
+    m.kind = ModelKind::source;
+    m.doc = "emits spikes at listed times (NEST spike_generator); key spike_times";
+    m.state = {{"n_spikes", Dim::dimensionless, "number of listed spike times"}};
+    m.takes_spike_times = true;
+    m.make_population = [](const PopulationSetup& s) {
+        return std::make_unique<SpikeSourceArray>(s);
+    };
+    return m;
+}
+
+} // namespace gliasim::models
