@@ -108,6 +108,9 @@ Projection::Part Projection::build_part(const ProjectionSetup& s, IndexRange tar
     part.graph =
         SynapseGraph(boost::edges_are_sorted, SortedEdgeIterator(&rows, &col, 0),
                      SortedEdgeIterator(&rows, &col, static_cast<std::uint32_t>(n)), vertices);
+    // Boost grows the column by push_back from a forward iterator; return the slack so that
+    // memory per synapse is what it should be.
+    part.graph.m_forward.m_column.shrink_to_fit();
 
     const bool uniform = std::all_of(delay_sorted.begin(), delay_sorted.end(),
                                      [&](auto x) { return x == delay_sorted.front(); });

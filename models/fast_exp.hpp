@@ -5,20 +5,15 @@
 #include <bit>
 #include <cstdint>
 
-// Builds a function for AVX2 and for the baseline ISA, chosen at load time (GCC ifunc).
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&                             \
-    !defined(GLIASIM_NO_MULTIVERSION)
-#define GLIASIM_MULTIVERSION __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define GLIASIM_MULTIVERSION
-#endif
+#include "core/multiversion.hpp"
 
 namespace gliasim::models {
 
 // exp(x) for x in [-700, 700], relative error below 1e-14, written so that the compiler can
 // vectorise loops that call it (glibc's exp is an opaque call that blocks vectorisation of the
 // neuron update). Range reduction x = k ln2 + r with |r| <= ln2/2, a degree-11 Taylor
-// polynomial for exp(r), and 2^k assembled from the exponent bits.
+// polynomial for exp(r), and 2^k assembled from the exponent bits. (A 2^(j/16) table would
+// allow a shorter polynomial, but its lookup stops GCC from vectorising the loop.)
 inline double exp_vectorisable(double x) {
     constexpr double log2e = 1.4426950408889634;
     constexpr double ln2_hi = 6.93147180369123816490e-01;

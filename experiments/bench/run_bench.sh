@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Foundation benchmark: COBA (1 s, 10 s) and Brunel (1 s) at 1 and 2 threads.
+# Prints one row per run: wall time of the simulation loop, real-time factor, synaptic events
+# per second, bytes per synapse and peak memory, all read back from the result file's
+# /metadata. Usage: experiments/bench/run_bench.sh [path/to/gliasim] [repeats]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+exe="${1:-$root/build/apps/gliasim}"
+repeats="${2:-3}"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+meta() { "$exe" info "$1" | awk -v k="$2" '$1 == k { print $2 }'; }
+
+printf '%-12s %8s %7s %10s %10s %12s %10s %10s %9s\n' network duration threads build_s wall_s real_time_f events_per_s B_per_syn peak_MiB
+run() {
+    local name="$1" file="$2" duration="$3" threads="$4"
+    local best="" line=""
+    for ((r = 0; r < repeats; ++r)); do
+        "$exe" run "$root/experiments/$file" -o "$tmp/out.h5" -q --threads "$threads" \
+            --set "simulation.duration=\"$duration\"" --set 'output.flush_interval="10 s"'
+        local wall; wall=$(meta "$tmp/out.h5" wall_simulate_s)
+        if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+            best="$wall"
+            line=$(printf '%-12s %8s %7s %10.3f %10.3f %12.4f %10.3g %10.2f %9.1f' "$name" "$duration" "$threads" \
+                "$(meta "$tmp/out.h5" wall_build_s)" "$wall" "$(meta "$tmp/out.h5" real_time_factor)" \
+                "$(meta "$tmp/out.h5" synaptic_events_per_s)" "$(meta "$tmp/out.h5" bytes_per_synapse)" \
+                "$(awk -v b="$(meta "$tmp/out.h5" peak_memory_bytes)" 'BEGIN { print b / 1048576 }')")
+        fi
+    done
+    echo "$line"
+}
+
+for threads in 1 2; do
+    run coba coba.toml "1 s" "$threads"
+    run coba coba.toml "10 s" "$threads"
+    run brunel brunel.toml "1 s" "$threads"
+done
+echo "(best of $repeats runs each; $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
