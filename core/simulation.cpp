@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <omp.h>
 
 namespace gliasim {
@@ -63,12 +64,15 @@ Simulation::Simulation(const NetworkSpec& spec)
             s.thread_ids.push_back(ids_in_range(s.ids, net_.range(st.target, t)));
         s.every_step = net_.stimuli()[i]->acts_every_step();
         stimuli_.push_back(std::move(s));
-        const auto start = static_cast<step_t>(std::llround(st.start / spec.dt));
-        exact_events_.push(
-            {std::max<step_t>(0, start), EventKind::stimulus_on, static_cast<std::uint32_t>(i)});
-        if (st.stop >= 0) {
-            const auto stop = static_cast<step_t>(std::llround(st.stop / spec.dt));
-            exact_events_.push({stop, EventKind::stimulus_off, static_cast<std::uint32_t>(i)});
+        // Active during steps [start, stop): a stimulus whose interval rounds to nothing never
+        // switches on.
+        const auto start = std::max<step_t>(0, std::llround(st.start / spec.dt));
+        const auto stop = st.stop >= 0 ? static_cast<step_t>(std::llround(st.stop / spec.dt))
+                                       : std::numeric_limits<step_t>::max();
+        if (stop > start) {
+            exact_events_.push({start, EventKind::stimulus_on, static_cast<std::uint32_t>(i)});
+            if (st.stop >= 0)
+                exact_events_.push({stop, EventKind::stimulus_off, static_cast<std::uint32_t>(i)});
         }
     }
     const auto flush_steps = std::max<step_t>(1, std::llround(spec.flush_interval / spec.dt));

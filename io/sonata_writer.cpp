@@ -77,8 +77,8 @@ void SonataWriter::open(const RecordingLayout& layout) {
         if (!pl.record_spikes) continue;
         h5::Handle g(h5::create_group(spikes, pl.name));
         write_sorting(g, 2);
-        spikes_[p].times = h5::create_extendible(g, "timestamps", H5T_IEEE_F64LE, 0, 65536);
-        spikes_[p].ids = h5::create_extendible(g, "node_ids", H5T_STD_U64LE, 0, 65536);
+        spikes_[p].times = h5::create_extendible(g, "timestamps", H5T_IEEE_F64LE, 0, 16384);
+        spikes_[p].ids = h5::create_extendible(g, "node_ids", H5T_STD_U64LE, 0, 16384);
         h5::write_string_attribute(spikes_[p].times, "units", "ms");
     }
 
