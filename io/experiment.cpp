@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <toml++/toml.h>
@@ -19,6 +20,7 @@ namespace gliasim {
 namespace {
 
 constexpr std::int64_t kMaxPopulationSize = std::numeric_limits<std::int32_t>::max();
+constexpr double kMaxTimeMs = 1e14;
 
 const std::vector<std::string> kTopLevel = {"simulation",  "output",  "populations",
                                             "projections", "stimuli", "recorders"};
@@ -88,15 +90,32 @@ public:
 
     [[noreturn]] void fail(const toml::node* n, const std::string& key,
                            const std::string& msg) const {
-        for (const auto& o : overridden_)
-            if (key == o || key.starts_with(o + ".") || key.starts_with(o + "["))
-                throw InputError("--set " + o, 0, 0, key, msg);
         std::uint32_t line = 0, col = 0;
         if (n) {
             line = n->source().begin.line;
             col = n->source().begin.column;
         }
-        if (line == 0) line = 1, col = 1;
+        fail_at(line, col, key, msg);
+    }
+
+    // Errors inside what --set wrote name that override; nodes with no position in the file
+    // (tables --set created) are blamed on the override sharing the longest key prefix.
+    [[noreturn]] void fail_at(std::uint32_t line, std::uint32_t col, const std::string& key,
+                              const std::string& msg) const {
+        for (const auto& o : overridden_)
+            if (key == o || key.starts_with(o + ".") || key.starts_with(o + "["))
+                throw InputError("--set " + o, 0, 0, key, msg);
+        if (line == 0) {
+            std::string best;
+            std::size_t best_len = 0;
+            for (const auto& o : overridden_) {
+                std::size_t n = 0;
+                while (n < o.size() && n < key.size() && o[n] == key[n]) ++n;
+                if (n > best_len) best_len = n, best = o;
+            }
+            if (!best.empty()) throw InputError("--set " + best, 0, 0, key, msg);
+            line = 1, col = 1;
+        }
         throw InputError(file_, line, col, key, msg);
     }
 
@@ -117,7 +136,10 @@ public:
                 msg += fmt::format("; did you mean '{}'?", guess);
             else
                 msg += fmt::format(" (allowed: {})", join(allowed));
-            fail(&v, full, msg);
+            // Point at the key (`key = value`) or at the `[header]` of a table, not at a value.
+            if (v.is_table() && !v.as_table()->is_inline() && v.source().begin.line > 0)
+                fail(&v, full, msg);
+            fail_at(k.source().begin.line, k.source().begin.column, full, msg);
         }
     }
 
@@ -171,18 +193,29 @@ public:
             d == Dim::dimensionless ? std::string("a number")
                                     : fmt::format("a {} such as {} (or a bare number in {})",
                                                   dim_name(d), example_for(d), internal_unit(d));
-        if (n.is_integer() || n.is_floating_point()) return number(n, key);
+        if (n.is_integer() || n.is_floating_point()) return checked_time(n, key, d, number(n, key));
         if (!n.is_string())
             fail(&n, key, fmt::format("expected {}, got {}", expected, type_name(n)));
         std::string err;
         const auto q = parse_quantity(n.as_string()->get(), &err);
         if (!q) fail(&n, key, err);
-        if (q->dim == Dim::dimensionless) return q->value; // a bare number written as a string
+        if (q->dim == Dim::dimensionless)
+            return checked_time(n, key, d, q->value); // a bare number written as a string
         if (q->dim != d)
             fail(&n, key,
                  fmt::format("expected {}, got a {} (\"{}\")", expected, dim_name(q->dim),
                              n.as_string()->get()));
-        return q->value;
+        return checked_time(n, key, d, q->value);
+    }
+
+    // Times beyond 1e14 ms (3000 years) cannot be step counts; refusing them here keeps every
+    // later conversion to integer steps free of overflow.
+    double checked_time(const toml::node& n, const std::string& key, Dim d, double v) const {
+        if (d == Dim::time && std::abs(v) > kMaxTimeMs)
+            fail(&n, key,
+                 fmt::format("{} ms is beyond the supported range of times (|t| <= {:g} ms)", v,
+                             kMaxTimeMs));
+        return v;
     }
 
     ValueSpec value_spec(const toml::node& n, const std::string& key, Dim d) const {
@@ -895,8 +928,10 @@ std::string resolved_text(const toml::table& doc, const NetworkSpec& net) {
     std::vector<std::pair<std::uint32_t, std::string>> by_line;
     if (const toml::node* t = doc.get("recorders"); t && t->is_table())
         for (const auto& name : names)
-            if (const toml::node* n = t->as_table()->get(name)) by_line.emplace_back(n->source().begin.line, name);
-    std::stable_sort(by_line.begin(), by_line.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+            if (const toml::node* n = t->as_table()->get(name))
+                by_line.emplace_back(n->source().begin.line, name);
+    std::stable_sort(by_line.begin(), by_line.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     names.clear();
     for (const auto& [line, name] : by_line) names.push_back(name);
     emit_all("recorders", names);
@@ -924,9 +959,50 @@ Experiment build(toml::table doc, const std::string& source,
 
 } // namespace
 
+namespace {
+
+// The first invalid UTF-8 sequence, as a 1-based line and column (in characters), so that the
+// error points at the offending byte itself.
+std::optional<std::pair<std::uint32_t, std::uint32_t>> first_invalid_utf8(std::string_view t,
+                                                                          unsigned& byte) {
+    std::uint32_t line = 1, col = 1;
+    std::size_t i = 0;
+    while (i < t.size()) {
+        const auto c = static_cast<unsigned char>(t[i]);
+        std::size_t len = c < 0x80           ? 1
+                          : (c >> 5) == 0x6  ? 2
+                          : (c >> 4) == 0xE  ? 3
+                          : (c >> 3) == 0x1E ? 4
+                                             : 0;
+        bool ok = len > 0 && i + len <= t.size();
+        for (std::size_t k = 1; ok && k < len; ++k)
+            ok = (static_cast<unsigned char>(t[i + k]) & 0xC0) == 0x80;
+        if (ok && len == 2) ok = c >= 0xC2; // overlong
+        if (!ok) {
+            byte = c;
+            return std::pair{line, col};
+        }
+        if (c == '\n') {
+            ++line;
+            col = 1;
+        } else {
+            ++col;
+        }
+        i += len;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 Experiment parse_experiment(std::string_view text, const std::string& source_name,
                             const std::vector<std::string>& overrides,
                             const ModelRegistry& registry) {
+    unsigned byte = 0;
+    if (const auto pos = first_invalid_utf8(text, byte))
+        throw InputError(
+            source_name, pos->first, pos->second, "",
+            fmt::format("invalid UTF-8 byte 0x{:02X}; experiment files are UTF-8 text", byte));
     toml::table doc;
     try {
         doc = toml::parse(text, source_name);

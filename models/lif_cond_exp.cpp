@@ -115,7 +115,7 @@ ModelInfo lif_cond_exp_info() {
     m.params = {
         {"V_th", Dim::voltage, -55.0, -kInf, kInf, "spike threshold"},
         {"V_reset", Dim::voltage, -60.0, -kInf, kInf, "reset potential"},
-        {"t_ref", Dim::time, 2.0, 0, kInf, "absolute refractory period"},
+        {"t_ref", Dim::time, 2.0, 0, 1e5, "absolute refractory period"},
         {"g_L", Dim::conductance, 16.6667, 0, kInf, "leak conductance", true},
         {"C_m", Dim::capacitance, 250.0, 0, kInf, "membrane capacitance", true},
         {"E_ex", Dim::voltage, 0.0, -kInf, kInf, "excitatory reversal potential"},

@@ -109,7 +109,7 @@ ModelInfo lif_curr_exp_info() {
         {"E_L", Dim::voltage, -70.0, -kInf, kInf, "resting (leak reversal) potential"},
         {"C_m", Dim::capacitance, 250.0, 0, kInf, "membrane capacitance", true},
         {"tau_m", Dim::time, 10.0, 0, kInf, "membrane time constant", true},
-        {"t_ref", Dim::time, 2.0, 0, kInf, "absolute refractory period"},
+        {"t_ref", Dim::time, 2.0, 0, 1e5, "absolute refractory period"},
         {"V_th", Dim::voltage, -55.0, -kInf, kInf, "spike threshold"},
         {"V_reset", Dim::voltage, -70.0, -kInf, kInf, "reset potential"},
         {"tau_syn_ex", Dim::time, 2.0, 0, kInf, "excitatory synaptic current time constant", true},
