@@ -26,9 +26,10 @@ enum class Stream : std::uint32_t {
 using Philox = r123::Philox4x32;
 
 inline double u32_to_unit_open(std::uint32_t hi, std::uint32_t lo) {
-    // 53 random bits mapped to (0, 1): never 0, so log(u) is finite.
-    const std::uint64_t bits = (static_cast<std::uint64_t>(hi) << 21) ^ lo;
-    return ((bits & ((1ULL << 53) - 1)) + 0.5) * 0x1.0p-53;
+    // 52 random bits mapped to the midpoints of 2^52 equal cells of (0, 1): never 0 (so log(u)
+    // is finite) and never 1 (the largest value is 1 - 2^-53, exactly representable).
+    const std::uint64_t bits = ((static_cast<std::uint64_t>(hi) << 32) | lo) >> 12;
+    return (static_cast<double>(bits) + 0.5) * 0x1.0p-52;
 }
 
 // One Philox block: four 32-bit words, from which two uniform doubles are made.

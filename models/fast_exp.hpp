@@ -12,8 +12,8 @@ namespace gliasim::models {
 // exp(x) for x in [-700, 700], relative error below 1e-14, written so that the compiler can
 // vectorise loops that call it (glibc's exp is an opaque call that blocks vectorisation of the
 // neuron update). Range reduction x = k ln2 + r with |r| <= ln2/2, a degree-11 Taylor
-// polynomial for exp(r) (Estrin's scheme), and 2^k assembled from the exponent bits. (A 2^(j/16) table would
-// allow a shorter polynomial, but its lookup stops GCC from vectorising the loop.)
+// polynomial for exp(r) (Estrin's scheme), and 2^k assembled from the exponent bits. (A 2^(j/16)
+// table would allow a shorter polynomial, but its lookup stops GCC from vectorising the loop.)
 inline double exp_vectorisable(double x) {
     constexpr double log2e = 1.4426950408889634;
     constexpr double ln2_hi = 6.93147180369123816490e-01;

@@ -19,7 +19,11 @@ class PoissonGenerator final : public Stimulus {
 public:
     explicit PoissonGenerator(const StimulusSetup& s)
         : id_(s.id), seed_(s.seed), receptor_(s.receptor), weight_(s.weight) {
-        const double lambda = s.params[0] * s.dt * 1e-3;
+        // Beyond ~700 expected spikes per step exp(-lambda) underflows; such rates are split
+        // into `chunks_` independent Poisson draws of lambda / chunks_ each.
+        const double lambda_total = s.params[0] * s.dt * 1e-3;
+        chunks_ = static_cast<std::uint32_t>(std::max(1.0, std::ceil(lambda_total / 500.0)));
+        const double lambda = lambda_total / chunks_;
         // Cumulative Poisson table, scaled to 32-bit integers, for inversion from one word.
         double p = std::exp(-lambda), cdf = p;
         for (std::uint32_t k = 0; k < 4096 && cdf < 1.0 - 1e-12; ++k) {
@@ -41,7 +45,9 @@ public:
         if (targets.empty()) return;
         double* slot = target.ring().slot(receptor_, step);
         const bool contiguous = targets.back() - targets.front() + 1 == targets.size();
-        if (contiguous)
+        if (chunks_ > 1)
+            inject_chunked(step, targets, slot);
+        else if (contiguous)
             inject_range(step, targets.front(), targets.back() + 1, slot);
         else
             inject_list(step, targets, slot);
@@ -79,6 +85,18 @@ private:
         }
     }
 
+    // Very high rates: several table draws per target, from a stream keyed by target and step.
+    void inject_chunked(step_t step, std::span<const index_t> targets, double* slot) const {
+        for (index_t i : targets) {
+            RandomStream rs(seed_, Stream::stimulus, id_, i,
+                            static_cast<std::uint64_t>(step) * chunks_);
+            std::size_t k = 0;
+            for (std::uint32_t c = 0; c < chunks_; ++c)
+                k += count_for(static_cast<std::uint32_t>(rs.uniform() * 4294967296.0));
+            slot[i] += static_cast<double>(k) * weight_;
+        }
+    }
+
     void inject_list(step_t step, std::span<const index_t> targets, double* slot) const {
         const auto stream = static_cast<std::uint32_t>(Stream::stimulus) << 24 ^ id_;
         for (index_t i : targets) {
@@ -93,6 +111,7 @@ private:
     std::size_t receptor_;
     double weight_;
     static constexpr int kGuideShift = 22; // 1024 buckets
+    std::uint32_t chunks_ = 1;
     std::vector<double> cdf_;
     std::array<std::uint16_t, (1u << (32 - kGuideShift))> guide_{};
 };

@@ -464,8 +464,7 @@ TEST_CASE("the resolved experiment re-parses to the same spec (matched by name)"
 
 // Populations and projections are keyed into the random streams by position, so a re-run of
 // the stored experiment reproduces a result only if the resolved text keeps the file's order.
-TEST_CASE("the resolved experiment keeps population and projection order",
-          "[experiment]") {
+TEST_CASE("the resolved experiment keeps population and projection order", "[experiment]") {
     std::vector<std::pair<std::string, std::string>> cases;
     cases.emplace_back("small", kSmall);
     for (const auto& p : shipped_experiments())
