@@ -554,6 +554,25 @@ struct Builder {
         return {one(a, key)};
     }
 
+    // The `receptor` key of a projection or stimulus onto model `tm`; when absent, NEST's
+    // convention applies (a negative weight selects the second, inhibitory receptor) and the
+    // choice is written into the resolved experiment.
+    std::size_t receptor(const toml::table& t, toml::table& w, const std::string& path,
+                         const ModelInfo& tm, double mean_weight) const {
+        if (const auto* n = t.get("receptor")) {
+            const std::string rec = r.string(*n, path + ".receptor");
+            const auto ri = tm.receptor_index(rec);
+            if (!ri)
+                r.fail(n, path + ".receptor",
+                       fmt::format("model {} has no receptor '{}' (receptors: {})", tm.name, rec,
+                                   join(tm.receptors)));
+            return *ri;
+        }
+        const std::size_t ri = mean_weight < 0 && tm.receptors.size() > 1 ? 1 : 0;
+        w.insert("receptor", tm.receptors[ri]);
+        return ri;
+    }
+
     void projections() {
         const toml::table* t = section("projections");
         if (!t) return;
@@ -635,19 +654,7 @@ struct Builder {
                            fmt::format("a {} such as {}", dim_name(tm.weight_dim),
                                        example_for(tm.weight_dim)));
             pj.weight = r.value_spec(wn, path + ".weight", tm.weight_dim);
-            if (const auto* n = pt->get("receptor")) {
-                const std::string rec = r.string(*n, path + ".receptor");
-                const auto ri = tm.receptor_index(rec);
-                if (!ri)
-                    r.fail(n, path + ".receptor",
-                           fmt::format("model {} has no receptor '{}' (receptors: {})", tm.name,
-                                       rec, join(tm.receptors)));
-                pj.receptor = *ri;
-            } else {
-                // NEST's convention: the weight's sign selects the receptor.
-                pj.receptor = pj.weight.mean() < 0 && tm.receptors.size() > 1 ? 1 : 0;
-                w.insert("receptor", tm.receptors[pj.receptor]);
-            }
+            pj.receptor = receptor(*pt, w, path, tm, pj.weight.mean());
             if (tm.weights_non_negative && pj.weight.min_value() < 0)
                 r.fail(
                     &wn, path + ".weight",
@@ -715,17 +722,7 @@ struct Builder {
                                fmt::format("a {} such as {}", dim_name(tm.weight_dim),
                                            example_for(tm.weight_dim)));
                 s.weight = r.quantity(wn, path + ".weight", tm.weight_dim);
-                if (const auto* n = st->get("receptor")) {
-                    const std::string rec = r.string(*n, path + ".receptor");
-                    const auto ri = tm.receptor_index(rec);
-                    if (!ri)
-                        r.fail(n, path + ".receptor",
-                               fmt::format("model {} has no receptor '{}' (receptors: {})", tm.name,
-                                           rec, join(tm.receptors)));
-                    s.receptor = *ri;
-                } else {
-                    s.receptor = s.weight < 0 && tm.receptors.size() > 1 ? 1 : 0;
-                }
+                s.receptor = receptor(*st, w, path, tm, s.weight);
                 if (tm.weights_non_negative && s.weight < 0)
                     r.fail(&wn, path + ".weight",
                            "conductance weights must be >= 0 (choose the receptor instead)");

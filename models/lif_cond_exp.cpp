@@ -9,6 +9,7 @@
 
 #include "builtin.hpp"
 #include "fast_exp.hpp"
+#include "lif_threshold.hpp"
 
 namespace gliasim::models {
 
@@ -43,21 +44,11 @@ public:
     }
 
     void update(step_t step, IndexRange r, std::vector<Spike>& spikes) override {
-        double* in_ex = ring_.slot(0, step);
-        double* in_in = ring_.slot(1, step);
-        const double* stim = stim_current_.data();
-        double* v = v_.data();
-        int* refractory = refractory_.data();
-        // Pass 1, vectorised: integrate every neuron; refractory ones keep V (= V_reset).
-        integrate(r, in_ex, in_in, stim);
-        // Pass 2: threshold crossings (rare), in index order.
-        for (index_t i = r.begin; i < r.end; ++i) {
-            if (v[i] >= v_th_) {
-                v[i] = v_reset_;
-                refractory[i] = ref_steps_;
-                spikes.push_back({step, i});
-            }
-        }
+        // Pass 1, vectorised: integrate every neuron (refractory ones keep V = V_reset).
+        integrate(r, ring_.slot(0, step), ring_.slot(1, step), stim_current_.data());
+        // Pass 2: threshold crossings.
+        emit_threshold_crossings(v_.data(), refractory_.data(), r, v_th_, v_reset_, ref_steps_,
+                                 step, spikes);
     }
 
     std::span<double> state(std::size_t var) override {

@@ -11,15 +11,13 @@
 
 #include "io/experiment.hpp"
 #include "models/builtin.hpp"
+#include "test_support.hpp"
 
 using namespace gliasim;
+using gliasim::test::read_text;
+using gliasim::test::registry;
 
 namespace {
-
-const ModelRegistry& registry() {
-    static const ModelRegistry r = models::builtin_registry();
-    return r;
-}
 
 std::string read_text(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);

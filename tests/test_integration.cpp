@@ -17,24 +17,13 @@
 #include "core/simulation.hpp"
 #include "io/experiment.hpp"
 #include "models/builtin.hpp"
+#include "test_support.hpp"
 
 using namespace gliasim;
+using gliasim::test::read_text;
+using gliasim::test::registry;
 
 namespace {
-
-const ModelRegistry& registry() {
-    static const ModelRegistry r = models::builtin_registry();
-    return r;
-}
-
-std::string read_text(const std::string& name) {
-    const auto p = std::filesystem::path(GLIASIM_SOURCE_DIR) / "experiments" / name;
-    std::ifstream in(p, std::ios::binary);
-    REQUIRE(in.good());
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 Experiment shipped(const std::string& name, const std::vector<std::string>& overrides = {}) {
     return parse_experiment(read_text(name), name, overrides, registry());

@@ -18,24 +18,13 @@
 #include "io/sonata_reader.hpp"
 #include "io/sonata_writer.hpp"
 #include "models/builtin.hpp"
+#include "test_support.hpp"
 
 using namespace gliasim;
+using gliasim::test::read_text;
+using gliasim::test::registry;
 
 namespace {
-
-const ModelRegistry& registry() {
-    static const ModelRegistry r = models::builtin_registry();
-    return r;
-}
-
-std::string read_text(const std::string& name) {
-    const auto p = std::filesystem::path(GLIASIM_SOURCE_DIR) / "experiments" / name;
-    std::ifstream in(p, std::ios::binary);
-    REQUIRE(in.good());
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 // A temporary file removed when the test ends.
 struct TempFile {
