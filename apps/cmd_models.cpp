@@ -29,8 +29,20 @@ void print_model(const ModelInfo& m) {
         for (std::size_t i = 0; i < m.receptors.size(); ++i)
             fmt::print("{}{}", i ? ", " : "", m.receptors[i]);
         fmt::print("; synaptic weights in {}{}\n", internal_unit(m.weight_dim),
-                   m.weights_non_negative ? " (non-negative; the receptor gives the sign)" : "");
+                   !m.weights_non_negative ? ""
+                   : m.weight_dim == Dim::conductance
+                       ? " (non-negative; the receptor gives the sign)"
+                       : " (non-negative)");
     }
+    for (const auto& c : m.continuous_inputs)
+        fmt::print("continuous input: {} [{}] (from synapse = \"sic\" projections or third "
+                   "factors)\n",
+                   c, internal_unit(m.continuous_input_dim));
+    if (!m.continuous_output.empty())
+        fmt::print("continuous output: {} [{}], sent every step to neurons through synapse = "
+                   "\"{}\"\n",
+                   m.continuous_output, internal_unit(m.continuous_output_dim),
+                   m.kind == ModelKind::synapse ? m.name : std::string("sic"));
 }
 
 } // namespace

@@ -19,6 +19,8 @@ std::string_view model_kind_name(ModelKind k) {
     switch (k) {
     case ModelKind::neuron:
         return "neuron";
+    case ModelKind::astrocyte:
+        return "astrocyte";
     case ModelKind::source:
         return "source";
     case ModelKind::stimulus:

@@ -81,8 +81,24 @@ public:
     // Called once before the first step, after initial values have been written.
     virtual void prepare() {}
 
-    // Sized by the kernel once the delay range is known.
+    // Sized by the kernel once the delay range is known. `receptors` counts every input
+    // channel: spike receptors first, then continuous inputs (e.g. SIC).
     void allocate_ring(std::size_t slots) { ring_ = InputRing(receptors_, slots, size_); }
+
+    // Continuous-valued output (e.g. an astrocyte's slow inward current), one row per step of a
+    // slice: models with an output write output_row(step)[i] in every step, and the kernel
+    // delivers the rows through continuous projections at the end of the slice.
+    void allocate_output(std::size_t rows) {
+        output_.assign(rows * size_, 0.0);
+        output_rows_ = rows;
+    }
+    bool has_output() const { return output_rows_ > 0; }
+    double* output_row(step_t step) {
+        return output_.data() + static_cast<std::size_t>(step) % output_rows_ * size_;
+    }
+    const double* output_row(step_t step) const {
+        return output_.data() + static_cast<std::size_t>(step) % output_rows_ * size_;
+    }
     InputRing& ring() { return ring_; }
     // Summed current of active current stimuli [pA], rewritten by the kernel on stimulus events.
     std::span<double> stim_current() { return stim_current_; }
@@ -96,6 +112,8 @@ protected:
     std::size_t receptors_;
     InputRing ring_;
     std::vector<double> stim_current_;
+    std::vector<double> output_;
+    std::size_t output_rows_ = 0;
 };
 
 struct StimulusSetup {
@@ -129,7 +147,7 @@ public:
     }
 };
 
-enum class ModelKind { neuron, source, stimulus, synapse };
+enum class ModelKind { neuron, astrocyte, source, stimulus, synapse };
 std::string_view model_kind_name(ModelKind k);
 
 struct ModelInfo {
@@ -138,7 +156,13 @@ struct ModelInfo {
     std::string doc;
     std::vector<ParamSpec> params;
     std::vector<StateSpec> state;
-    std::vector<std::string> receptors;  // input channels of neurons, e.g. excitatory, inhibitory
+    std::vector<std::string> receptors; // input channels of neurons, e.g. excitatory, inhibitory
+    // Continuous-valued inputs (e.g. "SIC"); their ring channels follow the receptors'.
+    std::vector<std::string> continuous_inputs;
+    Dim continuous_input_dim = Dim::current;
+    // Name of the continuous-valued output (e.g. "SIC"), empty if the model has none.
+    std::string continuous_output;
+    Dim continuous_output_dim = Dim::current;
     Dim weight_dim = Dim::dimensionless; // unit of synaptic weights onto this model
     bool weights_non_negative = false;   // conductance jumps: the receptor gives the sign
     bool takes_spike_times = false;      // spike_source_array

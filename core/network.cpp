@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "network.hpp"
 
+#include "tripartite.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <limits>
@@ -31,8 +33,37 @@ Network::Network(const NetworkSpec& spec)
 
     min_delay_ = std::numeric_limits<step_t>::max();
     max_delay_ = 1;
+    // Third-factor rules add two derived projections per primary one, after all user ones.
+    projection_specs_ = spec.projections;
+    std::vector<std::pair<std::uint32_t, TripartiteLinks>> derived;
     for (std::uint32_t i = 0; i < spec.projections.size(); ++i) {
         const ProjectionSpec& pj = spec.projections[i];
+        if (!pj.third_factor.enabled) continue;
+        const ThirdFactorSpec& tf = pj.third_factor;
+        derived.emplace_back(i, draw_tripartite(pj, i, spec.populations[pj.source].size,
+                                                spec.populations[pj.target].size,
+                                                spec.populations[tf.population].size, spec.seed));
+        ProjectionSpec in;
+        in.name = pj.name + ".astrocyte_in";
+        in.source = pj.source;
+        in.target = tf.population;
+        in.weight = tf.weight_in;
+        in.delay = tf.delay_in;
+        in.receptor = tf.receptor_in;
+        ProjectionSpec out;
+        out.name = pj.name + ".astrocyte_out";
+        out.source = tf.population;
+        out.target = pj.target;
+        out.weight = tf.weight_out;
+        out.delay = tf.delay_out;
+        out.receptor = tf.channel_out;
+        out.synapse = tf.synapse_out;
+        out.continuous = true;
+        projection_specs_.push_back(std::move(in));
+        projection_specs_.push_back(std::move(out));
+    }
+    for (std::uint32_t i = 0; i < projection_specs_.size(); ++i) {
+        const ProjectionSpec& pj = projection_specs_[i];
         ProjectionSetup s;
         s.name = pj.name;
         s.id = i;
@@ -43,8 +74,14 @@ Network::Network(const NetworkSpec& spec)
         s.weight = pj.weight;
         s.delay = pj.delay;
         s.receptor = pj.receptor;
+        s.continuous = pj.continuous;
         s.dt = spec.dt;
         s.seed = spec.seed;
+        if (i >= spec.projections.size()) {
+            const auto& links = derived[(i - spec.projections.size()) / 2].second;
+            s.explicit_sources =
+                (i - spec.projections.size()) % 2 == 0 ? &links.astro_in : &links.astro_out;
+        }
         projections_.emplace_back(s, ranges_[pj.target]);
         min_delay_ = std::min(min_delay_, projections_.back().min_delay());
         max_delay_ = std::max(max_delay_, projections_.back().max_delay());
@@ -53,6 +90,10 @@ Network::Network(const NetworkSpec& spec)
     if (projections_.empty()) min_delay_ = std::max<step_t>(1, static_cast<step_t>(1.0 / spec.dt));
     const auto slots = static_cast<std::size_t>(max_delay_ + min_delay_);
     for (auto& pop : populations_) pop->allocate_ring(slots);
+    // Continuous outputs keep one row per step of a slice.
+    for (std::size_t p = 0; p < populations_.size(); ++p)
+        if (!spec.populations[p].model->continuous_output.empty())
+            populations_[p]->allocate_output(static_cast<std::size_t>(min_delay_));
 
     for (std::uint32_t i = 0; i < spec.stimuli.size(); ++i) {
         const StimulusSpec& st = spec.stimuli[i];

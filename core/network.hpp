@@ -25,6 +25,9 @@ public:
     std::vector<std::unique_ptr<Population>>& populations() { return populations_; }
     const std::vector<std::unique_ptr<Population>>& populations() const { return populations_; }
     const std::vector<Projection>& projections() const { return projections_; }
+    // The specification of each built projection: the file's, then the ones third-factor
+    // rules derived (named <primary>.astrocyte_in / .astrocyte_out).
+    const std::vector<ProjectionSpec>& projection_specs() const { return projection_specs_; }
     std::vector<std::unique_ptr<Stimulus>>& stimuli() { return stimuli_; }
 
     // Range of population `pop` owned by thread `t`.
@@ -42,6 +45,7 @@ private:
     std::size_t threads_;
     std::vector<std::unique_ptr<Population>> populations_;
     std::vector<std::vector<IndexRange>> ranges_;
+    std::vector<ProjectionSpec> projection_specs_;
     std::vector<Projection> projections_;
     std::vector<std::unique_ptr<Stimulus>> stimuli_;
     step_t min_delay_ = 1;

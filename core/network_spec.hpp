@@ -24,15 +24,36 @@ struct PopulationSpec {
     std::vector<std::vector<double>> spike_times; // [ms], spike sources only
 };
 
+// Pairs connections of a projection with astrocytes (NEST's third_factor_bernoulli_with_pool):
+// each primary connection s -> t is, with probability p, paired with one astrocyte a drawn
+// from t's pool, which adds a -> t (continuous, e.g. SIC) and s -> a (spikes) links.
+struct ThirdFactorSpec {
+    bool enabled = false;
+    std::uint32_t population = 0; // the astrocytes
+    double p = 1.0;
+    enum class Pool { random, block };
+    Pool pool = Pool::random;
+    std::uint32_t pool_size = 1;
+    ValueSpec weight_in; // s -> a, in the astrocyte's weight unit
+    ValueSpec delay_in;  // [ms]
+    std::size_t receptor_in = 0;
+    ValueSpec weight_out;        // a -> t, dimensionless factor on the astrocyte's output
+    ValueSpec delay_out;         // [ms]
+    std::size_t channel_out = 0; // target ring channel of the continuous input
+    std::string synapse_out = "sic";
+};
+
 struct ProjectionSpec {
     std::string name;
     std::uint32_t source = 0; // population index
     std::uint32_t target = 0;
     ConnectionRule rule;
     ValueSpec weight;
-    ValueSpec delay; // [ms]
-    std::size_t receptor = 0;
+    ValueSpec delay;          // [ms]
+    std::size_t receptor = 0; // ring channel of the target (continuous inputs follow receptors)
     std::string synapse = "static";
+    bool continuous = false; // carries the source's continuous output (e.g. SIC), every step
+    ThirdFactorSpec third_factor;
 };
 
 struct StimulusSpec {

@@ -74,12 +74,18 @@ Projection::Part Projection::build_part(const ProjectionSetup& s, IndexRange tar
         RandomStream conn(s.seed, Stream::connectivity, sub, j);
         RandomStream wrs(s.seed, Stream::weight, sub, j);
         RandomStream drs(s.seed, Stream::delay, sub, j);
-        for_each_source(s.rule, j, s.n_source, s.same_population, conn, [&](index_t i) {
+        auto add = [&](index_t i) {
             src.push_back(i);
             tgt.push_back(j);
             w.push_back(static_cast<float>(s.weight.draw(wrs)));
             d.push_back(delay_to_steps(s.delay.draw(drs), s.dt));
-        });
+        };
+        if (s.explicit_sources) {
+            const ExplicitSources& e = *s.explicit_sources;
+            for (auto k = e.offsets[j]; k < e.offsets[j + 1]; ++k) add(e.sources[k]);
+        } else {
+            for_each_source(s.rule, j, s.n_source, s.same_population, conn, add);
+        }
     }
     if (src.size() >= std::numeric_limits<std::uint32_t>::max())
         throw std::invalid_argument(
@@ -120,7 +126,7 @@ Projection::Part Projection::build_part(const ProjectionSetup& s, IndexRange tar
 }
 
 Projection::Projection(const ProjectionSetup& s, std::span<const IndexRange> target_parts)
-    : name_(s.name), receptor_(s.receptor) {
+    : name_(s.name), receptor_(s.receptor), continuous_(s.continuous) {
     min_delay_ = std::numeric_limits<step_t>::max();
     max_delay_ = 0;
     for (const auto& r : target_parts) {
@@ -165,6 +171,27 @@ std::uint64_t Projection::deliver(std::span<const Spike> spikes, std::size_t par
             for (std::uint32_t e = rows[s.index]; e < end; ++e)
                 ring.add(receptor_, s.step + d[e], cols[e], w[e]);
             events += end - rows[s.index];
+        }
+    }
+    return events;
+}
+
+std::uint64_t Projection::deliver_continuous(const Population& source, step_t first, step_t last,
+                                             std::size_t part_index, InputRing& ring) const {
+    const Part& p = parts_[part_index];
+    const std::uint32_t* rows = p.graph.m_forward.m_rowstart.data();
+    const std::uint32_t* cols = p.graph.m_forward.m_column.data();
+    const float* w = p.weight.data();
+    const std::uint16_t* d = p.delay.empty() ? nullptr : p.delay.data();
+    std::uint64_t events = 0;
+    for (step_t step = first; step < last; ++step) {
+        const double* value = source.output_row(step);
+        for (index_t i = 0; i < source.size(); ++i) {
+            if (value[i] == 0.0) continue; // nothing to add (the usual state below threshold)
+            const std::uint32_t end = rows[i + 1];
+            for (std::uint32_t e = rows[i]; e < end; ++e)
+                ring.add(receptor_, step + (d ? d[e] : p.const_delay), cols[e], w[e] * value[i]);
+            events += end - rows[i];
         }
     }
     return events;

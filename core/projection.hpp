@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "connectivity.hpp"
+#include "model.hpp"
 #include "ring_buffer.hpp"
 #include "types.hpp"
 #include "value_spec.hpp"
@@ -20,6 +21,13 @@ using SynapseGraph =
     boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
                                        boost::no_property, std::uint32_t, std::uint32_t>;
 
+// Connections given explicitly, per target: the sources of target j are
+// sources[offsets[j] .. offsets[j+1]) (used for the links a tripartite rule derives).
+struct ExplicitSources {
+    std::vector<std::uint64_t> offsets; // n_target + 1
+    std::vector<index_t> sources;
+};
+
 struct ProjectionSetup {
     std::string name;
     std::uint32_t id = 0;
@@ -30,7 +38,9 @@ struct ProjectionSetup {
     ValueSpec weight; // internal unit of the target's weight dimension
     ValueSpec delay;  // [ms]
     std::size_t receptor = 0;
-    double dt = 0.1; // [ms]
+    bool continuous = false; // carries the source's continuous output every step
+    const ExplicitSources* explicit_sources = nullptr; // instead of `rule`, when set
+    double dt = 0.1;                                   // [ms]
     std::uint64_t seed = 0;
 };
 
@@ -51,6 +61,12 @@ public:
     // Adds the weights of every synapse of `spikes`' senders that lands in part `part`.
     // Returns the number of synaptic events delivered.
     std::uint64_t deliver(std::span<const Spike> spikes, std::size_t part, InputRing& ring) const;
+
+    // Continuous coupling: adds weight x the source's output of every step in [first, last)
+    // to the target channel at step + delay. Returns the number of non-zero transmissions.
+    std::uint64_t deliver_continuous(const Population& source, step_t first, step_t last,
+                                     std::size_t part, InputRing& ring) const;
+    bool continuous() const { return continuous_; }
 
     // Heap bytes of the synapse storage (graph + per-edge arrays).
     std::size_t bytes() const;
@@ -75,6 +91,7 @@ private:
 
     std::string name_;
     std::size_t receptor_;
+    bool continuous_ = false;
     std::vector<Part> parts_;
     std::uint64_t n_edges_ = 0;
     step_t min_delay_ = 0;

@@ -20,6 +20,7 @@ enum class Stream : std::uint32_t {
     initial_state = 4,
     source_spikes = 5,
     stimulus = 6,
+    tripartite = 7,
     test = 99,
 };
 

@@ -156,14 +156,17 @@ void Simulation::merge_spikes(step_t) {
     }
 }
 
-void Simulation::deliver(std::size_t t) {
+void Simulation::deliver(std::size_t t, step_t slice_start, step_t slice_end) {
     const auto& projections = net_.projections();
-    const auto& spec = net_.spec();
     auto& pops = net_.populations();
     for (std::size_t i = 0; i < projections.size(); ++i) {
-        const auto& pj = spec.projections[i];
-        thread_buffers_[t].events +=
-            projections[i].deliver(slice_spikes_[pj.source], t, pops[pj.target]->ring());
+        const auto& pj = net_.projection_specs()[i];
+        if (pj.continuous)
+            thread_buffers_[t].events += projections[i].deliver_continuous(
+                *pops[pj.source], slice_start, slice_end, t, pops[pj.target]->ring());
+        else
+            thread_buffers_[t].events +=
+                projections[i].deliver(slice_spikes_[pj.source], t, pops[pj.target]->ring());
     }
 }
 
@@ -275,7 +278,7 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress) 
                              seconds_since(t_start));
                 }
             }
-            deliver(t);
+            deliver(t, slice_start, std::min(slice_start + slice, n_steps_));
             // Computed locally: another thread may already be rewriting slice_end.
             slice_start = std::min(slice_start + slice, n_steps_);
         }

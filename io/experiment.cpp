@@ -29,7 +29,10 @@ const std::vector<std::string> kOutputKeys = {"file", "flush_interval"};
 const std::vector<std::string> kPopulationKeys = {"model", "size", "initial", "spike_times"};
 const std::vector<std::string> kProjectionKeys = {
     "source",          "target",  "rule",   "p",     "indegree", "allow_autapses",
-    "allow_multapses", "synapse", "weight", "delay", "receptor"};
+    "allow_multapses", "synapse", "weight", "delay", "receptor", "third_factor"};
+const std::vector<std::string> kThirdFactorKeys = {"population", "p",         "pool_type",
+                                                   "pool_size",  "weight_in", "delay_in",
+                                                   "weight_out", "delay_out"};
 const std::vector<std::string> kStimulusKeys = {"model", "target", "ids",     "start",
                                                 "stop",  "weight", "receptor"};
 const std::vector<std::string> kRecorderKeys = {"kind", "populations", "population", "variables",
@@ -485,9 +488,9 @@ struct Builder {
             const std::string path = "populations." + name;
             PopulationSpec ps;
             ps.name = name;
-            const ModelInfo& m =
-                model(r.required(*pt, path, "model", "a neuron or source model name"),
-                      path + ".model", {ModelKind::neuron, ModelKind::source});
+            const ModelInfo& m = model(
+                r.required(*pt, path, "model", "a neuron or source model name"), path + ".model",
+                {ModelKind::neuron, ModelKind::astrocyte, ModelKind::source});
             ps.model = &m;
             ps.size = static_cast<index_t>(
                 r.integer(r.required(*pt, path, "size", "number of entities"), path + ".size", 1,
@@ -573,6 +576,122 @@ struct Builder {
         return ri;
     }
 
+    // A delay key (`default_ms` when absent): at least dt, at most 65535 steps, bounded.
+    ValueSpec delay(const toml::table& t, toml::table& w, const std::string& path, const char* key,
+                    double default_ms) const {
+        const double dt = ex.network.dt;
+        const toml::node* n = t.get(key);
+        if (!n) {
+            w.insert(key, quantity_text(default_ms, Dim::time));
+            return ValueSpec::constant(default_ms, Dim::time);
+        }
+        const std::string k = path + "." + key;
+        ValueSpec d = r.value_spec(*n, k, Dim::time);
+        if (d.min_value() < dt * 0.5)
+            r.fail(n, k,
+                   fmt::format("delays must be at least dt = {} ms; this one can be {} (give a "
+                               "distribution a 'low' bound)",
+                               dt,
+                               d.is_constant() ? quantity_text(d.a, Dim::time)
+                                               : std::string("smaller")));
+        if (!std::isfinite(d.max_value()) || d.max_value() / dt > 65535)
+            r.fail(n, k,
+                   fmt::format("delays must be at most 65535 steps ({} ms); give a distribution "
+                               "a 'high' bound",
+                               65535 * dt));
+        return d;
+    }
+
+    // [projections.X.third_factor]: pair the projection's connections with astrocytes.
+    ThirdFactorSpec third_factor(const toml::node& node, const std::string& path,
+                                 const ProjectionSpec& pj) {
+        const toml::table& t = r.table(node, path);
+        r.check_keys(t, path, kThirdFactorKeys, path);
+        toml::table& w = *const_cast<toml::node&>(node).as_table();
+        const auto& pops = ex.network.populations;
+        ThirdFactorSpec tf;
+        tf.enabled = true;
+        const toml::node& an = r.required(t, path, "population", "an astrocyte population");
+        tf.population = population_index(an, path + ".population");
+        const ModelInfo& am = *pops[tf.population].model;
+        const ModelInfo& tm = *pops[pj.target].model;
+        if (am.kind != ModelKind::astrocyte || am.continuous_output.empty() || am.receptors.empty())
+            r.fail(&an, path + ".population",
+                   fmt::format("population '{}' (model {}) is not an astrocyte population",
+                               pops[tf.population].name, am.name));
+        const auto it = std::find(tm.continuous_inputs.begin(), tm.continuous_inputs.end(),
+                                  am.continuous_output);
+        if (it == tm.continuous_inputs.end())
+            r.fail(&an, path + ".population",
+                   fmt::format("the target population '{}' (model {}) has no {} input for the "
+                               "astrocytes to act on",
+                               pops[pj.target].name, tm.name, am.continuous_output));
+        tf.channel_out =
+            tm.receptors.size() + static_cast<std::size_t>(it - tm.continuous_inputs.begin());
+        tf.receptor_in = 0;
+        const index_t n_astro = pops[tf.population].size, n_target = pops[pj.target].size;
+        if (const auto* n = t.get("p")) {
+            tf.p = r.number(*n, path + ".p");
+            if (!(tf.p >= 0 && tf.p <= 1))
+                r.fail(n, path + ".p", fmt::format("probability must be in [0, 1], got {}", tf.p));
+        } else {
+            w.insert("p", 1.0);
+        }
+        std::string pool = "random";
+        const toml::node* pn = t.get("pool_type");
+        if (pn)
+            pool = r.string(*pn, path + ".pool_type");
+        else
+            w.insert("pool_type", pool);
+        if (pool == "random")
+            tf.pool = ThirdFactorSpec::Pool::random;
+        else if (pool == "block")
+            tf.pool = ThirdFactorSpec::Pool::block;
+        else
+            r.fail(pn, path + ".pool_type",
+                   fmt::format("unknown pool_type '{}'; expected \"random\" or \"block\"", pool));
+        if (const auto* n = t.get("pool_size")) {
+            tf.pool_size = static_cast<std::uint32_t>(
+                r.integer(*n, path + ".pool_size", 1, n_astro,
+                          "a pool size no larger than the astrocyte population"));
+        } else {
+            tf.pool_size = tf.pool == ThirdFactorSpec::Pool::random ? n_astro : 1;
+            w.insert("pool_size", static_cast<std::int64_t>(tf.pool_size));
+        }
+        if (tf.pool == ThirdFactorSpec::Pool::block) {
+            const bool ok = tf.pool_size == 1
+                                ? n_target % n_astro == 0
+                                : static_cast<std::uint64_t>(n_target) * tf.pool_size == n_astro;
+            if (!ok)
+                r.fail(t.get("pool_size") ? t.get("pool_size") : &t, path + ".pool_size",
+                       fmt::format("block pools need the target size ({}) to be a multiple of "
+                                   "the astrocyte count ({}) when pool_size = 1, or target size x "
+                                   "pool_size = astrocyte count when pool_size > 1 (here {} x {} "
+                                   "!= {}); use pool_type = \"random\" otherwise",
+                                   n_target, n_astro, n_target, tf.pool_size, n_astro));
+        }
+        if (const auto* n = t.get("weight_in")) {
+            tf.weight_in = r.value_spec(*n, path + ".weight_in", am.weight_dim);
+            if (am.weights_non_negative && tf.weight_in.min_value() < 0)
+                r.fail(n, path + ".weight_in",
+                       fmt::format("weights onto {} must be >= 0; this one can be {}", am.name,
+                                   tf.weight_in.describe()));
+        } else {
+            tf.weight_in = ValueSpec::constant(1.0, am.weight_dim);
+            w.insert("weight_in", 1.0);
+        }
+        tf.delay_in =
+            delay(t, w, path, "delay_in", pj.delay.is_constant() ? pj.delay.a : ex.network.dt);
+        if (const auto* n = t.get("weight_out")) {
+            tf.weight_out = r.value_spec(*n, path + ".weight_out", Dim::dimensionless);
+        } else {
+            tf.weight_out = ValueSpec::constant(1.0);
+            w.insert("weight_out", 1.0);
+        }
+        tf.delay_out = delay(t, w, path, "delay_out", std::max(1.0, ex.network.dt));
+        return tf;
+    }
+
     void projections() {
         const toml::table* t = section("projections");
         if (!t) return;
@@ -587,11 +706,42 @@ struct Builder {
                                          path + ".source");
             const toml::node& tn = r.required(*pt, path, "target", "a population name");
             pj.target = population_index(tn, path + ".target");
+            const ModelInfo& sm = *pops[pj.source].model;
             const ModelInfo& tm = *pops[pj.target].model;
-            if (tm.receptors.empty())
-                r.fail(&tn, path + ".target",
-                       fmt::format("population '{}' (model {}) takes no synaptic input",
-                                   pops[pj.target].name, tm.name));
+            const ModelInfo* syn = reg.find(pj.synapse);
+            if (const auto* n = pt->get("synapse"))
+                syn = &model(*n, path + ".synapse", {ModelKind::synapse});
+            else
+                w.insert("synapse", pj.synapse);
+            pj.synapse = syn->name;
+            pj.continuous = !syn->continuous_output.empty();
+            if (pj.continuous) {
+                // Continuous coupling (e.g. sic): source output and target input must match.
+                const std::string& what = syn->continuous_output;
+                if (sm.continuous_output != what)
+                    r.fail(pt->get("source"), path + ".source",
+                           fmt::format("population '{}' (model {}) has no {} output, which "
+                                       "synapse '{}' carries",
+                                       pops[pj.source].name, sm.name, what, syn->name));
+                const auto it =
+                    std::find(tm.continuous_inputs.begin(), tm.continuous_inputs.end(), what);
+                if (it == tm.continuous_inputs.end())
+                    r.fail(&tn, path + ".target",
+                           fmt::format("population '{}' (model {}) has no {} input",
+                                       pops[pj.target].name, tm.name, what));
+                pj.receptor = tm.receptors.size() +
+                              static_cast<std::size_t>(it - tm.continuous_inputs.begin());
+            } else {
+                if (sm.kind == ModelKind::astrocyte)
+                    r.fail(pt->get("source"), path + ".source",
+                           fmt::format("population '{}' (model {}) sends no spikes; couple it to "
+                                       "neurons with synapse = \"sic\"",
+                                       pops[pj.source].name, sm.name));
+                if (tm.receptors.empty())
+                    r.fail(&tn, path + ".target",
+                           fmt::format("population '{}' (model {}) takes no synaptic input",
+                                       pops[pj.target].name, tm.name));
+            }
             const toml::node& rn = r.required(*pt, path, "rule", join(kRules));
             const std::string rule = r.string(rn, path + ".rule");
             const index_t ns = pops[pj.source].size, nt = pops[pj.target].size;
@@ -644,41 +794,34 @@ struct Builder {
                                        "without multapses",
                                        pj.rule.k, pool));
             }
-            if (const auto* n = pt->get("synapse")) {
-                pj.synapse = model(*n, path + ".synapse", {ModelKind::synapse}).name;
-            } else {
-                w.insert("synapse", pj.synapse);
-            }
-            const toml::node& wn =
-                r.required(*pt, path, "weight",
-                           fmt::format("a {} such as {}", dim_name(tm.weight_dim),
-                                       example_for(tm.weight_dim)));
-            pj.weight = r.value_spec(wn, path + ".weight", tm.weight_dim);
-            pj.receptor = receptor(*pt, w, path, tm, pj.weight.mean());
-            if (tm.weights_non_negative && pj.weight.min_value() < 0)
-                r.fail(
-                    &wn, path + ".weight",
-                    fmt::format("weights onto {} are conductances and must be >= 0 (choose the "
-                                "receptor with receptor = \"inhibitory\"); this weight can be {}",
-                                tm.name, pj.weight.describe()));
-            const double dt = ex.network.dt;
-            if (const auto* n = pt->get("delay")) {
-                pj.delay = r.value_spec(*n, path + ".delay", Dim::time);
-                if (pj.delay.min_value() < dt * 0.5)
-                    r.fail(n, path + ".delay",
-                           fmt::format("delays must be at least dt = {} ms; this one can be {} "
-                                       "(give a distribution a 'low' bound)",
-                                       dt,
-                                       pj.delay.is_constant() ? quantity_text(pj.delay.a, Dim::time)
-                                                              : std::string("smaller")));
-                if (!std::isfinite(pj.delay.max_value()) || pj.delay.max_value() / dt > 65535)
-                    r.fail(n, path + ".delay",
-                           fmt::format("delays must be at most 65535 steps ({} ms); give a "
-                                       "distribution a 'high' bound",
-                                       65535 * dt));
-            } else {
-                pj.delay = ValueSpec::constant(dt, Dim::time);
-                w.insert("delay", quantity_text(dt, Dim::time));
+            const Dim weight_dim = pj.continuous ? Dim::dimensionless : tm.weight_dim;
+            const toml::node& wn = r.required(
+                *pt, path, "weight",
+                fmt::format("a {} such as {}", dim_name(weight_dim), example_for(weight_dim)));
+            pj.weight = r.value_spec(wn, path + ".weight", weight_dim);
+            if (pj.continuous)
+                disallow("receptor", fmt::format("a {} projection goes to the {} input; it "
+                                                 "takes no receptor",
+                                                 pj.synapse, syn->continuous_output));
+            else
+                pj.receptor = receptor(*pt, w, path, tm, pj.weight.mean());
+            if (!pj.continuous && tm.weights_non_negative && pj.weight.min_value() < 0)
+                r.fail(&wn, path + ".weight",
+                       tm.weight_dim == Dim::conductance
+                           ? fmt::format("weights onto {} are conductances and must be >= 0 "
+                                         "(choose the receptor with receptor = \"inhibitory\"); "
+                                         "this weight can be {}",
+                                         tm.name, pj.weight.describe())
+                           : fmt::format("weights onto {} must be >= 0 (it accepts excitatory "
+                                         "input only); this weight can be {}",
+                                         tm.name, pj.weight.describe()));
+            pj.delay = delay(*pt, w, path, "delay", ex.network.dt);
+            if (const auto* n = pt->get("third_factor")) {
+                if (pj.continuous)
+                    r.fail(n, path + ".third_factor",
+                           "a third factor pairs spike-carrying connections; this projection is "
+                           "continuous");
+                pj.third_factor = third_factor(*n, path + ".third_factor", pj);
             }
             ex.network.projections.push_back(std::move(pj));
         }
@@ -700,7 +843,7 @@ struct Builder {
             const toml::node& tn = r.required(*st, path, "target", "a population name");
             s.target = population_index(tn, path + ".target");
             const ModelInfo& tm = *pops[s.target].model;
-            if (tm.kind != ModelKind::neuron)
+            if (tm.kind != ModelKind::neuron && tm.kind != ModelKind::astrocyte)
                 r.fail(&tn, path + ".target",
                        fmt::format("population '{}' (model {}) cannot receive stimuli",
                                    pops[s.target].name, tm.name));

@@ -13,6 +13,8 @@ ModelInfo spike_source_array_info();
 ModelInfo dc_source_info();
 ModelInfo poisson_generator_info();
 ModelInfo static_synapse_info();
+ModelInfo astrocyte_lr_info();
+ModelInfo sic_synapse_info();
 
 // Registers every built-in model, one line each (register_models.cpp).
 void register_builtin_models(ModelRegistry& registry);

@@ -18,13 +18,13 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 enum Param { V_th, V_reset, t_ref, g_L, C_m, E_ex, E_in, E_L, tau_syn_ex, tau_syn_in, I_e };
-enum Var { V_m, g_ex, g_in };
+enum Var { V_m, g_ex, g_in, I_SIC };
 
 class LifCondExp final : public Population {
 public:
     explicit LifCondExp(const PopulationSetup& s)
-        : Population(s, 2), v_(s.size, s.params[E_L]), g_ex_(s.size, 0.0), g_in_(s.size, 0.0),
-          refractory_(s.size, 0) {
+        : Population(s, 3), v_(s.size, s.params[E_L]), g_ex_(s.size, 0.0), g_in_(s.size, 0.0),
+          i_sic_(s.size, 0.0), refractory_(s.size, 0) {
         const auto& p = s.params;
         const double h = s.dt;
         v_th_ = p[V_th];
@@ -45,7 +45,8 @@ public:
 
     void update(step_t step, IndexRange r, std::vector<Spike>& spikes) override {
         // Pass 1, vectorised: integrate every neuron (refractory ones keep V = V_reset).
-        integrate(r, ring_.slot(0, step), ring_.slot(1, step), stim_current_.data());
+        integrate(r, ring_.slot(0, step), ring_.slot(1, step), ring_.slot(2, step),
+                  stim_current_.data());
         // Pass 2: threshold crossings.
         emit_threshold_crossings(v_.data(), refractory_.data(), r, v_th_, v_reset_, ref_steps_,
                                  step, spikes);
@@ -57,8 +58,10 @@ public:
             return v_;
         case g_ex:
             return g_ex_;
-        default:
+        case g_in:
             return g_in_;
+        default:
+            return i_sic_;
         }
     }
 
@@ -66,17 +69,21 @@ private:
     // Compiled for AVX2 and for the x86-64 baseline, picked at load time. Contraction to FMA is
     // off (CMake), so both versions give bit-identical results.
     GLIASIM_MULTIVERSION
-    void integrate(IndexRange r, double* in_ex, double* in_in, const double* stim) {
+    void integrate(IndexRange r, double* in_ex, double* in_in, double* in_sic, const double* stim) {
+        double* i_sic = i_sic_.data();
         double* v = v_.data();
         double* g_ex = g_ex_.data();
         double* g_in = g_in_.data();
         int* refractory = refractory_.data();
 #pragma omp simd
         for (index_t i = r.begin; i < r.end; ++i) {
+            i_sic[i] = in_sic[i]; // this step's slow inward current [pA]
+            in_sic[i] = 0;
             const double ge = mean_ex_ * g_ex[i];
             const double gi = mean_in_ * g_in[i];
             const double g_total = g_l_ + ge + gi;
-            const double v_inf = (g_l_ * e_l_ + ge * e_ex_ + gi * e_in_ + i_e_ + stim[i]) / g_total;
+            const double v_inf =
+                (g_l_ * e_l_ + ge * e_ex_ + gi * e_in_ + i_e_ + stim[i] + i_sic[i]) / g_total;
             const double v_new = v_inf + (v[i] - v_inf) * exp_vectorisable(-g_total * h_over_c_);
             // Branch-free select keeps the loop vectorisable; exact for finite values.
             const double free = refractory[i] == 0 ? 1.0 : 0.0;
@@ -89,7 +96,7 @@ private:
         }
     }
 
-    std::vector<double> v_, g_ex_, g_in_;
+    std::vector<double> v_, g_ex_, g_in_, i_sic_;
     std::vector<int> refractory_;
     double v_th_, v_reset_, g_l_, e_ex_, e_in_, e_l_, i_e_, h_over_c_;
     double decay_ex_, decay_in_, mean_ex_, mean_in_;
@@ -120,8 +127,10 @@ ModelInfo lif_cond_exp_info() {
         {"V_m", Dim::voltage, "membrane potential"},
         {"g_ex", Dim::conductance, "excitatory conductance"},
         {"g_in", Dim::conductance, "inhibitory conductance"},
+        {"I_SIC", Dim::current, "slow inward current from astrocytes in this step"},
     };
     m.receptors = {"excitatory", "inhibitory"};
+    m.continuous_inputs = {"SIC"};
     m.weight_dim = Dim::conductance;
     m.weights_non_negative = true;
     m.check = [](const ParamValues& p) -> std::optional<std::string> {

@@ -17,13 +17,13 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 enum Param { E_L, C_m, tau_m, t_ref, V_th, V_reset, tau_syn_ex, tau_syn_in, I_e };
-enum Var { V_m, I_syn_ex, I_syn_in };
+enum Var { V_m, I_syn_ex, I_syn_in, I_SIC };
 
 class LifCurrExp final : public Population {
 public:
     explicit LifCurrExp(const PopulationSetup& s)
-        : Population(s, 2), v_(s.size, s.params[E_L]), i_ex_(s.size, 0.0), i_in_(s.size, 0.0),
-          refractory_(s.size, 0) {
+        : Population(s, 3), v_(s.size, s.params[E_L]), i_ex_(s.size, 0.0), i_in_(s.size, 0.0),
+          i_sic_(s.size, 0.0), refractory_(s.size, 0) {
         const auto& p = s.params;
         const double h = s.dt;
         e_l_ = p[E_L];
@@ -41,7 +41,8 @@ public:
 
     void update(step_t step, IndexRange r, std::vector<Spike>& spikes) override {
         // Pass 1, vectorised: integrate every neuron (refractory ones keep V = V_reset).
-        integrate(r, ring_.slot(0, step), ring_.slot(1, step), stim_current_.data());
+        integrate(r, ring_.slot(0, step), ring_.slot(1, step), ring_.slot(2, step),
+                  stim_current_.data());
         // Pass 2: threshold crossings.
         emit_threshold_crossings(v_.data(), refractory_.data(), r, v_th_, v_reset_, ref_steps_,
                                  step, spikes);
@@ -53,8 +54,10 @@ public:
             return v_;
         case I_syn_ex:
             return i_ex_;
-        default:
+        case I_syn_in:
             return i_in_;
+        default:
+            return i_sic_;
         }
     }
 
@@ -63,15 +66,18 @@ private:
     // step's input (NEST's order). Compiled for AVX2 and for the x86-64 baseline
     // (core/multiversion.hpp); bit-identical results.
     GLIASIM_MULTIVERSION
-    void integrate(IndexRange r, double* in_ex, double* in_in, const double* stim) {
+    void integrate(IndexRange r, double* in_ex, double* in_in, double* in_sic, const double* stim) {
+        double* i_sic = i_sic_.data();
         double* v = v_.data();
         double* i_ex = i_ex_.data();
         double* i_in = i_in_.data();
         int* refractory = refractory_.data();
 #pragma omp simd
         for (index_t i = r.begin; i < r.end; ++i) {
+            i_sic[i] = in_sic[i]; // this step's slow inward current [pA]
+            in_sic[i] = 0;
             const double v_new = e_l_ + p22_ * (v[i] - e_l_) + p21_ex_ * i_ex[i] +
-                                 p21_in_ * i_in[i] + p20_ * (i_e_ + stim[i]);
+                                 p21_in_ * i_in[i] + p20_ * (i_e_ + stim[i] + i_sic[i]);
             // Branch-free select keeps the loop vectorisable; exact for finite values.
             const double free = refractory[i] == 0 ? 1.0 : 0.0;
             v[i] = v_new * free + v[i] * (1.0 - free);
@@ -83,7 +89,7 @@ private:
         }
     }
 
-    std::vector<double> v_, i_ex_, i_in_;
+    std::vector<double> v_, i_ex_, i_in_, i_sic_;
     std::vector<int> refractory_;
     double e_l_, v_th_, v_reset_, i_e_;
     double p22_, p11_ex_, p11_in_, p21_ex_, p21_in_, p20_;
@@ -112,8 +118,10 @@ ModelInfo lif_curr_exp_info() {
         {"V_m", Dim::voltage, "membrane potential"},
         {"I_syn_ex", Dim::current, "excitatory synaptic current"},
         {"I_syn_in", Dim::current, "inhibitory synaptic current"},
+        {"I_SIC", Dim::current, "slow inward current from astrocytes in this step"},
     };
     m.receptors = {"excitatory", "inhibitory"};
+    m.continuous_inputs = {"SIC"};
     m.weight_dim = Dim::current;
     m.check = [](const ParamValues& p) -> std::optional<std::string> {
         if (!(p[V_reset] < p[V_th]))

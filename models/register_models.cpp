@@ -11,6 +11,8 @@ void register_builtin_models(ModelRegistry& r) {
     r.add(dc_source_info());
     r.add(poisson_generator_info());
     r.add(static_synapse_info());
+    r.add(astrocyte_lr_info());
+    r.add(sic_synapse_info());
 }
 
 ModelRegistry builtin_registry() {

@@ -553,7 +553,7 @@ interval = "0.1 ms"
         const auto& L = r.mb.layout;
         CHECK(L.dt == 0.1);
         CHECK(L.duration == Approx(50.0).margin(1e-12));
-        REQUIRE(L.reports.size() == 2 + 3 + 1);
+        REQUIRE(L.reports.size() == 2 + 4 + 1); // b: every state variable of lif_cond_exp
         struct Want {
             const char* var;
             double interval;
@@ -561,10 +561,13 @@ interval = "0.1 ms"
             std::vector<index_t> ids;
             const char* units;
         };
-        const std::vector<Want> want = {
-            {"V_m", 0.5, 100, {3, 4, 17}, "mV"},        {"g_ex", 0.5, 100, {3, 4, 17}, "nS"},
-            {"V_m", 1.0, 50, {0, 4, 8, 12, 16}, "mV"},  {"g_ex", 1.0, 50, {0, 4, 8, 12, 16}, "nS"},
-            {"g_in", 1.0, 50, {0, 4, 8, 12, 16}, "nS"}, {"g_in", 0.1, 500, {}, "nS"}};
+        const std::vector<Want> want = {{"V_m", 0.5, 100, {3, 4, 17}, "mV"},
+                                        {"g_ex", 0.5, 100, {3, 4, 17}, "nS"},
+                                        {"V_m", 1.0, 50, {0, 4, 8, 12, 16}, "mV"},
+                                        {"g_ex", 1.0, 50, {0, 4, 8, 12, 16}, "nS"},
+                                        {"g_in", 1.0, 50, {0, 4, 8, 12, 16}, "nS"},
+                                        {"I_SIC", 1.0, 50, {0, 4, 8, 12, 16}, "pA"},
+                                        {"g_in", 0.1, 500, {}, "nS"}};
         for (std::size_t i = 0; i < want.size(); ++i) {
             INFO("report " << i);
             const auto& rl = L.reports[i];

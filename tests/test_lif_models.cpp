@@ -82,8 +82,10 @@ TEST_CASE("lif_curr_exp: schema", "[lif]") {
     p[*info.param_index("V_reset")] = p[*info.param_index("V_th")];
     CHECK(info.check(p).has_value()); // V_reset must be below V_th
     auto pop = make(info, 3, 0.1);
-    CHECK(pop->receptors() == 2);
-    CHECK(pop->ring().channels() == 2);
+    CHECK(info.continuous_inputs == std::vector<std::string>{"SIC"});
+    // Ring channels: the two spike receptors, then the SIC input.
+    CHECK(pop->receptors() == 3);
+    CHECK(pop->ring().channels() == 3);
     CHECK(pop->stim_current().size() == 3);
     for (double v : state(info, *pop, "V_m")) CHECK(v == -70.0); // starts at E_L
 }

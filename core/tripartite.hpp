@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+
+#include "network_spec.hpp"
+#include "projection.hpp"
+
+namespace gliasim {
+
+// The links a third-factor rule derives from a primary projection, as per-target source lists.
+struct TripartiteLinks {
+    ExplicitSources astro_in;  // per astrocyte: the primary sources it senses (s -> a)
+    ExplicitSources astro_out; // per primary target: the astrocytes acting on it (a -> t)
+};
+
+// Re-draws the primary connections of projection `id` target by target (the same counter-based
+// streams, so exactly the primary projection's edges) and pairs them with astrocytes.
+TripartiteLinks draw_tripartite(const ProjectionSpec& pj, std::uint32_t id, index_t n_source,
+                                index_t n_target, index_t n_astro, std::uint64_t seed);
+
+// The astrocyte pool of target j for block pools (see ThirdFactorSpec): [first, first + size).
+struct BlockPool {
+    index_t first;
+    index_t size;
+};
+BlockPool block_pool(index_t j, index_t n_target, index_t n_astro, std::uint32_t pool_size);
+
+} // namespace gliasim

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+// Li-Rinzel astrocyte with the semantics of NEST's astrocyte_lr_1994: IP3, cytosolic Ca2+ and
+// the IP3-receptor gate h; glutamatergic spikes raise IP3 by delta_IP3 x weight after the
+// step's integration; a current input enters dCa/dt; Ca is clamped to [0, Ca_tot]; the slow
+// inward current SIC_scale * ln((Ca - SIC_th) in nM) (when that argument exceeds 1) is the
+// continuous output sent to neurons through `sic` projections.
+#include <array>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+
+#include "builtin.hpp"
+#include "core/ode.hpp"
+
+namespace gliasim::models {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+enum Param {
+    Ca_tot,
+    IP3_0,
+    Kd_IP3_1,
+    Kd_IP3_2,
+    Kd_act,
+    Kd_inh,
+    Km_SERCA,
+    SIC_scale,
+    SIC_th,
+    delta_IP3,
+    k_IP3R,
+    rate_IP3R,
+    rate_L,
+    rate_SERCA,
+    ratio_ER_cyt,
+    tau_IP3,
+    update_interval,
+    ode_abs_tol,
+    ode_rel_tol,
+};
+enum Var { IP3, Ca_astro, h_IP3R, SIC };
+
+struct LiRinzel {
+    double ca_tot, ip3_0, kd1, kd2, kd_act, kd_inh, km_serca, k_ip3r, rate_ip3r, rate_l, rate_serca,
+        ratio, tau_ip3;
+    double j_noise = 0; // [uM/ms] current input into dCa/dt
+
+    // y = (IP3, Ca, h) [uM, uM, 1]; time in ms.
+    void operator()(const std::array<double, 3>& y, std::array<double, 3>& dy) const {
+        const double ip3 = y[0];
+        const double ca = std::min(std::max(y[1], 0.0), ca_tot);
+        const double h = y[2];
+        const double ca_er = (ca_tot - ca) / ratio;
+        const double m_inf = ip3 / (ip3 + kd1);
+        const double n_inf = ca / (ca + kd_act);
+        const double mnh = m_inf * n_inf * h;
+        const double j_channel = ratio * rate_ip3r * mnh * mnh * mnh * (ca_er - ca);
+        const double j_leak = ratio * rate_l * (ca_er - ca);
+        const double j_pump = rate_serca * ca * ca / (km_serca * km_serca + ca * ca);
+        const double alpha_h = k_ip3r * kd_inh * (ip3 + kd1) / (ip3 + kd2);
+        const double beta_h = k_ip3r * ca;
+        dy[0] = (ip3_0 - ip3) / tau_ip3;
+        dy[1] = j_channel - j_pump + j_leak + j_noise;
+        dy[2] = alpha_h * (1.0 - h) - beta_h * h;
+    }
+};
+
+class AstrocyteLr final : public Population {
+public:
+    explicit AstrocyteLr(const PopulationSetup& s)
+        : Population(s, 1), ip3_(s.size, s.params[IP3_0]), ca_(s.size, 0.073), h_(s.size, 0.793),
+          sic_(s.size, 0.0), j_syn_(s.size, 0.0), h_ode_(s.size, 0.0) {
+        const auto& p = s.params;
+        rhs_ = LiRinzel{p[Ca_tot],     p[IP3_0],        p[Kd_IP3_1], p[Kd_IP3_2],  p[Kd_act],
+                        p[Kd_inh],     p[Km_SERCA],     p[k_IP3R],   p[rate_IP3R], p[rate_L],
+                        p[rate_SERCA], p[ratio_ER_cyt], p[tau_IP3]};
+        delta_ip3_ = p[delta_IP3];
+        sic_scale_ = p[SIC_scale];
+        sic_th_ = p[SIC_th];
+        interval_ = std::max<step_t>(1, std::llround(p[update_interval] / s.dt));
+        tol_ = {p[ode_abs_tol], p[ode_rel_tol]};
+    }
+
+    void prepare() override {
+        for (index_t i = 0; i < size_; ++i) sic_[i] = sic_of(ca_[i]);
+    }
+
+    // Every step: collect this step's spike weights. Every `update_interval`: integrate the
+    // interval, clamp Ca, apply the collected IP3 jumps, recompute the SIC. The SIC is output
+    // in every step (held between updates).
+    void update(step_t step, IndexRange r, std::vector<Spike>&) override {
+        double* in = ring_.slot(0, step);
+        for (index_t i = r.begin; i < r.end; ++i) {
+            j_syn_[i] += in[i];
+            in[i] = 0;
+        }
+        if ((step + 1) % interval_ == 0) {
+            const double span = static_cast<double>(interval_) * dt_;
+            for (index_t i = r.begin; i < r.end; ++i) {
+                std::array<double, 3> y{ip3_[i], ca_[i], h_[i]};
+                LiRinzel f = rhs_;
+                f.j_noise = stim_current_[i];
+                if (!integrate_dopri5(y, span, h_ode_[i], tol_, f))
+                    throw std::runtime_error(fmt::format(
+                        "astrocyte_lr population '{}', astrocyte {}: the ODE step size "
+                        "underflowed at t = {} ms (state IP3 = {}, Ca = {}, h = {})",
+                        name_, i, static_cast<double>(step + 1) * dt_, y[0], y[1], y[2]));
+                ip3_[i] = y[0] + delta_ip3_ * j_syn_[i];
+                ca_[i] = std::min(std::max(y[1], 0.0), rhs_.ca_tot);
+                h_[i] = y[2];
+                j_syn_[i] = 0;
+                sic_[i] = sic_of(ca_[i]);
+            }
+        }
+        double* out = output_row(step);
+        for (index_t i = r.begin; i < r.end; ++i) out[i] = sic_[i];
+    }
+
+    std::span<double> state(std::size_t var) override {
+        switch (var) {
+        case IP3:
+            return ip3_;
+        case Ca_astro:
+            return ca_;
+        case h_IP3R:
+            return h_;
+        default:
+            return sic_;
+        }
+    }
+
+private:
+    double sic_of(double ca) const {
+        const double y = (ca - sic_th_) * 1000.0; // in nM
+        return y > 1.0 ? sic_scale_ * std::log(y) : 0.0;
+    }
+
+    std::vector<double> ip3_, ca_, h_, sic_, j_syn_, h_ode_;
+    LiRinzel rhs_{};
+    double delta_ip3_, sic_scale_, sic_th_;
+    step_t interval_;
+    OdeTolerance tol_;
+};
+
+} // namespace
+
+ModelInfo astrocyte_lr_info() {
+    ModelInfo m;
+    m.name = "astrocyte_lr";
+    m.kind = ModelKind::astrocyte;
+    m.doc = "Li-Rinzel astrocyte: IP3, Ca2+, IP3R gate; SIC output (NEST astrocyte_lr_1994)";
+    m.params = {
+        {"Ca_tot", Dim::concentration, 2.0, 0, kInf, "total free Ca2+ per cytosolic volume", true},
+        {"IP3_0", Dim::concentration, 0.16, 0, kInf, "IP3 baseline"},
+        {"Kd_IP3_1", Dim::concentration, 0.13, 0, kInf, "first IP3R dissociation constant of IP3",
+         true},
+        {"Kd_IP3_2", Dim::concentration, 0.9434, 0, kInf,
+         "second IP3R dissociation constant of IP3", true},
+        {"Kd_act", Dim::concentration, 0.08234, 0, kInf,
+         "IP3R dissociation constant of Ca2+ activation", true},
+        {"Kd_inh", Dim::concentration, 1.049, 0, kInf,
+         "IP3R dissociation constant of Ca2+ inhibition"},
+        {"Km_SERCA", Dim::concentration, 0.1, 0, kInf, "half-activation constant of the SERCA pump",
+         true},
+        {"SIC_scale", Dim::dimensionless, 1.0, 0, kInf, "scale of the SIC output [pA]", true},
+        {"SIC_th", Dim::concentration, 0.19669, 0, kInf, "Ca2+ threshold of the SIC"},
+        {"delta_IP3", Dim::concentration, 0.0002, 0, kInf,
+         "IP3 increment per unit of synaptic weight"},
+        {"k_IP3R", Dim::dimensionless, 0.0002, 0, kInf,
+         "IP3R binding constant of Ca2+ inhibition [1/(uM ms)]"},
+        {"rate_IP3R", Dim::dimensionless, 0.006, 0, kInf,
+         "maximal Ca2+ release rate of the IP3R [1/ms]"},
+        {"rate_L", Dim::dimensionless, 0.00011, 0, kInf, "ER-to-cytosol leak rate constant [1/ms]"},
+        {"rate_SERCA", Dim::dimensionless, 0.0009, 0, kInf, "maximal SERCA uptake rate [uM/ms]"},
+        {"ratio_ER_cyt", Dim::dimensionless, 0.185, 0, kInf, "ER to cytosol volume ratio", true},
+        {"tau_IP3", Dim::time, 7142.0, 0, kInf, "IP3 decay time constant", true},
+        {"update_interval", Dim::time, 0.1, 0, 1e5,
+         "time between ODE updates (a multiple of dt; NEST: every step)", true},
+        {"ode_abs_tol", Dim::dimensionless, 1e-10, 0, 1,
+         "absolute tolerance of the adaptive Dormand-Prince integrator [uM]", true},
+        {"ode_rel_tol", Dim::dimensionless, 1e-9, 0, 1, "relative tolerance of the integrator",
+         true},
+    };
+    m.state = {
+        {"IP3", Dim::concentration, "cytosolic IP3"},
+        {"Ca_astro", Dim::concentration, "cytosolic Ca2+"},
+        {"h_IP3R", Dim::dimensionless, "fraction of IP3 receptors not inactivated by Ca2+"},
+        {"SIC", Dim::current, "slow inward current sent to neurons"},
+    };
+    m.receptors = {"glutamate"};
+    m.weight_dim = Dim::dimensionless;
+    m.weights_non_negative = true;
+    m.continuous_output = "SIC";
+    m.continuous_output_dim = Dim::current;
+    m.make_population = [](const PopulationSetup& s) { return std::make_unique<AstrocyteLr>(s); };
+    return m;
+}
+
+} // namespace gliasim::models
