@@ -23,14 +23,13 @@ struct OdeStats {
     std::size_t rejected = 0;
 };
 
-// Integrates y' = f(y) (autonomous) over a span of length `span`, starting with step `h`
-// (updated to the last accepted step's successor). f(y, dydt) writes the derivative.
-// Returns false if the step size underflowed (the caller reports a numerical failure).
+// One accepted adaptive step of y' = f(y) (autonomous) from t towards t_end: on return t has
+// advanced by the step taken (never past t_end) and h holds the proposed next step. Returns
+// false if the step size underflowed or the state became NaN.
 template <std::size_t N, typename Rhs>
-bool integrate_dopri5(std::array<double, N>& y, double span, double& h, const OdeTolerance& tol,
-                      Rhs&& f, OdeStats* stats = nullptr) {
+bool dopri5_step(std::array<double, N>& y, double& t, double t_end, double& h,
+                 const OdeTolerance& tol, Rhs&& f, OdeStats* stats = nullptr) {
     using State = std::array<double, N>;
-    constexpr double c2 = 1.0 / 5, c3 = 3.0 / 10, c4 = 4.0 / 5, c5 = 8.0 / 9;
     constexpr double a21 = 1.0 / 5;
     constexpr double a31 = 3.0 / 40, a32 = 9.0 / 40;
     constexpr double a41 = 44.0 / 45, a42 = -56.0 / 15, a43 = 32.0 / 9;
@@ -43,56 +42,64 @@ bool integrate_dopri5(std::array<double, N>& y, double span, double& h, const Od
     // Error coefficients: 5th-order minus embedded 4th-order weights.
     constexpr double e1 = 71.0 / 57600, e3 = -71.0 / 16695, e4 = 71.0 / 1920,
                      e5 = -17253.0 / 339200, e6 = 22.0 / 525, e7 = -1.0 / 40;
-    (void)c2, (void)c3, (void)c4, (void)c5;
 
     State k1, k2, k3, k4, k5, k6, k7, tmp, y_new;
-    double t = 0;
-    h = std::min(h > 0 ? h : span, span);
+    const double span = t_end - t;
+    if (!(h > 0)) h = span;
     f(y, k1);
-    while (t < span) {
-        const bool last = t + h >= span * (1 - 1e-12);
-        if (last) h = span - t;
-        for (std::size_t i = 0; i < N; ++i) tmp[i] = y[i] + h * a21 * k1[i];
+    while (true) {
+        const bool last = h >= span * (1 - 1e-12);
+        const double step = last ? span : h;
+        for (std::size_t i = 0; i < N; ++i) tmp[i] = y[i] + step * a21 * k1[i];
         f(tmp, k2);
-        for (std::size_t i = 0; i < N; ++i) tmp[i] = y[i] + h * (a31 * k1[i] + a32 * k2[i]);
+        for (std::size_t i = 0; i < N; ++i) tmp[i] = y[i] + step * (a31 * k1[i] + a32 * k2[i]);
         f(tmp, k3);
         for (std::size_t i = 0; i < N; ++i)
-            tmp[i] = y[i] + h * (a41 * k1[i] + a42 * k2[i] + a43 * k3[i]);
+            tmp[i] = y[i] + step * (a41 * k1[i] + a42 * k2[i] + a43 * k3[i]);
         f(tmp, k4);
         for (std::size_t i = 0; i < N; ++i)
-            tmp[i] = y[i] + h * (a51 * k1[i] + a52 * k2[i] + a53 * k3[i] + a54 * k4[i]);
+            tmp[i] = y[i] + step * (a51 * k1[i] + a52 * k2[i] + a53 * k3[i] + a54 * k4[i]);
         f(tmp, k5);
         for (std::size_t i = 0; i < N; ++i)
             tmp[i] =
-                y[i] + h * (a61 * k1[i] + a62 * k2[i] + a63 * k3[i] + a64 * k4[i] + a65 * k5[i]);
+                y[i] + step * (a61 * k1[i] + a62 * k2[i] + a63 * k3[i] + a64 * k4[i] + a65 * k5[i]);
         f(tmp, k6);
         for (std::size_t i = 0; i < N; ++i)
-            y_new[i] = y[i] + h * (b1 * k1[i] + b3 * k3[i] + b4 * k4[i] + b5 * k5[i] + b6 * k6[i]);
+            y_new[i] =
+                y[i] + step * (b1 * k1[i] + b3 * k3[i] + b4 * k4[i] + b5 * k5[i] + b6 * k6[i]);
         f(y_new, k7);
         double err = 0;
         for (std::size_t i = 0; i < N; ++i) {
-            const double e =
-                h * (e1 * k1[i] + e3 * k3[i] + e4 * k4[i] + e5 * k5[i] + e6 * k6[i] + e7 * k7[i]);
+            const double e = step * (e1 * k1[i] + e3 * k3[i] + e4 * k4[i] + e5 * k5[i] +
+                                     e6 * k6[i] + e7 * k7[i]);
             const double scale = tol.abs + tol.rel * std::max(std::abs(y[i]), std::abs(y_new[i]));
             err = std::max(err, std::abs(e) / scale);
         }
-        if (!(err <= 1.0) && !std::isnan(err)) {
+        if (std::isnan(err)) return false;
+        if (err > 1.0) {
             if (stats) ++stats->rejected;
-            h *= std::max(0.2, 0.9 * std::pow(err, -0.2));
-            if (h < span * 1e-14) return false;
+            h = step * std::max(0.2, 0.9 * std::pow(err, -0.2));
+            if (h < span * 1e-14 && h < 1e-14) return false;
             continue;
         }
-        if (std::isnan(err)) return false;
         if (stats) ++stats->accepted;
-        t = last ? span : t + h;
+        t = last ? t_end : t + step;
         y = y_new;
-        k1 = k7; // first-same-as-last
         const double grow = err == 0 ? 5.0 : std::min(5.0, 0.9 * std::pow(err, -0.2));
-        if (!last)
-            h *= grow;
-        else
-            h = std::max(h, h * grow); // carry a useful step size into the next call
+        // A step shortened to land on t_end says nothing about the natural step size.
+        h = last ? std::max(h, step * grow) : step * grow;
+        return true;
     }
+}
+
+// Integrates y' = f(y) over a span of length `span`, starting with step `h` (updated to carry
+// over into the next call, as NEST carries its GSL step). Returns false on a numerical failure.
+template <std::size_t N, typename Rhs>
+bool integrate_dopri5(std::array<double, N>& y, double span, double& h, const OdeTolerance& tol,
+                      Rhs&& f, OdeStats* stats = nullptr) {
+    double t = 0;
+    while (t < span)
+        if (!dopri5_step(y, t, span, h, tol, f, stats)) return false;
     return true;
 }
 

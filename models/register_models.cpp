@@ -6,6 +6,7 @@ namespace gliasim::models {
 void register_builtin_models(ModelRegistry& r) {
     r.add(lif_curr_exp_info());
     r.add(lif_cond_exp_info());
+    r.add(aeif_cond_alpha_astro_info());
     r.add(poisson_source_info());
     r.add(spike_source_array_info());
     r.add(dc_source_info());
