@@ -80,11 +80,6 @@ void print_summary(const Experiment& ex, const Simulation& sim, const RunStats& 
     const double seconds = static_cast<double>(sim.total_steps()) * spec.dt * 1e-3;
     for (std::size_t p = 0; p < spec.populations.size(); ++p) {
         const auto& ps = spec.populations[p];
-        if (ps.model->kind == ModelKind::astrocyte) { // astrocytes do not spike
-            fmt::print("  {:<16} {:<20} {:>9} {:>10} {:>11}\n", ps.name, ps.model->name, ps.size,
-                       "-", "-");
-            continue;
-        }
         const double rate =
             seconds > 0 ? static_cast<double>(stats.spikes[p]) / ps.size / seconds : 0;
         fmt::print("  {:<16} {:<20} {:>9} {:>10} {:>8.2f} Hz\n", ps.name, ps.model->name, ps.size,

@@ -14,6 +14,7 @@ ModelInfo dc_source_info();
 ModelInfo poisson_generator_info();
 ModelInfo static_synapse_info();
 ModelInfo astrocyte_lr_info();
+ModelInfo astrocyte_gchi_info();
 ModelInfo aeif_cond_alpha_astro_info();
 ModelInfo sic_synapse_info();
 

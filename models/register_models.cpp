@@ -13,6 +13,7 @@ void register_builtin_models(ModelRegistry& r) {
     r.add(poisson_generator_info());
     r.add(static_synapse_info());
     r.add(astrocyte_lr_info());
+    r.add(astrocyte_gchi_info());
     r.add(sic_synapse_info());
 }
 

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+// G-ChI astrocyte (De Pitta et al. 2009) with metabotropic receptors and gliotransmitter
+// release, as used by Stimberg et al. (2019): synaptic glutamate Y drives the receptor
+// fraction Gamma_A, which drives PLC-beta IP3 production; Ca-dependent PLC-delta production,
+// IP3-3K and IP-5P degradation; Li-Rinzel Ca-induced Ca release with SERCA uptake and ER leak.
+// When Ca crosses C_theta upwards the astrocyte releases gliotransmitter (one release per
+// crossing); each release is emitted as an event of the population (recorded like a spike).
+#include <array>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+#include <stdexcept>
+
+#include "builtin.hpp"
+#include "core/ode.hpp"
+
+namespace gliasim::models {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+enum Param {
+    O_P,
+    K_P,
+    C_T,
+    rho_A,
+    Omega_C,
+    Omega_L,
+    d_1,
+    d_2,
+    O_2,
+    d_3,
+    d_5,
+    O_beta,
+    O_N,
+    Omega_N,
+    K_KC,
+    zeta,
+    O_delta,
+    kappa_delta,
+    K_delta,
+    Omega_5P,
+    K_D,
+    K_3K,
+    O_3K,
+    F_ex,
+    P_b,
+    P_theta,
+    omega_P,
+    C_theta,
+    Omega_A,
+    U_A,
+    G_T,
+    rho_e,
+    Omega_e,
+    rho_c,
+    Y_T,
+    Omega_c,
+    update_interval,
+    ode_abs_tol,
+    ode_rel_tol,
+    kParamCount
+};
+enum Var { Gamma_A, IP3, Ca, h, x_A, G, Y };
+
+// y = (Gamma_A, P, C, h, x_A, G, Y); concentrations in uM, time in ms (rates given per second
+// are converted once, in the constructor).
+struct Gchi {
+    std::array<double, kParamCount> p{};
+
+    void operator()(const std::array<double, 7>& y, std::array<double, 7>& dy) const {
+        const double gamma = std::min(std::max(y[0], 0.0), 1.0);
+        const double P = std::max(y[1], 0.0);
+        const double C = std::max(y[2], 0.0);
+        const double hh = y[3];
+        const double Y = std::max(y[6], 0.0);
+        dy[0] = p[O_N] * Y * (1 - gamma) - p[Omega_N] * (1 + p[zeta] * C / (C + p[K_KC])) * gamma;
+        const double j_beta = p[O_beta] * gamma;
+        const double j_delta =
+            p[O_delta] / (1 + P / p[kappa_delta]) * C * C / (C * C + p[K_delta] * p[K_delta]);
+        const double c4 = C * C * C * C, kd4 = std::pow(p[K_D], 4);
+        const double j_3k = p[O_3K] * c4 / (c4 + kd4) * P / (P + p[K_3K]);
+        const double j_5p = p[Omega_5P] * P;
+        const double dp = P - p[P_b];
+        const double j_ext =
+            dp == 0 ? 0.0
+                    : -p[F_ex] / 2 * (1 + std::tanh((std::abs(dp) - p[P_theta]) / p[omega_P])) *
+                          (dp > 0 ? 1.0 : -1.0);
+        dy[1] = j_beta + j_delta - j_3k - j_5p + j_ext;
+        const double m_inf = P / (P + p[d_1]) * C / (C + p[d_5]);
+        const double er = p[C_T] - (1 + p[rho_A]) * C;
+        const double j_rel = p[Omega_C] * m_inf * m_inf * m_inf * hh * hh * hh * er;
+        const double j_leak = p[Omega_L] * er;
+        const double j_pump = p[O_P] * C * C / (C * C + p[K_P] * p[K_P]);
+        dy[2] = j_rel + j_leak - j_pump;
+        const double q2 = p[d_2] * (P + p[d_1]) / (P + p[d_3]);
+        const double h_inf = q2 / (q2 + C);
+        dy[3] = (h_inf - hh) * p[O_2] * (q2 + C);
+        dy[4] = p[Omega_A] * (1 - y[4]);
+        dy[5] = -p[Omega_e] * y[5];
+        dy[6] = -p[Omega_c] * y[6];
+    }
+};
+
+class AstrocyteGchi final : public Population {
+public:
+    explicit AstrocyteGchi(const PopulationSetup& s)
+        : Population(s, 1), state_(7, std::vector<double>(s.size, 0.0)), release_(s.size, 0.0),
+          j_syn_(s.size, 0.0), armed_(s.size, 1), h_ode_(s.size, 0.0) {
+        for (int k = 0; k < kParamCount; ++k) f_.p[k] = s.params[k];
+        // Rates per second -> per millisecond.
+        for (int k : {O_P, Omega_C, Omega_L, O_2, O_beta, O_N, Omega_N, O_delta, Omega_5P, O_3K,
+                      F_ex, Omega_A, Omega_e, Omega_c})
+            f_.p[k] *= 1e-3;
+        state_[h].assign(s.size, 0.9);
+        state_[x_A].assign(s.size, 1.0);
+        interval_ = std::max<step_t>(1, std::llround(s.params[update_interval] / s.dt));
+        tol_ = {s.params[ode_abs_tol], s.params[ode_rel_tol]};
+        glut_per_weight_ = s.params[rho_c] * s.params[Y_T];
+        release_per_x_ = s.params[rho_e] * s.params[G_T] * s.params[U_A];
+    }
+
+    void update(step_t step, IndexRange r, std::vector<Spike>& events) override {
+        double* in = ring_.slot(0, step);
+        for (index_t i = r.begin; i < r.end; ++i) {
+            j_syn_[i] += in[i];
+            in[i] = 0;
+        }
+        if ((step + 1) % interval_ != 0) return;
+        const double span = static_cast<double>(interval_) * dt_;
+        const double c_theta = f_.p[C_theta];
+        for (index_t i = r.begin; i < r.end; ++i) {
+            std::array<double, 7> y;
+            for (int k = 0; k < 7; ++k) y[k] = state_[k][i];
+            // Re-arm once Ca is below threshold: one release per upward crossing.
+            if (!(y[Ca] > c_theta)) armed_[i] = 1;
+            if (!integrate_dopri5(y, span, h_ode_[i], tol_, f_))
+                throw std::runtime_error(fmt::format(
+                    "astrocyte_gchi population '{}', astrocyte {}: the ODE step size underflowed "
+                    "at t = {} ms (IP3 = {}, Ca = {})",
+                    name_, i, static_cast<double>(step + 1) * dt_, y[IP3], y[Ca]));
+            // Glutamate released into the cleft by this interval's spikes (rho_c Y_T per unit
+            // weight), after the integration, as the synapse slot follows the update in Brian.
+            y[Y] += glut_per_weight_ * j_syn_[i];
+            j_syn_[i] = 0;
+            release_[i] = 0;
+            if (y[Ca] > c_theta && armed_[i]) {
+                y[G] += release_per_x_ * y[x_A];
+                y[x_A] -= f_.p[U_A] * y[x_A];
+                armed_[i] = 0;
+                release_[i] = 1;
+                events.push_back({step, i});
+            }
+            for (int k = 0; k < 7; ++k) state_[k][i] = y[k];
+        }
+    }
+
+    std::span<double> state(std::size_t var) override {
+        return var < 7 ? std::span<double>(state_[var]) : std::span<double>(release_);
+    }
+
+private:
+    std::vector<std::vector<double>> state_; // [variable][astrocyte]
+    std::vector<double> release_, j_syn_;
+    std::vector<char> armed_;
+    std::vector<double> h_ode_;
+    Gchi f_;
+    step_t interval_;
+    OdeTolerance tol_;
+    double glut_per_weight_, release_per_x_;
+};
+
+} // namespace
+
+ModelInfo astrocyte_gchi_info() {
+    const Dim uM = Dim::concentration, Hz = Dim::frequency, one = Dim::dimensionless;
+    ModelInfo m;
+    m.name = "astrocyte_gchi";
+    m.kind = ModelKind::astrocyte;
+    m.doc = "G-ChI astrocyte with mGluR activation and gliotransmitter release (De Pitta 2009, "
+            "Stimberg 2019)";
+    // Defaults: Stimberg et al. example 2 (synaptically activated astrocyte); release
+    // parameters from examples 3, 4 and 6.
+    m.params = {
+        {"O_P", one, 0.9, 0, kInf, "maximal SERCA uptake rate [uM/s]"},
+        {"K_P", uM, 0.1, 0, kInf, "SERCA Ca2+ affinity", true},
+        {"C_T", uM, 2.0, 0, kInf, "total free Ca2+", true},
+        {"rho_A", one, 0.18, 0, kInf, "ER to cytosol volume ratio", true},
+        {"Omega_C", Hz, 6.0, 0, kInf, "maximal Ca2+ release rate of the IP3R"},
+        {"Omega_L", Hz, 0.1, 0, kInf, "Ca2+ leak rate from the ER"},
+        {"d_1", uM, 0.13, 0, kInf, "IP3 binding affinity", true},
+        {"d_2", uM, 1.05, 0, kInf, "Ca2+ inactivation dissociation constant", true},
+        {"O_2", one, 0.2, 0, kInf, "IP3R Ca2+-inhibition binding rate [1/(uM s)]", true},
+        {"d_3", uM, 0.9434, 0, kInf, "IP3 dissociation constant", true},
+        {"d_5", uM, 0.08, 0, kInf, "Ca2+ activation dissociation constant", true},
+        {"O_beta", one, 5.0, 0, kInf, "maximal PLC-beta IP3 production [uM/s]"},
+        {"O_N", one, 0.3, 0, kInf, "agonist binding rate [1/(uM s)]"},
+        {"Omega_N", Hz, 0.5, 0, kInf, "maximal receptor inactivation rate"},
+        {"K_KC", uM, 0.5, 0, kInf, "Ca2+ affinity of PKC", true},
+        {"zeta", one, 10.0, 0, kInf, "maximal reduction of receptor affinity by PKC"},
+        {"O_delta", one, 0.2, 0, kInf, "maximal PLC-delta IP3 production [uM/s]"},
+        {"kappa_delta", uM, 1.5, 0, kInf, "inhibition constant of PLC-delta by IP3", true},
+        {"K_delta", uM, 0.3, 0, kInf, "Ca2+ affinity of PLC-delta", true},
+        {"Omega_5P", Hz, 0.1, 0, kInf, "maximal IP3 degradation rate by IP-5P"},
+        {"K_D", uM, 0.5, 0, kInf, "Ca2+ affinity of IP3-3K", true},
+        {"K_3K", uM, 1.0, 0, kInf, "IP3 affinity of IP3-3K", true},
+        {"O_3K", one, 4.5, 0, kInf, "maximal IP3 degradation rate by IP3-3K [uM/s]"},
+        {"F_ex", one, 0.09, 0, kInf, "maximal exogenous IP3 flow towards P_b [uM/s]"},
+        {"P_b", uM, 0.0, 0, kInf, "IP3 level the exogenous flow pulls towards"},
+        {"P_theta", uM, 0.3, 0, kInf, "IP3 gradient threshold of the exogenous flow"},
+        {"omega_P", uM, 0.05, 0, kInf, "scale of the IP3 gradient threshold", true},
+        {"C_theta", uM, 0.5, 0, kInf, "Ca2+ threshold of gliotransmitter release"},
+        {"Omega_A", Hz, 0.6, 0, kInf, "gliotransmitter recycling rate"},
+        {"U_A", one, 0.6, 0, 1, "gliotransmitter release probability"},
+        {"G_T", uM, 200000.0, 0, kInf, "vesicular gliotransmitter concentration (200 mM)"},
+        {"rho_e", one, 6.5e-4, 0, kInf, "astrocytic vesicle to extracellular volume ratio"},
+        {"Omega_e", Hz, 60.0, 0, kInf, "gliotransmitter clearance rate"},
+        {"rho_c", one, 0.001, 0, kInf, "synaptic vesicle to cleft volume ratio (glutamate input)"},
+        {"Y_T", uM, 500000.0, 0, kInf, "vesicular glutamate concentration (500 mM)"},
+        {"Omega_c", Hz, 40.0, 0, kInf, "glutamate clearance rate"},
+        {"update_interval", Dim::time, 1.0, 0, 1e5, "time between ODE updates (a multiple of dt)",
+         true},
+        {"ode_abs_tol", one, 1e-9, 0, 1, "absolute tolerance of the adaptive integrator [uM]",
+         true},
+        {"ode_rel_tol", one, 1e-8, 0, 1, "relative tolerance of the adaptive integrator", true},
+    };
+    m.state = {
+        {"Gamma_A", one, "fraction of activated astrocytic metabotropic receptors"},
+        {"IP3", uM, "cytosolic IP3"},
+        {"Ca", uM, "cytosolic Ca2+"},
+        {"h", one, "IP3R de-inactivation gate"},
+        {"x_A", one, "fraction of gliotransmitter available for release"},
+        {"G", uM, "extracellular gliotransmitter"},
+        {"Y", uM, "synaptic glutamate sensed by the astrocyte"},
+        {"release", one, "1 in the update that released gliotransmitter, else 0"},
+    };
+    m.receptors = {"glutamate"};
+    m.weight_dim = Dim::dimensionless;
+    m.weights_non_negative = true;
+    m.make_population = [](const PopulationSetup& s) { return std::make_unique<AstrocyteGchi>(s); };
+    return m;
+}
+
+} // namespace gliasim::models
