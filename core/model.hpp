@@ -147,6 +147,24 @@ public:
     }
 };
 
+struct TransmissionSetup {
+    ParamValues params;
+    index_t n_source = 0;
+    double dt = 0.1; // [ms]
+};
+
+// Spike-time dynamics of a synapse type whose state depends only on the presynaptic spike
+// train (e.g. Tsodyks-Markram depression/facilitation with projection-wide parameters): one
+// state per source, advanced once per spike in the serial exchange phase. `factor[k]` scales
+// the weight that spike k delivers through every synapse of the projection.
+class Transmission {
+public:
+    virtual ~Transmission() = default;
+    virtual void on_spikes(std::span<const Spike> spikes, std::vector<double>& factor) = 0;
+    // Per-source state for recording/tests: variable `var` of the model's StateSpec list.
+    virtual std::span<const double> state(std::size_t var) const = 0;
+};
+
 enum class ModelKind { neuron, astrocyte, source, stimulus, synapse };
 std::string_view model_kind_name(ModelKind k);
 
@@ -171,6 +189,7 @@ struct ModelInfo {
     std::function<std::optional<std::string>(const ParamValues&)> check;
     std::function<std::unique_ptr<Population>(const PopulationSetup&)> make_population;
     std::function<std::unique_ptr<Stimulus>(const StimulusSetup&)> make_stimulus;
+    std::function<std::unique_ptr<Transmission>(const TransmissionSetup&)> make_transmission;
 
     std::optional<std::size_t> param_index(std::string_view n) const;
     std::optional<std::size_t> state_index(std::string_view n) const;

@@ -50,6 +50,10 @@ Network::Network(const NetworkSpec& spec)
         in.weight = tf.weight_in;
         in.delay = tf.delay_in;
         in.receptor = tf.receptor_in;
+        // The astrocyte senses what the synapse releases: same dynamics as the primary.
+        in.synapse = pj.synapse;
+        in.synapse_model = pj.synapse_model;
+        in.synapse_params = pj.synapse_params;
         ProjectionSpec out;
         out.name = pj.name + ".astrocyte_out";
         out.source = tf.population;
@@ -83,6 +87,11 @@ Network::Network(const NetworkSpec& spec)
                 (i - spec.projections.size()) % 2 == 0 ? &links.astro_in : &links.astro_out;
         }
         projections_.emplace_back(s, ranges_[pj.target]);
+        if (pj.synapse_model && pj.synapse_model->make_transmission)
+            transmissions_.push_back(
+                pj.synapse_model->make_transmission({pj.synapse_params, s.n_source, spec.dt}));
+        else
+            transmissions_.push_back(nullptr);
         min_delay_ = std::min(min_delay_, projections_.back().min_delay());
         max_delay_ = std::max(max_delay_, projections_.back().max_delay());
     }

@@ -29,6 +29,8 @@ public:
     // rules derived (named <primary>.astrocyte_in / .astrocyte_out).
     const std::vector<ProjectionSpec>& projection_specs() const { return projection_specs_; }
     std::vector<std::unique_ptr<Stimulus>>& stimuli() { return stimuli_; }
+    // Per projection: its spike-time dynamics, or null for plain static synapses.
+    std::vector<std::unique_ptr<Transmission>>& transmissions() { return transmissions_; }
 
     // Range of population `pop` owned by thread `t`.
     IndexRange range(std::size_t pop, std::size_t t) const { return ranges_[pop][t]; }
@@ -47,6 +49,7 @@ private:
     std::vector<std::vector<IndexRange>> ranges_;
     std::vector<ProjectionSpec> projection_specs_;
     std::vector<Projection> projections_;
+    std::vector<std::unique_ptr<Transmission>> transmissions_;
     std::vector<std::unique_ptr<Stimulus>> stimuli_;
     step_t min_delay_ = 1;
     step_t max_delay_ = 1;

@@ -52,6 +52,8 @@ struct ProjectionSpec {
     ValueSpec delay;          // [ms]
     std::size_t receptor = 0; // ring channel of the target (continuous inputs follow receptors)
     std::string synapse = "static";
+    const ModelInfo* synapse_model = nullptr; // set when the synapse has parameters/dynamics
+    ParamValues synapse_params;
     bool continuous = false; // carries the source's continuous output (e.g. SIC), every step
     ThirdFactorSpec third_factor;
 };

@@ -151,26 +151,27 @@ Projection::Projection(const ProjectionSetup& s, std::span<const IndexRange> tar
 }
 
 std::uint64_t Projection::deliver(std::span<const Spike> spikes, std::size_t part_index,
-                                  InputRing& ring) const {
+                                  InputRing& ring, const double* factor) const {
     const Part& p = parts_[part_index];
     const std::uint32_t* rows = p.graph.m_forward.m_rowstart.data();
     const std::uint32_t* cols = p.graph.m_forward.m_column.data();
     const float* w = p.weight.data();
+    const std::uint16_t* d = p.delay.empty() ? nullptr : p.delay.data();
     std::uint64_t events = 0;
-    if (p.delay.empty()) {
-        for (const Spike& s : spikes) {
+    for (std::size_t k = 0; k < spikes.size(); ++k) {
+        const Spike& s = spikes[k];
+        const std::uint32_t begin = rows[s.index], end = rows[s.index + 1];
+        events += end - begin;
+        if (factor) {
+            const double f = factor[k];
+            for (std::uint32_t e = begin; e < end; ++e)
+                ring.add(receptor_, s.step + (d ? d[e] : p.const_delay), cols[e], w[e] * f);
+        } else if (!d) {
             double* slot = ring.slot(receptor_, s.step + p.const_delay);
-            const std::uint32_t end = rows[s.index + 1];
-            for (std::uint32_t e = rows[s.index]; e < end; ++e) slot[cols[e]] += w[e];
-            events += end - rows[s.index];
-        }
-    } else {
-        const std::uint16_t* d = p.delay.data();
-        for (const Spike& s : spikes) {
-            const std::uint32_t end = rows[s.index + 1];
-            for (std::uint32_t e = rows[s.index]; e < end; ++e)
+            for (std::uint32_t e = begin; e < end; ++e) slot[cols[e]] += w[e];
+        } else {
+            for (std::uint32_t e = begin; e < end; ++e)
                 ring.add(receptor_, s.step + d[e], cols[e], w[e]);
-            events += end - rows[s.index];
         }
     }
     return events;

@@ -60,7 +60,9 @@ public:
 
     // Adds the weights of every synapse of `spikes`' senders that lands in part `part`.
     // Returns the number of synaptic events delivered.
-    std::uint64_t deliver(std::span<const Spike> spikes, std::size_t part, InputRing& ring) const;
+    // `factor`, when given, scales spike k's weight (short-term plasticity).
+    std::uint64_t deliver(std::span<const Spike> spikes, std::size_t part, InputRing& ring,
+                          const double* factor = nullptr) const;
 
     // Continuous coupling: adds weight x the source's output of every step in [first, last)
     // to the target channel at step + delay. Returns the number of non-zero transmissions.

@@ -29,6 +29,7 @@ Simulation::Simulation(const NetworkSpec& spec)
     thread_buffers_.resize(T);
     for (auto& tb : thread_buffers_) tb.spikes.resize(P);
     slice_spikes_.resize(P);
+    factors_.resize(net_.projections().size());
     spike_times_.resize(P);
     spike_ids_.resize(P);
     spike_counts_.assign(P, 0);
@@ -166,7 +167,8 @@ void Simulation::deliver(std::size_t t, step_t slice_start, step_t slice_end) {
                 *pops[pj.source], slice_start, slice_end, t, pops[pj.target]->ring());
         else
             thread_buffers_[t].events +=
-                projections[i].deliver(slice_spikes_[pj.source], t, pops[pj.target]->ring());
+                projections[i].deliver(slice_spikes_[pj.source], t, pops[pj.target]->ring(),
+                                       net_.transmissions()[i] ? factors_[i].data() : nullptr);
     }
 }
 
@@ -272,6 +274,11 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress) 
 #pragma omp single
             {
                 merge_spikes(slice_start);
+                // Spike-time synapse dynamics advance once per spike, here, in spike order.
+                for (std::size_t i = 0; i < factors_.size(); ++i)
+                    if (auto& tr = net_.transmissions()[i])
+                        tr->on_spikes(slice_spikes_[net_.projection_specs()[i].source],
+                                      factors_[i]);
                 if (progress && seconds_since(t_last_progress) > 0.25) {
                     t_last_progress = Clock::now();
                     progress(static_cast<double>(slice_end) * net_.spec().dt,

@@ -72,6 +72,7 @@ private:
     EventQueue boundary_events_; // happen at the first slice boundary at or after their step
     std::vector<ThreadBuffers> thread_buffers_;
     std::vector<std::vector<Spike>> slice_spikes_; // merged, canonical order, per population
+    std::vector<std::vector<double>> factors_;     // per projection: weight factor per spike
     std::vector<std::vector<double>> spike_times_; // buffered for output, per population
     std::vector<std::vector<std::uint64_t>> spike_ids_;
     std::vector<bool> record_spikes_;

@@ -698,7 +698,6 @@ struct Builder {
         const auto& pops = ex.network.populations;
         for (const auto& [name, pt] : ordered_tables(r, *t, "projections")) {
             const std::string path = "projections." + name;
-            r.check_keys(*pt, path, kProjectionKeys, path);
             toml::table& w = *doc.get("projections")->as_table()->get(name)->as_table();
             ProjectionSpec pj;
             pj.name = name;
@@ -715,6 +714,9 @@ struct Builder {
                 w.insert("synapse", pj.synapse);
             pj.synapse = syn->name;
             pj.continuous = !syn->continuous_output.empty();
+            // The synapse model's parameters sit flat in the projection table.
+            pj.synapse_params = params(*pt, w, path, *syn, kProjectionKeys);
+            if (!syn->params.empty() || syn->make_transmission) pj.synapse_model = syn;
             if (pj.continuous) {
                 // Continuous coupling (e.g. sic): source output and target input must match.
                 const std::string& what = syn->continuous_output;

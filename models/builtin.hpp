@@ -17,6 +17,7 @@ ModelInfo astrocyte_lr_info();
 ModelInfo astrocyte_gchi_info();
 ModelInfo aeif_cond_alpha_astro_info();
 ModelInfo sic_synapse_info();
+ModelInfo tsodyks_markram_info();
 
 // Registers every built-in model, one line each (register_models.cpp).
 void register_builtin_models(ModelRegistry& registry);

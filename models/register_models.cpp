@@ -15,6 +15,7 @@ void register_builtin_models(ModelRegistry& r) {
     r.add(astrocyte_lr_info());
     r.add(astrocyte_gchi_info());
     r.add(sic_synapse_info());
+    r.add(tsodyks_markram_info());
 }
 
 ModelRegistry builtin_registry() {
