@@ -56,6 +56,8 @@ struct PopulationSetup {
     std::uint64_t seed = 0;
     // Per-entity spike times [ms] for spike sources (one list per entity, or one shared list).
     std::vector<std::vector<double>> spike_times;
+    // Undirected coupling partners of each entity (gap junctions), for models that accept it.
+    std::vector<std::vector<index_t>> neighbours;
 };
 
 // Base of every population of neurons or spike sources.
@@ -185,6 +187,7 @@ struct ModelInfo {
     bool weights_non_negative = false;   // conductance jumps: the receptor gives the sign
     bool takes_spike_times = false;      // spike_source_array
     bool injects_spikes = false;         // stimuli with a weight and a receptor
+    bool accepts_coupling = false;       // takes a `coupling` among its entities
     // Cross-parameter constraints (e.g. V_reset < V_th); returns an error text or nothing.
     std::function<std::optional<std::string>(const ParamValues&)> check;
     std::function<std::unique_ptr<Population>(const PopulationSetup&)> make_population;

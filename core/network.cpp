@@ -10,6 +10,32 @@
 
 namespace gliasim {
 
+std::vector<std::vector<index_t>> draw_coupling(const CouplingSpec& c, index_t n,
+                                                std::uint64_t seed, std::uint32_t population) {
+    std::vector<std::vector<index_t>> nb(c.rule == CouplingSpec::Rule::none ? 0 : n);
+    if (c.rule == CouplingSpec::Rule::ring) {
+        // Each entity is coupled to the `neighbours` nearest on either side, around the ring.
+        const index_t k = std::min<index_t>(c.neighbours, (n - 1) / 2);
+        for (index_t i = 0; i < n; ++i)
+            for (index_t d = 1; d <= k; ++d) {
+                nb[i].push_back((i + n - d) % n);
+                nb[i].push_back((i + d) % n);
+            }
+    } else if (c.rule == CouplingSpec::Rule::bernoulli) {
+        // Pair (i, j), i < j, is drawn from i's stream: symmetric and thread-independent.
+        for (index_t i = 0; i < n; ++i) {
+            RandomStream rs(seed, Stream::coupling, population, i);
+            for (index_t j = i + 1; j < n; ++j)
+                if (rs.uniform() < c.p) {
+                    nb[i].push_back(j);
+                    nb[j].push_back(i);
+                }
+        }
+    }
+    for (auto& l : nb) std::sort(l.begin(), l.end());
+    return nb;
+}
+
 IndexRange partition_range(index_t size, std::size_t parts, std::size_t part) {
     const auto b = static_cast<index_t>(static_cast<std::uint64_t>(size) * part / parts);
     const auto e = static_cast<index_t>(static_cast<std::uint64_t>(size) * (part + 1) / parts);
@@ -20,7 +46,9 @@ Network::Network(const NetworkSpec& spec)
     : spec_(spec), threads_(static_cast<std::size_t>(std::max(1, spec.threads))) {
     for (std::uint32_t p = 0; p < spec.populations.size(); ++p) {
         const PopulationSpec& ps = spec.populations[p];
-        PopulationSetup setup{ps.name, p, ps.size, ps.params, spec.dt, spec.seed, ps.spike_times};
+        PopulationSetup setup{
+            ps.name, p,         ps.size,        ps.params,
+            spec.dt, spec.seed, ps.spike_times, draw_coupling(ps.coupling, ps.size, spec.seed, p)};
         auto pop = ps.model->make_population(setup);
         initialise_state(ps, *pop, p);
         pop->prepare();

@@ -10,6 +10,10 @@
 
 namespace gliasim {
 
+// The coupling partners of each of n entities under rule `c` (sorted lists; empty if none).
+std::vector<std::vector<index_t>> draw_coupling(const CouplingSpec& c, index_t n,
+                                                std::uint64_t seed, std::uint32_t population);
+
 // Splits [0, size) into `parts` contiguous ranges of near-equal size.
 IndexRange partition_range(index_t size, std::size_t parts, std::size_t part);
 

@@ -15,6 +15,14 @@
 
 namespace gliasim {
 
+// Coupling among the entities of one population (e.g. astrocytic gap junctions), undirected.
+struct CouplingSpec {
+    enum class Rule { none, ring, bernoulli };
+    Rule rule = Rule::none;
+    std::uint32_t neighbours = 1; // ring: neighbours on each side
+    double p = 0;                 // bernoulli: probability of each pair
+};
+
 struct PopulationSpec {
     std::string name;
     const ModelInfo* model = nullptr;
@@ -22,6 +30,7 @@ struct PopulationSpec {
     ParamValues params;
     std::map<std::string, ValueSpec> initial;     // state variable -> initial value
     std::vector<std::vector<double>> spike_times; // [ms], spike sources only
+    CouplingSpec coupling;
 };
 
 // Pairs connections of a projection with astrocytes (NEST's third_factor_bernoulli_with_pool):

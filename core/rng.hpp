@@ -21,6 +21,7 @@ enum class Stream : std::uint32_t {
     source_spikes = 5,
     stimulus = 6,
     tripartite = 7,
+    coupling = 8,
     test = 99,
 };
 

@@ -26,7 +26,8 @@ const std::vector<std::string> kTopLevel = {"simulation",  "output",  "populatio
                                             "projections", "stimuli", "recorders"};
 const std::vector<std::string> kSimulationKeys = {"duration", "dt", "seed", "threads"};
 const std::vector<std::string> kOutputKeys = {"file", "flush_interval"};
-const std::vector<std::string> kPopulationKeys = {"model", "size", "initial", "spike_times"};
+const std::vector<std::string> kPopulationKeys = {"model", "size", "initial", "spike_times",
+                                                  "coupling"};
 const std::vector<std::string> kProjectionKeys = {
     "source",          "target",  "rule",   "p",     "indegree", "allow_autapses",
     "allow_multapses", "synapse", "weight", "delay", "receptor", "third_factor"};
@@ -478,6 +479,34 @@ struct Builder {
         return v;
     }
 
+    // `coupling = { rule = "ring", neighbours = 1 }` or `{ rule = "bernoulli", p = 0.1 }`.
+    CouplingSpec coupling(const toml::node& node, const std::string& path, index_t size) const {
+        const toml::table& t = r.table(node, path);
+        CouplingSpec c;
+        const toml::node& rn = r.required(t, path, "rule", "\"ring\" or \"bernoulli\"");
+        const std::string rule = r.string(rn, path + ".rule");
+        if (rule == "ring") {
+            r.check_keys(t, path, {"rule", "neighbours"}, "a ring coupling");
+            c.rule = CouplingSpec::Rule::ring;
+            if (const auto* n = t.get("neighbours"))
+                c.neighbours = static_cast<std::uint32_t>(
+                    r.integer(*n, path + ".neighbours", 1, std::max<index_t>(1, (size - 1) / 2),
+                              "a number of neighbours on each side"));
+        } else if (rule == "bernoulli") {
+            r.check_keys(t, path, {"rule", "p"}, "a bernoulli coupling");
+            c.rule = CouplingSpec::Rule::bernoulli;
+            const toml::node& pn = r.required(t, path, "p", "pair probability");
+            c.p = r.number(pn, path + ".p");
+            if (!(c.p >= 0 && c.p <= 1))
+                r.fail(&pn, path + ".p", fmt::format("probability must be in [0, 1], got {}", c.p));
+        } else {
+            r.fail(&rn, path + ".rule",
+                   fmt::format("unknown coupling rule '{}'; expected \"ring\" or \"bernoulli\"",
+                               rule));
+        }
+        return c;
+    }
+
     void populations() {
         const toml::table* t = section("populations");
         if (!t || t->empty())
@@ -508,6 +537,12 @@ struct Builder {
                     const auto vi = m.state_index(var);
                     ps.initial[var] = r.value_spec(v, path + ".initial." + var, m.state[*vi].dim);
                 }
+            }
+            if (const auto* n = pt->get("coupling")) {
+                if (!m.accepts_coupling)
+                    r.fail(n, path + ".coupling",
+                           fmt::format("model {} takes no coupling among its entities", m.name));
+                ps.coupling = coupling(*n, path + ".coupling", ps.size);
             }
             if (const auto* n = pt->get("spike_times")) {
                 if (!m.takes_spike_times)

@@ -57,6 +57,7 @@ enum Param {
     rho_c,
     Y_T,
     Omega_c,
+    F_gap,
     update_interval,
     ode_abs_tol,
     ode_rel_tol,
@@ -68,6 +69,7 @@ enum Var { Gamma_A, IP3, Ca, h, x_A, G, Y };
 // are converted once, in the constructor).
 struct Gchi {
     std::array<double, kParamCount> p{};
+    double j_gap = 0; // [uM/ms] gap-junction IP3 flux, held over an update interval
 
     void operator()(const std::array<double, 7>& y, std::array<double, 7>& dy) const {
         const double gamma = std::min(std::max(y[0], 0.0), 1.0);
@@ -87,7 +89,7 @@ struct Gchi {
             dp == 0 ? 0.0
                     : -p[F_ex] / 2 * (1 + std::tanh((std::abs(dp) - p[P_theta]) / p[omega_P])) *
                           (dp > 0 ? 1.0 : -1.0);
-        dy[1] = j_beta + j_delta - j_3k - j_5p + j_ext;
+        dy[1] = j_beta + j_delta - j_3k - j_5p + j_ext + j_gap;
         const double m_inf = P / (P + p[d_1]) * C / (C + p[d_5]);
         const double er = p[C_T] - (1 + p[rho_A]) * C;
         const double j_rel = p[Omega_C] * m_inf * m_inf * m_inf * hh * hh * hh * er;
@@ -111,7 +113,7 @@ public:
         for (int k = 0; k < kParamCount; ++k) f_.p[k] = s.params[k];
         // Rates per second -> per millisecond.
         for (int k : {O_P, Omega_C, Omega_L, O_2, O_beta, O_N, Omega_N, O_delta, Omega_5P, O_3K,
-                      F_ex, Omega_A, Omega_e, Omega_c})
+                      F_ex, Omega_A, Omega_e, Omega_c, F_gap})
             f_.p[k] *= 1e-3;
         state_[h].assign(s.size, 0.9);
         state_[x_A].assign(s.size, 1.0);
@@ -119,6 +121,32 @@ public:
         tol_ = {s.params[ode_abs_tol], s.params[ode_rel_tol]};
         glut_per_weight_ = s.params[rho_c] * s.params[Y_T];
         release_per_x_ = s.params[rho_e] * s.params[G_T] * s.params[U_A];
+        nb_offsets_.push_back(0);
+        for (const auto& l : s.neighbours) {
+            nb_.insert(nb_.end(), l.begin(), l.end());
+            nb_offsets_.push_back(nb_.size());
+        }
+    }
+
+    // IP3 snapshots for gap junctions, double-buffered by update parity: update n reads the
+    // IP3 of every cell after update n-1 and writes its own cells' new IP3 into the other
+    // buffer, so threads never read what another thread is writing.
+    void prepare() override {
+        if (nb_.empty()) return;
+        p_buf_[0] = state_[IP3];
+        p_buf_[1] = state_[IP3];
+    }
+
+    // J_gap of cell i from the snapshot: sum over partners of the IP3-gradient law.
+    double gap_flux(index_t i, const std::vector<double>& snap) const {
+        double j = 0;
+        for (auto k = nb_offsets_[i]; k < nb_offsets_[i + 1]; ++k) {
+            const double d = snap[i] - snap[nb_[k]];
+            if (d == 0) continue;
+            j -= f_.p[F_gap] / 2 * (1 + std::tanh((std::abs(d) - f_.p[P_theta]) / f_.p[omega_P])) *
+                 (d > 0 ? 1.0 : -1.0);
+        }
+        return j;
     }
 
     void update(step_t step, IndexRange r, std::vector<Spike>& events) override {
@@ -130,12 +158,16 @@ public:
         if ((step + 1) % interval_ != 0) return;
         const double span = static_cast<double>(interval_) * dt_;
         const double c_theta = f_.p[C_theta];
+        const bool coupled = !nb_.empty();
+        const auto parity = static_cast<std::size_t>((step + 1) / interval_ % 2);
         for (index_t i = r.begin; i < r.end; ++i) {
             std::array<double, 7> y;
             for (int k = 0; k < 7; ++k) y[k] = state_[k][i];
             // Re-arm once Ca is below threshold: one release per upward crossing.
             if (!(y[Ca] > c_theta)) armed_[i] = 1;
-            if (!integrate_dopri5(y, span, h_ode_[i], tol_, f_))
+            Gchi f = f_;
+            if (coupled) f.j_gap = gap_flux(i, p_buf_[parity]);
+            if (!integrate_dopri5(y, span, h_ode_[i], tol_, f))
                 throw std::runtime_error(fmt::format(
                     "astrocyte_gchi population '{}', astrocyte {}: the ODE step size underflowed "
                     "at t = {} ms (IP3 = {}, Ca = {})",
@@ -153,6 +185,7 @@ public:
                 events.push_back({step, i});
             }
             for (int k = 0; k < 7; ++k) state_[k][i] = y[k];
+            if (coupled) p_buf_[1 - parity][i] = y[IP3];
         }
     }
 
@@ -165,6 +198,9 @@ private:
     std::vector<double> release_, j_syn_;
     std::vector<char> armed_;
     std::vector<double> h_ode_;
+    std::vector<std::uint64_t> nb_offsets_;
+    std::vector<index_t> nb_;
+    std::array<std::vector<double>, 2> p_buf_;
     Gchi f_;
     step_t interval_;
     OdeTolerance tol_;
@@ -219,6 +255,7 @@ ModelInfo astrocyte_gchi_info() {
         {"rho_c", one, 0.001, 0, kInf, "synaptic vesicle to cleft volume ratio (glutamate input)"},
         {"Y_T", uM, 500000.0, 0, kInf, "vesicular glutamate concentration (500 mM)"},
         {"Omega_c", Hz, 40.0, 0, kInf, "glutamate clearance rate"},
+        {"F_gap", one, 0.09, 0, kInf, "gap-junction IP3 permeability (with a coupling) [uM/s]"},
         {"update_interval", Dim::time, 1.0, 0, 1e5, "time between ODE updates (a multiple of dt)",
          true},
         {"ode_abs_tol", one, 1e-9, 0, 1, "absolute tolerance of the adaptive integrator [uM]",
@@ -238,6 +275,7 @@ ModelInfo astrocyte_gchi_info() {
     m.receptors = {"glutamate"};
     m.weight_dim = Dim::dimensionless;
     m.weights_non_negative = true;
+    m.accepts_coupling = true;
     m.make_population = [](const PopulationSetup& s) { return std::make_unique<AstrocyteGchi>(s); };
     return m;
 }

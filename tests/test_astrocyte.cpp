@@ -235,3 +235,55 @@ interval = "0.5 ms"
     }
     CHECK(runs[0].spikes[1].times.size() > 100); // the neurons fire
 }
+
+namespace {
+
+MemoryBackend run_ring(const std::vector<std::string>& overrides) {
+    const auto path = std::filesystem::path(GLIASIM_SOURCE_DIR) / "experiments" / "astro_ring.toml";
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::vector<std::string> o = {"simulation.duration=120 s"};
+    o.insert(o.end(), overrides.begin(), overrides.end());
+    const Experiment ex = parse_experiment(text.str(), "astro_ring.toml", o, registry());
+    Simulation sim(ex.network);
+    MemoryBackend mb;
+    sim.run(mb);
+    return mb;
+}
+
+// Time [s] of the first sample where cell c's Ca exceeds 0.5 uM, or -1.
+double first_rise(const MemoryBackend& mb, std::size_t c) {
+    const auto& ca = mb.reports[0];
+    const std::size_t n = mb.layout.reports[0].ids.size();
+    for (std::size_t k = 0; k * n < ca.size(); ++k)
+        if (ca[k * n + c] > 0.5) return static_cast<double>(k + 1) * 0.1;
+    return -1;
+}
+
+} // namespace
+
+TEST_CASE("gap junctions carry a Ca wave around the ring, symmetrically", "[astrocyte]") {
+    const MemoryBackend mb = run_ring({});
+    double previous = first_rise(mb, 25);
+    REQUIRE(previous > 0);
+    for (std::size_t d = 1; d <= 4; ++d) {
+        INFO("distance " << d);
+        const double left = first_rise(mb, 25 - d), right = first_rise(mb, 25 + d);
+        CHECK(right > previous); // the wave arrives later the farther the cell
+        CHECK(left == right);    // and identically on both sides of the ring
+        previous = right;
+    }
+    // Without coupling the neighbours stay at rest.
+    const MemoryBackend uncoupled = run_ring({"populations.astrocytes.F_gap=0"});
+    CHECK(first_rise(uncoupled, 25) > 0);
+    CHECK(first_rise(uncoupled, 26) < 0);
+    CHECK(first_rise(uncoupled, 30) < 0);
+}
+
+TEST_CASE("gap-junction coupling gives identical results at 1 and 3 threads", "[astrocyte]") {
+    const MemoryBackend a = run_ring({"simulation.duration=30 s"});
+    const MemoryBackend b = run_ring({"simulation.duration=30 s", "simulation.threads=3"});
+    REQUIRE(a.reports.size() == b.reports.size());
+    for (std::size_t k = 0; k < a.reports.size(); ++k) CHECK(a.reports[k] == b.reports[k]);
+}

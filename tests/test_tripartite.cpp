@@ -156,11 +156,11 @@ TEST_CASE("tripartite: the derived projections do not depend on the thread count
         NetworkSpec spec;
         spec.threads = threads;
         spec.seed = 5;
-        PopulationSpec pre{"pre", registry.find("poisson_source"), 60, {}, {}, {}};
+        PopulationSpec pre{"pre", registry.find("poisson_source"), 60, {}, {}, {}, {}};
         pre.params = pre.model->default_params();
-        PopulationSpec post{"post", registry.find("lif_curr_exp"), 50, {}, {}, {}};
+        PopulationSpec post{"post", registry.find("lif_curr_exp"), 50, {}, {}, {}, {}};
         post.params = post.model->default_params();
-        PopulationSpec astro{"astro", registry.find("astrocyte_lr"), 20, {}, {}, {}};
+        PopulationSpec astro{"astro", registry.find("astrocyte_lr"), 20, {}, {}, {}, {}};
         astro.params = astro.model->default_params();
         spec.populations = {pre, post, astro};
         auto pj = primary(ConnectionRule::Kind::fixed_indegree, 0, 12, 0.5,
@@ -193,4 +193,29 @@ TEST_CASE("tripartite: the derived projections do not depend on the thread count
         CHECK(ka == kb);
     }
     CHECK(a.projections()[2].size() == a.projections()[1].size());
+}
+
+TEST_CASE("coupling rules: ring neighbours and symmetric Bernoulli pairs", "[tripartite]") {
+    CouplingSpec ring;
+    ring.rule = CouplingSpec::Rule::ring;
+    ring.neighbours = 2;
+    const auto nb = draw_coupling(ring, 10, 1, 0);
+    REQUIRE(nb.size() == 10);
+    CHECK(nb[0] == std::vector<index_t>{1, 2, 8, 9});
+    CHECK(nb[5] == std::vector<index_t>{3, 4, 6, 7});
+    CouplingSpec bern;
+    bern.rule = CouplingSpec::Rule::bernoulli;
+    bern.p = 0.1;
+    const index_t n = 400;
+    const auto b = draw_coupling(bern, n, 3, 1);
+    double pairs = 0;
+    for (index_t i = 0; i < n; ++i)
+        for (index_t j : b[i]) {
+            CHECK(j != i);
+            CHECK(std::binary_search(b[j].begin(), b[j].end(), i)); // symmetric
+            pairs += 0.5;
+        }
+    const double m = n * (n - 1) / 2.0;
+    CHECK(std::abs(pairs - m * 0.1) < 5 * std::sqrt(m * 0.1 * 0.9));
+    CHECK(draw_coupling({}, 5, 1, 0).empty());
 }
