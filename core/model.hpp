@@ -88,8 +88,9 @@ public:
     void allocate_ring(std::size_t slots) { ring_ = InputRing(receptors_, slots, size_); }
 
     // Continuous-valued output (e.g. an astrocyte's slow inward current), one row per step of a
-    // slice: models with an output write output_row(step)[i] in every step, and the kernel
-    // delivers the rows through continuous projections at the end of the slice.
+    // slice plus one: models with an output write output_row(step)[i] in every step, and the
+    // kernel delivers the changes from step to step through continuous projections at the end
+    // of the slice. Continuous inputs therefore receive increments: a target keeps the level.
     void allocate_output(std::size_t rows) {
         output_.assign(rows * size_, 0.0);
         output_rows_ = rows;

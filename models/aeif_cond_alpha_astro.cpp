@@ -86,7 +86,7 @@ public:
         double* in_in = ring_.slot(1, step);
         double* in_sic = ring_.slot(2, step);
         for (index_t i = r.begin; i < r.end; ++i) {
-            i_sic_[i] = in_sic[i];
+            i_sic_[i] += in_sic[i]; // SIC arrives as changes of its level
             in_sic[i] = 0;
             AdExRhs f = rhs_;
             f.i_const = i_e_ + stim_current_[i] + i_sic_[i];

@@ -77,7 +77,7 @@ private:
         int* refractory = refractory_.data();
 #pragma omp simd
         for (index_t i = r.begin; i < r.end; ++i) {
-            i_sic[i] = in_sic[i]; // this step's slow inward current [pA]
+            i_sic[i] += in_sic[i]; // SIC arrives as changes of its level [pA]
             in_sic[i] = 0;
             const double ge = mean_ex_ * g_ex[i];
             const double gi = mean_in_ * g_in[i];

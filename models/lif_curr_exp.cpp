@@ -74,7 +74,7 @@ private:
         int* refractory = refractory_.data();
 #pragma omp simd
         for (index_t i = r.begin; i < r.end; ++i) {
-            i_sic[i] = in_sic[i]; // this step's slow inward current [pA]
+            i_sic[i] += in_sic[i]; // SIC arrives as changes of its level [pA]
             in_sic[i] = 0;
             const double v_new = e_l_ + p22_ * (v[i] - e_l_) + p21_ex_ * i_ex[i] +
                                  p21_in_ * i_in[i] + p20_ * (i_e_ + stim[i] + i_sic[i]);

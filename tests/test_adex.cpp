@@ -166,10 +166,10 @@ TEST_CASE("aeif_cond_alpha_astro: the SIC input is a current", "[adex]") {
     n.set("V_th", 100.0);
     n.set("V_peak", 200.0);
     n.build();
-    for (step_t s = 0; s < 400; ++s) {
-        n.pop->ring().add(2, s, 0, 150.0); // 150 pA of SIC every step
-        n.run(s, s + 1);
-    }
+    // Continuous inputs arrive as changes of their level: one increment of 150 pA at step 0
+    // holds the SIC at 150 pA from then on.
+    n.pop->ring().add(2, 0, 0, 150.0);
+    for (step_t s = 0; s < 400; ++s) n.run(s, s + 1);
     CHECK(n.get("I_SIC") == 150.0);
     const double t = 40.0, v_inf = -70.6 + 150.0 / 30.0;
     CHECK(n.get("V_m") ==

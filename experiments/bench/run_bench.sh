@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Foundation benchmark: COBA (1 s, 10 s) and Brunel (1 s) at 1 and 2 threads.
+# Benchmarks: COBA (1 s, 10 s), Brunel (1 s), COBA with astrocytes and the small astrocyte
+# Brunel network (1 s each), at 1 and 2 threads.
 # Prints one row per run: wall time of the simulation loop, real-time factor, synaptic events
 # per second, bytes per synapse and peak memory, all read back from the result file's
 # /metadata. Usage: experiments/bench/run_bench.sh [path/to/gliasim] [repeats]
@@ -36,5 +37,7 @@ for threads in 1 2; do
     run coba coba.toml "1 s" "$threads"
     run coba coba.toml "10 s" "$threads"
     run brunel brunel.toml "1 s" "$threads"
+    run coba_astro coba_astro.toml "1 s" "$threads"
+    run astro_brunel_s astro_brunel_small.toml "1 s" "$threads"
 done
 echo "(best of $repeats runs each; $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
