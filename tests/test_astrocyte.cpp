@@ -25,9 +25,7 @@ struct Row {
 std::vector<Row> read_reference(const std::string& name) {
     const auto path = std::filesystem::path(GLIASIM_REFERENCE_DIR) / "nest" / name;
     std::ifstream in(path);
-    INFO("reference file " << path.string()
-                           << " (shared/reference beside the repository; set "
-                              "-DGLIASIM_REFERENCE_DIR=... to point elsewhere)");
+    INFO("reference file " << path.string());
     REQUIRE(in.good());
     std::vector<Row> rows;
     for (std::string line; std::getline(in, line);) {
