@@ -153,17 +153,36 @@ public:
 struct TransmissionSetup {
     ParamValues params;
     index_t n_source = 0;
-    double dt = 0.1; // [ms]
+    double dt = 0.1;        // [ms]
+    bool modulated = false; // synapses read a modulator through their tags (per-synapse state)
 };
 
 // Spike-time dynamics of a synapse type whose state depends only on the presynaptic spike
 // train (e.g. Tsodyks-Markram depression/facilitation with projection-wide parameters): one
 // state per source, advanced once per spike in the serial exchange phase. `factor[k]` scales
 // the weight that spike k delivers through every synapse of the projection.
+class Projection;
+
 class Transmission {
 public:
     virtual ~Transmission() = default;
     virtual void on_spikes(std::span<const Spike> spikes, std::vector<double>& factor) = 0;
+
+    // Models with per-synapse state deliver spikes themselves, part by part (each part is one
+    // thread's targets, so a part's state is touched by one thread only). `bind` is called
+    // once the projection is built; `modulator`, when given, is a per-entity state column read
+    // through the synapses' tags (e.g. the gliotransmitter-bound fraction of the covering
+    // astrocyte).
+    virtual bool delivers() const { return false; }
+    virtual void bind(const Projection& projection, const double* modulator) {
+        (void)projection;
+        (void)modulator;
+    }
+    virtual std::uint64_t deliver(const Projection& projection, std::span<const Spike> spikes,
+                                  std::size_t part, InputRing& ring) {
+        (void)projection, (void)spikes, (void)part, (void)ring;
+        return 0;
+    }
     // Per-source state for recording/tests: variable `var` of the model's StateSpec list.
     virtual std::span<const double> state(std::size_t var) const = 0;
 };

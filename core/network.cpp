@@ -61,9 +61,12 @@ Network::Network(const NetworkSpec& spec)
 
     min_delay_ = std::numeric_limits<step_t>::max();
     max_delay_ = 1;
-    // Third-factor rules add two derived projections per primary one, after all user ones.
+    // Third-factor rules add derived projections after all user ones: synapse -> astrocyte, and
+    // astrocyte -> neuron when the astrocyte has a continuous output (SIC) for the target.
     projection_specs_ = spec.projections;
     std::vector<std::pair<std::uint32_t, TripartiteLinks>> derived;
+    derived.reserve(spec.projections.size()); // pointers into it are kept below
+    std::vector<const ExplicitSources*> explicit_of, tags_of;
     for (std::uint32_t i = 0; i < spec.projections.size(); ++i) {
         const ProjectionSpec& pj = spec.projections[i];
         if (!pj.third_factor.enabled) continue;
@@ -82,6 +85,18 @@ Network::Network(const NetworkSpec& spec)
         in.synapse = pj.synapse;
         in.synapse_model = pj.synapse_model;
         in.synapse_params = pj.synapse_params;
+        if (tf.gliotransmission) {
+            in.modulated = true;
+            in.modulator_population = tf.population;
+            in.modulator_var = tf.modulator_var;
+            projection_specs_[i].modulated = true;
+            projection_specs_[i].modulator_population = tf.population;
+            projection_specs_[i].modulator_var = tf.modulator_var;
+        }
+        explicit_of.push_back(&derived.back().second.astro_in);
+        tags_of.push_back(in.modulated ? &derived.back().second.astro_in_tags : nullptr);
+        projection_specs_.push_back(std::move(in));
+        if (!tf.has_output) continue;
         ProjectionSpec out;
         out.name = pj.name + ".astrocyte_out";
         out.source = tf.population;
@@ -91,7 +106,8 @@ Network::Network(const NetworkSpec& spec)
         out.receptor = tf.channel_out;
         out.synapse = tf.synapse_out;
         out.continuous = true;
-        projection_specs_.push_back(std::move(in));
+        explicit_of.push_back(&derived.back().second.astro_out);
+        tags_of.push_back(nullptr);
         projection_specs_.push_back(std::move(out));
     }
     for (std::uint32_t i = 0; i < projection_specs_.size(); ++i) {
@@ -110,16 +126,23 @@ Network::Network(const NetworkSpec& spec)
         s.dt = spec.dt;
         s.seed = spec.seed;
         if (i >= spec.projections.size()) {
-            const auto& links = derived[(i - spec.projections.size()) / 2].second;
-            s.explicit_sources =
-                (i - spec.projections.size()) % 2 == 0 ? &links.astro_in : &links.astro_out;
+            s.explicit_sources = explicit_of[i - spec.projections.size()];
+            s.edge_tags = tags_of[i - spec.projections.size()];
+        } else if (pj.modulated) {
+            for (const auto& [primary, links] : derived)
+                if (primary == i) s.edge_tags = &links.primary_tags;
         }
         projections_.emplace_back(s, ranges_[pj.target]);
-        if (pj.synapse_model && pj.synapse_model->make_transmission)
-            transmissions_.push_back(
-                pj.synapse_model->make_transmission({pj.synapse_params, s.n_source, spec.dt}));
-        else
+        if (pj.synapse_model && pj.synapse_model->make_transmission) {
+            transmissions_.push_back(pj.synapse_model->make_transmission(
+                {pj.synapse_params, s.n_source, spec.dt, pj.modulated}));
+            const double* modulator =
+                pj.modulated ? populations_[pj.modulator_population]->state(pj.modulator_var).data()
+                             : nullptr;
+            transmissions_.back()->bind(projections_.back(), modulator);
+        } else {
             transmissions_.push_back(nullptr);
+        }
         min_delay_ = std::min(min_delay_, projections_.back().min_delay());
         max_delay_ = std::max(max_delay_, projections_.back().max_delay());
     }

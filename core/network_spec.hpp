@@ -50,6 +50,11 @@ struct ThirdFactorSpec {
     ValueSpec delay_out;         // [ms]
     std::size_t channel_out = 0; // target ring channel of the continuous input
     std::string synapse_out = "sic";
+    bool has_output = true; // the astrocytes send a continuous output (SIC) to the target
+    // Gliotransmission: the covering astrocyte's state `modulator_var` (e.g. Gamma_S) modulates
+    // the primary synapses (and the astrocyte's own input links) through their synapse model.
+    bool gliotransmission = false;
+    std::size_t modulator_var = 0;
 };
 
 struct ProjectionSpec {
@@ -65,6 +70,10 @@ struct ProjectionSpec {
     ParamValues synapse_params;
     bool continuous = false; // carries the source's continuous output (e.g. SIC), every step
     ThirdFactorSpec third_factor;
+    // Set by the network for synapses tagged with a modulating population's entity.
+    bool modulated = false;
+    std::uint32_t modulator_population = 0;
+    std::size_t modulator_var = 0;
 };
 
 struct StimulusSpec {

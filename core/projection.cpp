@@ -69,12 +69,16 @@ Projection::Part Projection::build_part(const ProjectionSetup& s, IndexRange tar
     std::vector<std::uint32_t> src, tgt;
     std::vector<float> w;
     std::vector<std::uint16_t> d;
+    std::vector<index_t> tags;
     const std::uint32_t sub = s.id;
     for (index_t j = targets.begin; j < targets.end; ++j) {
         RandomStream conn(s.seed, Stream::connectivity, sub, j);
         RandomStream wrs(s.seed, Stream::weight, sub, j);
         RandomStream drs(s.seed, Stream::delay, sub, j);
+        std::uint64_t drawn = 0; // synapses drawn for target j so far
         auto add = [&](index_t i) {
+            if (s.edge_tags) tags.push_back(s.edge_tags->sources[s.edge_tags->offsets[j] + drawn]);
+            ++drawn;
             src.push_back(i);
             tgt.push_back(j);
             w.push_back(static_cast<float>(s.weight.draw(wrs)));
@@ -101,11 +105,13 @@ Projection::Part Projection::build_part(const ProjectionSetup& s, IndexRange tar
     Part part;
     part.weight.resize(n);
     std::vector<std::uint16_t> delay_sorted(n);
+    if (s.edge_tags) part.tag.resize(n);
     for (std::size_t e = 0; e < n; ++e) {
         const std::uint32_t pos = fill[src[e]]++;
         col[pos] = tgt[e];
         part.weight[pos] = w[e];
         delay_sorted[pos] = d[e];
+        if (s.edge_tags) part.tag[pos] = tags[e];
     }
     std::vector<std::uint32_t>().swap(src);
     std::vector<std::uint32_t>().swap(tgt);
@@ -211,6 +217,17 @@ std::uint64_t Projection::deliver_continuous(const Population& source, step_t fi
     return events;
 }
 
+Projection::PartView Projection::part(std::size_t i) const {
+    const Part& p = parts_[i];
+    return {p.graph.m_forward.m_rowstart.data(),
+            p.graph.m_forward.m_column.data(),
+            p.weight.data(),
+            p.delay.empty() ? nullptr : p.delay.data(),
+            p.const_delay,
+            p.tag.empty() ? nullptr : p.tag.data(),
+            p.weight.size()};
+}
+
 std::size_t Projection::bytes() const {
     std::size_t b = 0;
     for (const auto& p : parts_) {
@@ -218,6 +235,7 @@ std::size_t Projection::bytes() const {
         b += p.graph.m_forward.m_column.capacity() * sizeof(std::uint32_t);
         b += p.weight.capacity() * sizeof(float);
         b += p.delay.capacity() * sizeof(std::uint16_t);
+        b += p.tag.capacity() * sizeof(index_t);
     }
     return b;
 }

@@ -21,6 +21,8 @@ using SynapseGraph =
     boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
                                        boost::no_property, std::uint32_t, std::uint32_t>;
 
+inline constexpr index_t kNoTag = 0xFFFFFFFFu;
+
 // Connections given explicitly, per target: the sources of target j are
 // sources[offsets[j] .. offsets[j+1]) (used for the links a tripartite rule derives).
 struct ExplicitSources {
@@ -40,7 +42,10 @@ struct ProjectionSetup {
     std::size_t receptor = 0;
     bool continuous = false; // carries the source's continuous output every step
     const ExplicitSources* explicit_sources = nullptr; // instead of `rule`, when set
-    double dt = 0.1;                                   // [ms]
+    // Optional tag per synapse (e.g. the astrocyte covering it), per target in draw order:
+    // tags.sources[tags.offsets[j] + k] belongs to the k-th synapse drawn for target j.
+    const ExplicitSources* edge_tags = nullptr;
+    double dt = 0.1; // [ms]
     std::uint64_t seed = 0;
 };
 
@@ -82,12 +87,25 @@ public:
     };
     std::vector<Edge> edges() const;
 
+    // Read access to one part's arrays, for synapse models that deliver spikes themselves.
+    struct PartView {
+        const std::uint32_t* rows; // row offsets by source
+        const std::uint32_t* cols; // target index per synapse
+        const float* weight;
+        const std::uint16_t* delay; // null when every delay is const_delay
+        std::uint16_t const_delay;
+        const index_t* tag; // null without edge tags
+        std::size_t size;   // synapses in the part
+    };
+    PartView part(std::size_t i) const;
+
 private:
     struct Part {
         SynapseGraph graph;
         std::vector<float> weight;
         std::vector<std::uint16_t> delay; // empty when every delay equals const_delay
         std::uint16_t const_delay = 1;
+        std::vector<index_t> tag; // empty unless the projection has edge tags
     };
     Part build_part(const ProjectionSetup& s, IndexRange targets);
 

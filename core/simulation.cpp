@@ -165,10 +165,13 @@ void Simulation::deliver(std::size_t t, step_t slice_start, step_t slice_end) {
         if (pj.continuous)
             thread_buffers_[t].events += projections[i].deliver_continuous(
                 *pops[pj.source], slice_start, slice_end, t, pops[pj.target]->ring());
+        else if (auto& tr = net_.transmissions()[i]; tr && tr->delivers())
+            thread_buffers_[t].events +=
+                tr->deliver(projections[i], slice_spikes_[pj.source], t, pops[pj.target]->ring());
         else
             thread_buffers_[t].events +=
                 projections[i].deliver(slice_spikes_[pj.source], t, pops[pj.target]->ring(),
-                                       net_.transmissions()[i] ? factors_[i].data() : nullptr);
+                                       tr ? factors_[i].data() : nullptr);
     }
 }
 

@@ -46,6 +46,7 @@ TripartiteLinks draw_tripartite(const ProjectionSpec& pj, std::uint32_t id, inde
     std::vector<std::vector<index_t>> astro_in(n_astro);
     TripartiteLinks links;
     links.astro_out.offsets.assign(static_cast<std::size_t>(n_target) + 1, 0);
+    links.primary_tags.offsets.assign(static_cast<std::size_t>(n_target) + 1, 0);
     std::vector<index_t> pool;
     pool.reserve(tf.pool_size);
     for (index_t j = 0; j < n_target; ++j) {
@@ -53,7 +54,10 @@ TripartiteLinks draw_tripartite(const ProjectionSpec& pj, std::uint32_t id, inde
         RandomStream pair(seed, Stream::tripartite, id, j);
         bool have_pool = false;
         for_each_source(pj.rule, j, n_source, pj.source == pj.target, conn, [&](index_t s) {
-            if (tf.p < 1.0 && !(pair.uniform() < tf.p)) return;
+            if (tf.p < 1.0 && !(pair.uniform() < tf.p)) {
+                links.primary_tags.sources.push_back(kNoTag);
+                return;
+            }
             if (!have_pool) {
                 // Drawn when the target first gets a paired connection, as NEST does.
                 if (tf.pool == ThirdFactorSpec::Pool::block) {
@@ -68,10 +72,17 @@ TripartiteLinks draw_tripartite(const ProjectionSpec& pj, std::uint32_t id, inde
             const index_t a = pool.size() == 1 ? pool[0] : pool[pair.below(pool.size())];
             astro_in[a].push_back(s);
             links.astro_out.sources.push_back(a);
+            links.primary_tags.sources.push_back(a);
         });
         links.astro_out.offsets[j + 1] = links.astro_out.sources.size();
+        links.primary_tags.offsets[j + 1] = links.primary_tags.sources.size();
     }
     links.astro_in = to_csr(astro_in);
+    links.astro_in_tags.offsets = links.astro_in.offsets;
+    links.astro_in_tags.sources.resize(links.astro_in.sources.size());
+    for (index_t a = 0; a < n_astro; ++a)
+        for (auto k = links.astro_in.offsets[a]; k < links.astro_in.offsets[a + 1]; ++k)
+            links.astro_in_tags.sources[k] = a;
     return links;
 }
 

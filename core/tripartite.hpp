@@ -12,6 +12,10 @@ namespace gliasim {
 struct TripartiteLinks {
     ExplicitSources astro_in;  // per astrocyte: the primary sources it senses (s -> a)
     ExplicitSources astro_out; // per primary target: the astrocytes acting on it (a -> t)
+    // Tags of the primary synapses (covering astrocyte or kNoTag), and of the s -> a links
+    // (the astrocyte itself), for synapse models that read their astrocyte's state.
+    ExplicitSources primary_tags;
+    ExplicitSources astro_in_tags;
 };
 
 // Re-draws the primary connections of projection `id` target by target (the same counter-based

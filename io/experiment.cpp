@@ -33,7 +33,7 @@ const std::vector<std::string> kProjectionKeys = {
     "allow_multapses", "synapse", "weight", "delay", "receptor", "third_factor"};
 const std::vector<std::string> kThirdFactorKeys = {"population", "p",         "pool_type",
                                                    "pool_size",  "weight_in", "delay_in",
-                                                   "weight_out", "delay_out"};
+                                                   "weight_out", "delay_out", "gliotransmission"};
 const std::vector<std::string> kStimulusKeys = {"model", "target", "ids",     "start",
                                                 "stop",  "weight", "receptor"};
 const std::vector<std::string> kRecorderKeys = {"kind", "populations", "population", "variables",
@@ -650,19 +650,29 @@ struct Builder {
         tf.population = population_index(an, path + ".population");
         const ModelInfo& am = *pops[tf.population].model;
         const ModelInfo& tm = *pops[pj.target].model;
-        if (am.kind != ModelKind::astrocyte || am.continuous_output.empty() || am.receptors.empty())
+        if (am.kind != ModelKind::astrocyte || am.receptors.empty())
             r.fail(&an, path + ".population",
                    fmt::format("population '{}' (model {}) is not an astrocyte population",
                                pops[tf.population].name, am.name));
-        const auto it = std::find(tm.continuous_inputs.begin(), tm.continuous_inputs.end(),
-                                  am.continuous_output);
-        if (it == tm.continuous_inputs.end())
-            r.fail(&an, path + ".population",
-                   fmt::format("the target population '{}' (model {}) has no {} input for the "
-                               "astrocytes to act on",
-                               pops[pj.target].name, tm.name, am.continuous_output));
-        tf.channel_out =
-            tm.receptors.size() + static_cast<std::size_t>(it - tm.continuous_inputs.begin());
+        tf.has_output = !am.continuous_output.empty();
+        if (tf.has_output) {
+            const auto it = std::find(tm.continuous_inputs.begin(), tm.continuous_inputs.end(),
+                                      am.continuous_output);
+            if (it == tm.continuous_inputs.end())
+                r.fail(&an, path + ".population",
+                       fmt::format("the target population '{}' (model {}) has no {} input for "
+                                   "the astrocytes to act on",
+                                   pops[pj.target].name, tm.name, am.continuous_output));
+            tf.channel_out =
+                tm.receptors.size() + static_cast<std::size_t>(it - tm.continuous_inputs.begin());
+        } else {
+            for (const char* k : {"weight_out", "delay_out"})
+                if (const auto* n = t.get(k))
+                    r.fail(n, path + "." + k,
+                           fmt::format("model {} sends no slow inward current; it acts on "
+                                       "synapses through gliotransmission only",
+                                       am.name));
+        }
         tf.receptor_in = 0;
         const index_t n_astro = pops[tf.population].size, n_target = pops[pj.target].size;
         if (const auto* n = t.get("p")) {
@@ -717,13 +727,35 @@ struct Builder {
         }
         tf.delay_in =
             delay(t, w, path, "delay_in", pj.delay.is_constant() ? pj.delay.a : ex.network.dt);
-        if (const auto* n = t.get("weight_out")) {
-            tf.weight_out = r.value_spec(*n, path + ".weight_out", Dim::dimensionless);
-        } else {
-            tf.weight_out = ValueSpec::constant(1.0);
-            w.insert("weight_out", 1.0);
+        if (tf.has_output) {
+            if (const auto* n = t.get("weight_out")) {
+                tf.weight_out = r.value_spec(*n, path + ".weight_out", Dim::dimensionless);
+            } else {
+                tf.weight_out = ValueSpec::constant(1.0);
+                w.insert("weight_out", 1.0);
+            }
+            tf.delay_out = delay(t, w, path, "delay_out", std::max(1.0, ex.network.dt));
         }
-        tf.delay_out = delay(t, w, path, "delay_out", std::max(1.0, ex.network.dt));
+        if (const auto* n = t.get("gliotransmission")) {
+            tf.gliotransmission = r.boolean(*n, path + ".gliotransmission");
+            if (tf.gliotransmission) {
+                const auto var = am.state_index("Gamma_S");
+                if (!var)
+                    r.fail(n, path + ".gliotransmission",
+                           fmt::format("model {} releases no gliotransmitter (it has no Gamma_S); "
+                                       "use astrocyte_gchi",
+                                       am.name));
+                if (!pj.synapse_model || !pj.synapse_model->make_transmission ||
+                    !pj.synapse_model->param_index("alpha"))
+                    r.fail(n, path + ".gliotransmission",
+                           fmt::format("gliotransmission modulates release: the projection needs "
+                                       "synapse = \"tsodyks_markram\" (it has '{}')",
+                                       pj.synapse));
+                tf.modulator_var = *var;
+            }
+        } else {
+            w.insert("gliotransmission", false);
+        }
         return tf;
     }
 

@@ -58,20 +58,23 @@ enum Param {
     Y_T,
     Omega_c,
     F_gap,
+    O_G,
+    Omega_G,
     update_interval,
     ode_abs_tol,
     ode_rel_tol,
     kParamCount
 };
-enum Var { Gamma_A, IP3, Ca, h, x_A, G, Y };
+enum Var { Gamma_A, IP3, Ca, h, x_A, G, Y, Gamma_S };
+constexpr int kOde = 8; // variables integrated (all but `release`)
 
-// y = (Gamma_A, P, C, h, x_A, G, Y); concentrations in uM, time in ms (rates given per second
-// are converted once, in the constructor).
+// y = (Gamma_A, P, C, h, x_A, G, Y, Gamma_S); concentrations in uM, time in ms (rates given per
+// second are converted once, in the constructor).
 struct Gchi {
     std::array<double, kParamCount> p{};
     double j_gap = 0; // [uM/ms] gap-junction IP3 flux, held over an update interval
 
-    void operator()(const std::array<double, 7>& y, std::array<double, 7>& dy) const {
+    void operator()(const std::array<double, kOde>& y, std::array<double, kOde>& dy) const {
         const double gamma = std::min(std::max(y[0], 0.0), 1.0);
         const double P = std::max(y[1], 0.0);
         const double C = std::max(y[2], 0.0);
@@ -102,18 +105,21 @@ struct Gchi {
         dy[4] = p[Omega_A] * (1 - y[4]);
         dy[5] = -p[Omega_e] * y[5];
         dy[6] = -p[Omega_c] * y[6];
+        // Presynaptic receptors of the covered synapses bound by gliotransmitter (section 2.3):
+        // one value per astrocyte, since all its synapses see the same G.
+        dy[7] = p[O_G] * std::max(y[5], 0.0) * (1 - y[7]) - p[Omega_G] * y[7];
     }
 };
 
 class AstrocyteGchi final : public Population {
 public:
     explicit AstrocyteGchi(const PopulationSetup& s)
-        : Population(s, 1), state_(7, std::vector<double>(s.size, 0.0)), release_(s.size, 0.0),
+        : Population(s, 1), state_(kOde, std::vector<double>(s.size, 0.0)), release_(s.size, 0.0),
           j_syn_(s.size, 0.0), armed_(s.size, 1), h_ode_(s.size, 0.0) {
         for (int k = 0; k < kParamCount; ++k) f_.p[k] = s.params[k];
         // Rates per second -> per millisecond.
         for (int k : {O_P, Omega_C, Omega_L, O_2, O_beta, O_N, Omega_N, O_delta, Omega_5P, O_3K,
-                      F_ex, Omega_A, Omega_e, Omega_c, F_gap})
+                      F_ex, Omega_A, Omega_e, Omega_c, F_gap, O_G, Omega_G})
             f_.p[k] *= 1e-3;
         state_[h].assign(s.size, 0.9);
         state_[x_A].assign(s.size, 1.0);
@@ -161,8 +167,8 @@ public:
         const bool coupled = !nb_.empty();
         const auto parity = static_cast<std::size_t>((step + 1) / interval_ % 2);
         for (index_t i = r.begin; i < r.end; ++i) {
-            std::array<double, 7> y;
-            for (int k = 0; k < 7; ++k) y[k] = state_[k][i];
+            std::array<double, kOde> y;
+            for (int k = 0; k < kOde; ++k) y[k] = state_[k][i];
             // Re-arm once Ca is below threshold: one release per upward crossing.
             if (!(y[Ca] > c_theta)) armed_[i] = 1;
             Gchi f = f_;
@@ -184,13 +190,14 @@ public:
                 release_[i] = 1;
                 events.push_back({step, i});
             }
-            for (int k = 0; k < 7; ++k) state_[k][i] = y[k];
+            for (int k = 0; k < kOde; ++k) state_[k][i] = y[k];
             if (coupled) p_buf_[1 - parity][i] = y[IP3];
         }
     }
 
     std::span<double> state(std::size_t var) override {
-        return var < 7 ? std::span<double>(state_[var]) : std::span<double>(release_);
+        return var < static_cast<std::size_t>(kOde) ? std::span<double>(state_[var])
+                                                    : std::span<double>(release_);
     }
 
 private:
@@ -256,6 +263,9 @@ ModelInfo astrocyte_gchi_info() {
         {"Y_T", uM, 500000.0, 0, kInf, "vesicular glutamate concentration (500 mM)"},
         {"Omega_c", Hz, 40.0, 0, kInf, "glutamate clearance rate"},
         {"F_gap", one, 0.09, 0, kInf, "gap-junction IP3 permeability (with a coupling) [uM/s]"},
+        {"O_G", one, 1.5, 0, kInf,
+         "gliotransmitter binding rate of presynaptic receptors [1/(uM s)]"},
+        {"Omega_G", Hz, 0.5 / 60, 0, kInf, "gliotransmitter unbinding rate"},
         {"update_interval", Dim::time, 1.0, 0, 1e5, "time between ODE updates (a multiple of dt)",
          true},
         {"ode_abs_tol", one, 1e-9, 0, 1, "absolute tolerance of the adaptive integrator [uM]",
@@ -270,6 +280,8 @@ ModelInfo astrocyte_gchi_info() {
         {"x_A", one, "fraction of gliotransmitter available for release"},
         {"G", uM, "extracellular gliotransmitter"},
         {"Y", uM, "synaptic glutamate sensed by the astrocyte"},
+        {"Gamma_S", one,
+         "fraction of presynaptic receptors of its synapses bound by gliotransmitter"},
         {"release", one, "1 in the update that released gliotransmitter, else 0"},
     };
     m.receptors = {"glutamate"};

@@ -8,35 +8,87 @@
 #include <limits>
 
 #include "builtin.hpp"
+#include "core/projection.hpp"
 
 namespace gliasim::models {
 
 namespace {
 
-enum Param { U, tau_rec, tau_fac };
+enum Param { U, tau_rec, tau_fac, alpha };
 enum Var { u_state, x_state };
 
 class TsodyksMarkram final : public Transmission {
 public:
     explicit TsodyksMarkram(const TransmissionSetup& s)
-        : u0_(s.params[U]), tau_rec_(s.params[tau_rec]), tau_fac_(s.params[tau_fac]), dt_(s.dt),
-          u_(s.n_source, 0.0), x_(s.n_source, 1.0), last_(s.n_source, -1) {}
+        : u0_(s.params[U]), tau_rec_(s.params[tau_rec]), tau_fac_(s.params[tau_fac]),
+          alpha_(s.params[alpha]), dt_(s.dt), modulated_(s.modulated), u_(s.n_source, 0.0),
+          x_(s.n_source, 1.0), last_(s.n_source, -1) {}
 
+    // Unmodulated: advance the per-source state, one release factor per spike. Modulated: only
+    // note each spike's previous spike time; the synapses advance their own state on delivery.
     void on_spikes(std::span<const Spike> spikes, std::vector<double>& factor) override {
         factor.resize(spikes.size());
+        if (modulated_) {
+            previous_.resize(spikes.size());
+            for (std::size_t k = 0; k < spikes.size(); ++k) {
+                previous_[k] = last_[spikes[k].index];
+                last_[spikes[k].index] = spikes[k].step;
+            }
+            return;
+        }
         for (std::size_t k = 0; k < spikes.size(); ++k) {
             const index_t i = spikes[k].index;
-            if (last_[i] >= 0) {
-                const double elapsed = static_cast<double>(spikes[k].step - last_[i]) * dt_;
-                u_[i] = tau_fac_ > 0 ? u_[i] * std::exp(-elapsed / tau_fac_) : 0.0;
-                x_[i] = 1.0 - (1.0 - x_[i]) * std::exp(-elapsed / tau_rec_);
-            }
-            u_[i] += u0_ * (1.0 - u_[i]);
-            const double r = u_[i] * x_[i];
-            x_[i] -= r;
+            if (last_[i] >= 0)
+                relax(u_[i], x_[i], static_cast<double>(spikes[k].step - last_[i]) * dt_);
+            factor[k] = release(u_[i], x_[i], u0_);
             last_[i] = spikes[k].step;
-            factor[k] = r;
         }
+    }
+
+    bool delivers() const override { return modulated_; }
+
+    void bind(const Projection& projection, const double* modulator) override {
+        modulator_ = modulator;
+        if (!modulated_) return;
+        edge_u_.resize(projection.parts());
+        edge_x_.resize(projection.parts());
+        for (std::size_t p = 0; p < projection.parts(); ++p) {
+            edge_u_[p].assign(projection.part(p).size, 0.0);
+            edge_x_[p].assign(projection.part(p).size, 1.0);
+        }
+    }
+
+    // Gliotransmission (Stimberg et al. 2019, section 2.3): the release probability of each
+    // synapse is U = (1 - Gamma_S) U0 + alpha Gamma_S, with Gamma_S of its covering astrocyte
+    // (its tag); untagged synapses use U0.
+    std::uint64_t deliver(const Projection& projection, std::span<const Spike> spikes,
+                          std::size_t part, InputRing& ring) override {
+        const Projection::PartView v = projection.part(part);
+        double* u = edge_u_[part].data();
+        double* x = edge_x_[part].data();
+        const std::size_t receptor = projection.receptor();
+        std::uint64_t events = 0;
+        for (std::size_t k = 0; k < spikes.size(); ++k) {
+            const Spike& s = spikes[k];
+            const bool first = previous_[k] < 0;
+            const double elapsed = first ? 0.0 : static_cast<double>(s.step - previous_[k]) * dt_;
+            const double decay_u = tau_fac_ > 0 ? std::exp(-elapsed / tau_fac_) : 0.0;
+            const double decay_x = std::exp(-elapsed / tau_rec_);
+            const std::uint32_t begin = v.rows[s.index], end = v.rows[s.index + 1];
+            for (std::uint32_t e = begin; e < end; ++e) {
+                if (!first) {
+                    u[e] *= decay_u;
+                    x[e] = 1.0 - (1.0 - x[e]) * decay_x;
+                }
+                const double gamma =
+                    v.tag && v.tag[e] != kNoTag && modulator_ ? modulator_[v.tag[e]] : 0.0;
+                const double r = release(u[e], x[e], (1.0 - gamma) * u0_ + alpha_ * gamma);
+                ring.add(receptor, s.step + (v.delay ? v.delay[e] : v.const_delay), v.cols[e],
+                         v.weight[e] * r);
+            }
+            events += end - begin;
+        }
+        return events;
     }
 
     std::span<const double> state(std::size_t var) const override {
@@ -44,9 +96,24 @@ public:
     }
 
 private:
-    double u0_, tau_rec_, tau_fac_, dt_;
-    std::vector<double> u_, x_; // just after the source's last spike
+    void relax(double& u, double& x, double elapsed) const {
+        u = tau_fac_ > 0 ? u * std::exp(-elapsed / tau_fac_) : 0.0;
+        x = 1.0 - (1.0 - x) * std::exp(-elapsed / tau_rec_);
+    }
+    static double release(double& u, double& x, double u_increment) {
+        u += u_increment * (1.0 - u);
+        const double r = u * x;
+        x -= r;
+        return r;
+    }
+
+    double u0_, tau_rec_, tau_fac_, alpha_, dt_;
+    bool modulated_;
+    std::vector<double> u_, x_; // per source, just after its last spike (unmodulated)
     std::vector<step_t> last_;
+    std::vector<step_t> previous_;                     // per spike of the slice (modulated)
+    std::vector<std::vector<double>> edge_u_, edge_x_; // per part, per synapse (modulated)
+    const double* modulator_ = nullptr;
 };
 
 } // namespace
@@ -62,6 +129,8 @@ ModelInfo tsodyks_markram_info() {
          "utilisation increment per spike (resting release probability)", true},
         {"tau_rec", Dim::time, 800.0, 0, kInf, "recovery time constant of resources x", true},
         {"tau_fac", Dim::time, 0.0, 0, kInf, "decay time constant of utilisation u (0: none)"},
+        {"alpha", Dim::dimensionless, 0.0, 0, 1,
+         "release probability at full gliotransmitter binding (gliotransmission)"},
     };
     m.state = {
         {"u", Dim::dimensionless, "utilisation just after the last spike"},

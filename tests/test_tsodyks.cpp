@@ -116,3 +116,81 @@ interval = "0.1 ms"
         }
     }
 }
+
+TEST_CASE("gliotransmission scales release by the covering astrocyte's Gamma_S", "[tsodyks]") {
+    // tau_rec -> 0 and tau_fac = 0 reset x to 1 and u to 0 between spikes, so every spike
+    // releases exactly r = U = (1 - Gamma_S) U0 + alpha Gamma_S.
+    for (double alpha : {0.0, 0.9}) {
+        std::string times;
+        for (int k = 0; k < 30; ++k)
+            times += fmt::format("{}\"{} ms\"", k ? ", " : "", 1000 + 2000 * k + 0.5);
+        const std::string text = fmt::format(R"(
+[simulation]
+duration = "60 s"
+[populations.pre]
+model = "spike_source_array"
+size = 1
+spike_times = [{}]
+[populations.post]
+model = "lif_curr_exp"
+size = 1
+V_th = "1000 mV"
+[populations.astro]
+model = "astrocyte_gchi"
+size = 1
+update_interval = "0.1 ms"
+K_P = "0.05 uM"
+O_delta = 0.6
+K_delta = "0.1 uM"
+Omega_5P = "0.05 Hz"
+K_D = "0.7 uM"
+F_ex = 2.0
+P_b = "1.25 uM"
+initial = {{ h = 0.9, IP3 = "0.4 uM" }}
+[projections.syn]
+source = "pre"
+target = "post"
+rule = "all_to_all"
+synapse = "tsodyks_markram"
+U = 0.6
+tau_rec = "0.1 ms"
+tau_fac = "0 ms"
+alpha = {}
+weight = "100 pA"
+delay = "0.1 ms"
+[projections.syn.third_factor]
+population = "astro"
+pool_type = "block"
+gliotransmission = true
+[recorders.astro]
+kind = "state"
+population = "astro"
+variables = ["Gamma_S"]
+interval = "0.1 ms"
+[recorders.post]
+kind = "state"
+population = "post"
+variables = ["I_syn_ex"]
+interval = "0.1 ms"
+)",
+                                             times, alpha);
+        const Experiment ex = parse_experiment(text, "glio.toml", {}, gliasim::test::registry());
+        Simulation sim(ex.network);
+        MemoryBackend mb;
+        sim.run(mb);
+        const auto& gamma = mb.reports[0];
+        const auto& current = mb.reports[1];
+        const double decay = std::exp(-0.1 / 2.0);
+        double largest_gamma = 0;
+        for (int k = 0; k < 30; ++k) {
+            const double t = 1000 + 2000 * k + 0.5;
+            const auto n = static_cast<std::size_t>(std::lround(t / 0.1)) - 1; // emitting step
+            const double g = gamma[n];
+            largest_gamma = std::max(largest_gamma, g);
+            const double want = 100.0 * ((1 - g) * 0.6 + alpha * g);
+            INFO("alpha " << alpha << ", spike at " << t << " ms, Gamma_S " << g);
+            CHECK(current[n + 1] - current[n] * decay == Approx(want).epsilon(1e-4));
+        }
+        CHECK(largest_gamma > 0.5); // gliotransmitter was released and bound
+    }
+}
