@@ -174,6 +174,8 @@ public:
     // through the synapses' tags (e.g. the gliotransmitter-bound fraction of the covering
     // astrocyte).
     virtual bool delivers() const { return false; }
+    // Heap bytes of the synapse state it keeps (counted in bytes per synapse).
+    virtual std::size_t bytes() const { return 0; }
     virtual void bind(const Projection& projection, const double* modulator) {
         (void)projection;
         (void)modulator;

@@ -188,6 +188,8 @@ std::uint64_t Network::synapses() const {
 std::size_t Network::synapse_bytes() const {
     std::size_t n = 0;
     for (const auto& p : projections_) n += p.bytes();
+    for (const auto& t : transmissions_)
+        if (t) n += t->bytes();
     return n;
 }
 

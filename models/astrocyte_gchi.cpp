@@ -73,6 +73,7 @@ constexpr int kOde = 8; // variables integrated (all but `release`)
 struct Gchi {
     std::array<double, kParamCount> p{};
     double j_gap = 0; // [uM/ms] gap-junction IP3 flux, held over an update interval
+    double kd4 = 0;   // K_D^4, precomputed
 
     void operator()(const std::array<double, kOde>& y, std::array<double, kOde>& dy) const {
         const double gamma = std::min(std::max(y[0], 0.0), 1.0);
@@ -84,14 +85,16 @@ struct Gchi {
         const double j_beta = p[O_beta] * gamma;
         const double j_delta =
             p[O_delta] / (1 + P / p[kappa_delta]) * C * C / (C * C + p[K_delta] * p[K_delta]);
-        const double c4 = C * C * C * C, kd4 = std::pow(p[K_D], 4);
+        const double c4 = C * C * C * C;
         const double j_3k = p[O_3K] * c4 / (c4 + kd4) * P / (P + p[K_3K]);
         const double j_5p = p[Omega_5P] * P;
-        const double dp = P - p[P_b];
-        const double j_ext =
-            dp == 0 ? 0.0
-                    : -p[F_ex] / 2 * (1 + std::tanh((std::abs(dp) - p[P_theta]) / p[omega_P])) *
-                          (dp > 0 ? 1.0 : -1.0);
+        double j_ext = 0;
+        if (p[F_ex] > 0) {
+            const double dp = P - p[P_b];
+            if (dp != 0)
+                j_ext = -p[F_ex] / 2 * (1 + std::tanh((std::abs(dp) - p[P_theta]) / p[omega_P])) *
+                        (dp > 0 ? 1.0 : -1.0);
+        }
         dy[1] = j_beta + j_delta - j_3k - j_5p + j_ext + j_gap;
         const double m_inf = P / (P + p[d_1]) * C / (C + p[d_5]);
         const double er = p[C_T] - (1 + p[rho_A]) * C;
@@ -121,6 +124,7 @@ public:
         for (int k : {O_P, Omega_C, Omega_L, O_2, O_beta, O_N, Omega_N, O_delta, Omega_5P, O_3K,
                       F_ex, Omega_A, Omega_e, Omega_c, F_gap, O_G, Omega_G})
             f_.p[k] *= 1e-3;
+        f_.kd4 = std::pow(s.params[K_D], 4);
         state_[h].assign(s.size, 0.9);
         state_[x_A].assign(s.size, 1.0);
         interval_ = std::max<step_t>(1, std::llround(s.params[update_interval] / s.dt));

@@ -47,6 +47,14 @@ public:
 
     bool delivers() const override { return modulated_; }
 
+    std::size_t bytes() const override {
+        std::size_t b =
+            (u_.capacity() + x_.capacity()) * sizeof(double) + last_.capacity() * sizeof(step_t);
+        for (const auto& v : edge_u_) b += v.capacity() * sizeof(double);
+        for (const auto& v : edge_x_) b += v.capacity() * sizeof(double);
+        return b;
+    }
+
     void bind(const Projection& projection, const double* modulator) override {
         modulator_ = modulator;
         if (!modulated_) return;

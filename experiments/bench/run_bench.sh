@@ -38,6 +38,7 @@ for threads in 1 2; do
     run coba coba.toml "10 s" "$threads"
     run brunel brunel.toml "1 s" "$threads"
     run coba_astro coba_astro.toml "1 s" "$threads"
+    run coba_sic coba_sic.toml "1 s" "$threads"
     run astro_brunel_s astro_brunel_small.toml "1 s" "$threads"
 done
 echo "(best of $repeats runs each; $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
