@@ -201,7 +201,7 @@ TEST_CASE("bad_input: the folder holds enough well-formed test files", "[bad_inp
     CHECK(files.size() >= 25);
     for (const auto& p : files) {
         INFO("file: " << p.filename().string());
-        CHECK(std::regex_match(p.filename().string(), std::regex(R"([0-9]{2}_\w+\.(toml|bin))")));
+        CHECK(std::regex_match(p.filename().string(), std::regex(R"([0-9]{2,3}_\w+\.(toml|bin))")));
         CHECK(expectation(p).has_value()); // a well-formed expect line, or a kSpecialFiles entry
     }
     // The lists in this file name files that exist.

@@ -219,3 +219,51 @@ TEST_CASE("coupling rules: ring neighbours and symmetric Bernoulli pairs", "[tri
     CHECK(std::abs(pairs - m * 0.1) < 5 * std::sqrt(m * 0.1 * 0.9));
     CHECK(draw_coupling({}, 5, 1, 0).empty());
 }
+
+TEST_CASE("tripartite: paired in-degrees follow the binomial (chi-square, fixed seeds)",
+          "[tripartite]") {
+    // NEST's check: with a Bernoulli(p_c) primary rule and pairing probability p, a target's
+    // number of paired connections is Binomial(n_source, p_c p). Bins with expected counts
+    // below 5 are merged; the statistic must stay below the 99.9% quantile for most seeds.
+    const index_t ns = 100, nt = 2000, na = 50;
+    const double p_c = 0.3;
+    int passed = 0;
+    const int seeds = 10;
+    for (double p : {0.1, 0.3, 0.5}) {
+        for (int seed = 1; seed <= seeds; ++seed) {
+            const auto pj = primary(ConnectionRule::Kind::bernoulli, p_c, 0, p,
+                                    ThirdFactorSpec::Pool::random, 5);
+            const auto links = draw_tripartite(pj, 0, ns, nt, na, static_cast<std::uint64_t>(seed));
+            std::vector<double> observed(ns + 1, 0.0);
+            for (index_t j = 0; j < nt; ++j)
+                observed[links.astro_out.offsets[j + 1] - links.astro_out.offsets[j]] += 1;
+            // Binomial pmf by recurrence.
+            const double q = p_c * p;
+            std::vector<double> pmf(ns + 1);
+            pmf[0] = std::pow(1 - q, ns);
+            for (index_t k = 1; k <= ns; ++k) pmf[k] = pmf[k - 1] * (ns - k + 1) / k * q / (1 - q);
+            // Merge bins from both ends until every expected count is at least 5.
+            std::vector<std::pair<double, double>> bins; // (expected, observed)
+            double e = 0, o = 0;
+            for (index_t k = 0; k <= ns; ++k) {
+                e += pmf[k] * nt;
+                o += observed[k];
+                if (e >= 5) {
+                    bins.push_back({e, o});
+                    e = o = 0;
+                }
+            }
+            bins.back().first += e;
+            bins.back().second += o;
+            double chi2 = 0;
+            for (const auto& [ex, ob] : bins) chi2 += (ob - ex) * (ob - ex) / ex;
+            const double dof = static_cast<double>(bins.size() - 1);
+            // Wilson-Hilferty approximation of the 99.9% chi-square quantile.
+            const double z = 3.09, c = 2.0 / (9.0 * dof);
+            const double limit = dof * std::pow(1 - c + z * std::sqrt(c), 3);
+            passed += chi2 < limit;
+        }
+    }
+    // At the 0.1% level essentially every seed passes; a biased rule fails most of them.
+    CHECK(passed >= 3 * seeds - 1);
+}
