@@ -128,7 +128,10 @@ Network::Network(const NetworkSpec& spec)
         if (i >= spec.projections.size()) {
             s.explicit_sources = explicit_of[i - spec.projections.size()];
             s.edge_tags = tags_of[i - spec.projections.size()];
-        } else if (pj.modulated) {
+        } else if (pj.third_factor.enabled) {
+            // Every synapse of a third-factor projection records the astrocyte covering it (or
+            // kNoTag): the forward half of the tripartite map. The astrocyte_in projection is
+            // the inverse map, astrocyte -> the sources of its synapses.
             for (const auto& [primary, links] : derived)
                 if (primary == i) s.edge_tags = &links.primary_tags;
         }

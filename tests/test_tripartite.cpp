@@ -193,6 +193,19 @@ TEST_CASE("tripartite: the derived projections do not depend on the thread count
         CHECK(ka == kb);
     }
     CHECK(a.projections()[2].size() == a.projections()[1].size());
+    // Each primary synapse carries the astrocyte covering it: as many tagged synapses as
+    // astrocyte links, and for each target the tags are exactly its astrocyte_out sources.
+    for (const Network* net : {&a, &b}) {
+        std::map<index_t, std::multiset<index_t>> tagged, linked;
+        for (std::size_t part = 0; part < net->projections()[0].parts(); ++part) {
+            const auto v = net->projections()[0].part(part);
+            REQUIRE(v.tag != nullptr);
+            for (std::size_t e = 0; e < v.size; ++e)
+                if (v.tag[e] != kNoTag) tagged[v.cols[e]].insert(v.tag[e]);
+        }
+        for (const auto& e : net->projections()[2].edges()) linked[e.target].insert(e.source);
+        CHECK(tagged == linked);
+    }
 }
 
 TEST_CASE("coupling rules: ring neighbours and symmetric Bernoulli pairs", "[tripartite]") {
