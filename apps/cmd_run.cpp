@@ -85,9 +85,12 @@ void print_summary(const Experiment& ex, const Simulation& sim, const RunStats& 
         fmt::print("  {:<16} {:<20} {:>9} {:>10} {:>8.2f} Hz\n", ps.name, ps.model->name, ps.size,
                    stats.spikes[p], rate);
     }
-    fmt::print("simulated {:g} ms in {:.3f} s: real-time factor {:.4f}, {:.3g} synaptic events/s\n",
-               meta.duration, meta.wall_simulate, meta.real_time_factor,
-               meta.synaptic_events_per_s);
+    fmt::print(
+        "simulated {:g} ms in {:.3f} s: real-time factor {:.4f}, {:.3g} synaptic events/s{}\n",
+        meta.duration, meta.wall_simulate, meta.real_time_factor, meta.synaptic_events_per_s,
+        meta.astrocyte_updates_per_s > 0
+            ? fmt::format(", {:.3g} astrocyte updates/s", meta.astrocyte_updates_per_s)
+            : std::string());
     fmt::print("output: {} (write {:.3f} s), peak memory {:.1f} MiB\n", out, meta.wall_write,
                static_cast<double>(meta.peak_memory_bytes) / 1048576.0);
 }
@@ -179,6 +182,8 @@ int cmd_run(const std::vector<std::string>& args) {
     meta.synaptic_events = static_cast<double>(stats.synaptic_events);
     meta.synaptic_events_per_s =
         stats.wall_simulate > 0 ? meta.synaptic_events / stats.wall_simulate : 0;
+    meta.astrocyte_updates_per_s =
+        stats.wall_simulate > 0 ? static_cast<double>(stats.slow_updates) / stats.wall_simulate : 0;
     meta.peak_memory_bytes = peak_memory_bytes();
     meta.completed = true;
     const auto t_close = Clock::now();

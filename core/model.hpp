@@ -83,6 +83,13 @@ public:
     // Called once before the first step, after initial values have been written.
     virtual void prepare() {}
 
+    // Entity updates that models on their own clock (astrocytes: ODE updates) do in `steps`
+    // steps, for the run's statistics; 0 for models updated every step.
+    virtual std::uint64_t slow_updates(step_t steps) const {
+        (void)steps;
+        return 0;
+    }
+
     // Sized by the kernel once the delay range is known. `receptors` counts every input
     // channel: spike receptors first, then continuous inputs (e.g. SIC).
     void allocate_ring(std::size_t slots) { ring_ = InputRing(receptors_, slots, size_); }

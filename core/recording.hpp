@@ -51,6 +51,7 @@ struct RunMetadata {
     double real_time_factor = 0;
     double synaptic_events = 0;
     double synaptic_events_per_s = 0;
+    double astrocyte_updates_per_s = 0;
     double bytes_per_synapse = 0;
     std::uint64_t synapses = 0;
     std::uint64_t peak_memory_bytes = 0;

@@ -302,6 +302,7 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress) 
     stats.wall_write = write_seconds_;
     for (const auto& tb : thread_buffers_) stats.synaptic_events += tb.events;
     stats.spikes = spike_counts_;
+    for (const auto& pop : net_.populations()) stats.slow_updates += pop->slow_updates(n_steps_);
     return stats;
 }
 

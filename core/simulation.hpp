@@ -17,6 +17,7 @@ struct RunStats {
     double wall_simulate = 0; // [s]
     double wall_write = 0;    // [s] time inside the recording back-end
     std::uint64_t synaptic_events = 0;
+    std::uint64_t slow_updates = 0;    // astrocyte ODE updates
     std::vector<std::uint64_t> spikes; // per population
 };
 

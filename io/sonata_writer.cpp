@@ -44,6 +44,7 @@ void write_metadata(hid_t file, const RunMetadata& m, bool final) {
     h5::write_double_attribute(g, "real_time_factor", m.real_time_factor);
     h5::write_double_attribute(g, "synaptic_events", m.synaptic_events);
     h5::write_double_attribute(g, "synaptic_events_per_s", m.synaptic_events_per_s);
+    h5::write_double_attribute(g, "astrocyte_updates_per_s", m.astrocyte_updates_per_s);
     h5::write_uint_attribute(g, "peak_memory_bytes", m.peak_memory_bytes);
 }
 

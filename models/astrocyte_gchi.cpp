@@ -199,6 +199,10 @@ public:
         }
     }
 
+    std::uint64_t slow_updates(step_t steps) const override {
+        return static_cast<std::uint64_t>(size_) * static_cast<std::uint64_t>(steps / interval_);
+    }
+
     std::span<double> state(std::size_t var) override {
         return var < static_cast<std::size_t>(kOde) ? std::span<double>(state_[var])
                                                     : std::span<double>(release_);

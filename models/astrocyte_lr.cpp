@@ -117,6 +117,10 @@ public:
         for (index_t i = r.begin; i < r.end; ++i) out[i] = sic_[i];
     }
 
+    std::uint64_t slow_updates(step_t steps) const override {
+        return static_cast<std::uint64_t>(size_) * static_cast<std::uint64_t>(steps / interval_);
+    }
+
     std::span<double> state(std::size_t var) override {
         switch (var) {
         case IP3:

@@ -14,7 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 meta() { "$exe" info "$1" | awk -v k="$2" '$1 == k { print $2 }'; }
 
-printf '%-12s %8s %7s %10s %10s %12s %10s %10s %9s\n' network duration threads build_s wall_s real_time_f events_per_s B_per_syn peak_MiB
+printf '%-14s %8s %7s %8s %8s %11s %12s %12s %9s %9s\n' network duration threads build_s wall_s real_time_f events_per_s astro_upd_s B_per_syn peak_MiB
 run() {
     local name="$1" file="$2" duration="$3" threads="$4"
     local best="" line=""
@@ -24,9 +24,10 @@ run() {
         local wall; wall=$(meta "$tmp/out.h5" wall_simulate_s)
         if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then
             best="$wall"
-            line=$(printf '%-12s %8s %7s %10.3f %10.3f %12.4f %10.3g %10.2f %9.1f' "$name" "$duration" "$threads" \
+            line=$(printf '%-14s %8s %7s %8.3f %8.3f %11.4f %12.3g %12.3g %9.2f %9.1f' "$name" "$duration" "$threads" \
                 "$(meta "$tmp/out.h5" wall_build_s)" "$wall" "$(meta "$tmp/out.h5" real_time_factor)" \
-                "$(meta "$tmp/out.h5" synaptic_events_per_s)" "$(meta "$tmp/out.h5" bytes_per_synapse)" \
+                "$(meta "$tmp/out.h5" synaptic_events_per_s)" "$(meta "$tmp/out.h5" astrocyte_updates_per_s)" \
+                "$(meta "$tmp/out.h5" bytes_per_synapse)" \
                 "$(awk -v b="$(meta "$tmp/out.h5" peak_memory_bytes)" 'BEGIN { print b / 1048576 }')")
         fi
     done
