@@ -94,10 +94,16 @@ public:
     // channel: spike receptors first, then continuous inputs (e.g. SIC).
     void allocate_ring(std::size_t slots) { ring_ = InputRing(receptors_, slots, size_); }
 
-    // Continuous-valued output (e.g. an astrocyte's slow inward current), one row per step of a
-    // slice plus one: models with an output write output_row(step)[i] in every step, and the
-    // kernel delivers the changes from step to step through continuous projections at the end
-    // of the slice. Continuous inputs therefore receive increments: a target keeps the level.
+    // Continuous-valued output (e.g. an astrocyte's slow inward current) as changes: in each
+    // step for which output_changes_at(step) holds, a model with an output writes the change of
+    // its value into output_row(step)[i] (the full value at step 0); the kernel delivers these
+    // rows through continuous projections at the end of the slice, and targets keep the level.
+    // Other steps carry no change and their rows are not read, so a value held between a slow
+    // model's updates costs nothing.
+    virtual bool output_changes_at(step_t step) const {
+        (void)step;
+        return true;
+    }
     void allocate_output(std::size_t rows) {
         output_.assign(rows * size_, 0.0);
         output_rows_ = rows;

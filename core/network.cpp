@@ -153,11 +153,10 @@ Network::Network(const NetworkSpec& spec)
     if (projections_.empty()) min_delay_ = std::max<step_t>(1, static_cast<step_t>(1.0 / spec.dt));
     const auto slots = static_cast<std::size_t>(max_delay_ + min_delay_);
     for (auto& pop : populations_) pop->allocate_ring(slots);
-    // Continuous outputs keep one row per step of a slice, plus the previous slice's last row
-    // (continuous projections send changes, so they need the value of the step before).
+    // Continuous outputs keep one row (of changes) per step of a slice.
     for (std::size_t p = 0; p < populations_.size(); ++p)
         if (!spec.populations[p].model->continuous_output.empty())
-            populations_[p]->allocate_output(static_cast<std::size_t>(min_delay_) + 1);
+            populations_[p]->allocate_output(static_cast<std::size_t>(min_delay_));
 
     for (std::uint32_t i = 0; i < spec.stimuli.size(); ++i) {
         const StimulusSpec& st = spec.stimuli[i];

@@ -194,8 +194,8 @@ std::uint64_t Projection::deliver(std::span<const Spike> spikes, std::size_t par
 
 std::uint64_t Projection::deliver_continuous(const Population& source, step_t first, step_t last,
                                              std::size_t part_index, InputRing& ring) const {
-    // Only changes travel: the target's input channel accumulates them into a level, so a value
-    // held between a source's updates (or zero below threshold) costs nothing.
+    // Only changes travel (see Population::output_changes_at): the target's input channel
+    // accumulates them into a level.
     const Part& p = parts_[part_index];
     const std::uint32_t* rows = p.graph.m_forward.m_rowstart.data();
     const std::uint32_t* cols = p.graph.m_forward.m_column.data();
@@ -203,14 +203,13 @@ std::uint64_t Projection::deliver_continuous(const Population& source, step_t fi
     const std::uint16_t* d = p.delay.empty() ? nullptr : p.delay.data();
     std::uint64_t events = 0;
     for (step_t step = first; step < last; ++step) {
-        const double* value = source.output_row(step);
-        const double* before = step > 0 ? source.output_row(step - 1) : nullptr;
+        if (!source.output_changes_at(step)) continue;
+        const double* change = source.output_row(step);
         for (index_t i = 0; i < source.size(); ++i) {
-            const double change = before ? value[i] - before[i] : value[i];
-            if (change == 0.0) continue;
+            if (change[i] == 0.0) continue;
             const std::uint32_t end = rows[i + 1];
             for (std::uint32_t e = rows[i]; e < end; ++e)
-                ring.add(receptor_, step + (d ? d[e] : p.const_delay), cols[e], w[e] * change);
+                ring.add(receptor_, step + (d ? d[e] : p.const_delay), cols[e], w[e] * change[i]);
             events += end - rows[i];
         }
     }

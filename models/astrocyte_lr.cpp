@@ -87,17 +87,22 @@ public:
     }
 
     // Every step: collect this step's spike weights. Every `update_interval`: integrate the
-    // interval, clamp Ca, apply the collected IP3 jumps, recompute the SIC. The SIC is output
-    // in every step (held between updates).
+    // interval, clamp Ca, apply the collected IP3 jumps, recompute the SIC. The output rows carry
+    // the SIC's changes, only in the steps where it can change (see output_changes_at).
     void update(step_t step, IndexRange r, std::vector<Spike>&) override {
         double* in = ring_.slot(0, step);
         for (index_t i = r.begin; i < r.end; ++i) {
             j_syn_[i] += in[i];
             in[i] = 0;
         }
-        if ((step + 1) % interval_ == 0) {
-            const double span = static_cast<double>(interval_) * dt_;
-            for (index_t i = r.begin; i < r.end; ++i) {
+        if (!output_changes_at(step)) return;
+        const bool integrate = (step + 1) % interval_ == 0;
+        const double span = static_cast<double>(interval_) * dt_;
+        double* out = output_row(step);
+        for (index_t i = r.begin; i < r.end; ++i) {
+            // Step 0 sends the initial level; later updates send what changed.
+            const double before = step == 0 ? 0.0 : sic_[i];
+            if (integrate) {
                 std::array<double, 3> y{ip3_[i], ca_[i], h_[i]};
                 LiRinzel f = rhs_;
                 f.j_noise = stim_current_[i];
@@ -112,9 +117,12 @@ public:
                 j_syn_[i] = 0;
                 sic_[i] = sic_of(ca_[i]);
             }
+            out[i] = sic_[i] - before;
         }
-        double* out = output_row(step);
-        for (index_t i = r.begin; i < r.end; ++i) out[i] = sic_[i];
+    }
+
+    bool output_changes_at(step_t step) const override {
+        return step == 0 || (step + 1) % interval_ == 0;
     }
 
     std::uint64_t slow_updates(step_t steps) const override {
