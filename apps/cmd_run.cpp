@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: MIT
 // gliasim run: experiment file -> validated spec -> network -> simulation -> SONATA file.
 #include <chrono>
-#include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
 #include <omp.h>
 #include <unistd.h>
 

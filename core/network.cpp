@@ -65,8 +65,9 @@ Network::Network(const NetworkSpec& spec)
     // astrocyte -> neuron when the astrocyte has a continuous output (SIC) for the target.
     projection_specs_ = spec.projections;
     std::vector<std::pair<std::uint32_t, TripartiteLinks>> derived;
-    derived.reserve(spec.projections.size()); // pointers into it are kept below
-    std::vector<const ExplicitSources*> explicit_of, tags_of;
+    derived.reserve(spec.projections.size());                 // pointers into it are kept below
+    std::vector<const ExplicitSources*> explicit_of, tags_of; // per derived projection
+    std::vector<const ExplicitSources*> primary_tags(spec.projections.size(), nullptr);
     for (std::uint32_t i = 0; i < spec.projections.size(); ++i) {
         const ProjectionSpec& pj = spec.projections[i];
         if (!pj.third_factor.enabled) continue;
@@ -74,6 +75,7 @@ Network::Network(const NetworkSpec& spec)
         derived.emplace_back(i, draw_tripartite(pj, i, spec.populations[pj.source].size,
                                                 spec.populations[pj.target].size,
                                                 spec.populations[tf.population].size, spec.seed));
+        primary_tags[i] = &derived.back().second.primary_tags;
         ProjectionSpec in;
         in.name = pj.name + ".astrocyte_in";
         in.source = pj.source;
@@ -128,12 +130,11 @@ Network::Network(const NetworkSpec& spec)
         if (i >= spec.projections.size()) {
             s.explicit_sources = explicit_of[i - spec.projections.size()];
             s.edge_tags = tags_of[i - spec.projections.size()];
-        } else if (pj.third_factor.enabled) {
+        } else {
             // Every synapse of a third-factor projection records the astrocyte covering it (or
             // kNoTag): the forward half of the tripartite map. The astrocyte_in projection is
             // the inverse map, astrocyte -> the sources of its synapses.
-            for (const auto& [primary, links] : derived)
-                if (primary == i) s.edge_tags = &links.primary_tags;
+            s.edge_tags = primary_tags[i];
         }
         projections_.emplace_back(s, ranges_[pj.target]);
         if (pj.synapse_model && pj.synapse_model->make_transmission) {

@@ -18,17 +18,12 @@ struct OdeTolerance {
     double rel = 1e-9;
 };
 
-struct OdeStats {
-    std::size_t accepted = 0;
-    std::size_t rejected = 0;
-};
-
 // One accepted adaptive step of y' = f(y) (autonomous) from t towards t_end: on return t has
 // advanced by the step taken (never past t_end) and h holds the proposed next step. Returns
 // false if the step size underflowed or the state became NaN.
 template <std::size_t N, typename Rhs>
 bool dopri5_step(std::array<double, N>& y, double& t, double t_end, double& h,
-                 const OdeTolerance& tol, Rhs&& f, OdeStats* stats = nullptr) {
+                 const OdeTolerance& tol, Rhs&& f) {
     using State = std::array<double, N>;
     constexpr double a21 = 1.0 / 5;
     constexpr double a31 = 3.0 / 40, a32 = 9.0 / 40;
@@ -77,12 +72,10 @@ bool dopri5_step(std::array<double, N>& y, double& t, double t_end, double& h,
         }
         if (std::isnan(err)) return false;
         if (err > 1.0) {
-            if (stats) ++stats->rejected;
             h = step * std::max(0.2, 0.9 * std::pow(err, -0.2));
             if (h < span * 1e-14 && h < 1e-14) return false;
             continue;
         }
-        if (stats) ++stats->accepted;
         t = last ? t_end : t + step;
         y = y_new;
         const double grow = err == 0 ? 5.0 : std::min(5.0, 0.9 * std::pow(err, -0.2));
@@ -96,10 +89,10 @@ bool dopri5_step(std::array<double, N>& y, double& t, double t_end, double& h,
 // over into the next call, as NEST carries its GSL step). Returns false on a numerical failure.
 template <std::size_t N, typename Rhs>
 bool integrate_dopri5(std::array<double, N>& y, double span, double& h, const OdeTolerance& tol,
-                      Rhs&& f, OdeStats* stats = nullptr) {
+                      Rhs&& f) {
     double t = 0;
     while (t < span)
-        if (!dopri5_step(y, t, span, h, tol, f, stats)) return false;
+        if (!dopri5_step(y, t, span, h, tol, f)) return false;
     return true;
 }
 

@@ -135,7 +135,7 @@ void Simulation::update_steps(std::size_t t, step_t first, step_t last) {
 // Puts each population's spikes of the slice into the canonical order (step, index), whatever
 // the number of threads: every thread's list is already ordered, and threads own ascending
 // index ranges, so a stable sort by step of the concatenation gives that order.
-void Simulation::merge_spikes(step_t) {
+void Simulation::merge_spikes() {
     const double dt = net_.spec().dt;
     for (std::size_t p = 0; p < slice_spikes_.size(); ++p) {
         auto& merged = slice_spikes_[p];
@@ -276,7 +276,7 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress) 
             }
 #pragma omp single
             {
-                merge_spikes(slice_start);
+                merge_spikes();
                 // Spike-time synapse dynamics advance once per spike, here, in spike order.
                 for (std::size_t i = 0; i < factors_.size(); ++i)
                     if (auto& tr = net_.transmissions()[i])

@@ -61,7 +61,7 @@ private:
     };
 
     void update_steps(std::size_t thread, step_t first, step_t last);
-    void merge_spikes(step_t slice_start);
+    void merge_spikes();
     void deliver(std::size_t thread, step_t slice_start, step_t slice_end);
     void handle_event(const Event& e, RecordingBackend& backend);
     void recompute_currents(std::size_t population);

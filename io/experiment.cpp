@@ -638,11 +638,11 @@ struct Builder {
     }
 
     // [projections.X.third_factor]: pair the projection's connections with astrocytes.
-    ThirdFactorSpec third_factor(const toml::node& node, const std::string& path,
+    // `w` is the same table in the document, where defaults are written for the resolved text.
+    ThirdFactorSpec third_factor(const toml::node& node, toml::table& w, const std::string& path,
                                  const ProjectionSpec& pj) {
         const toml::table& t = r.table(node, path);
         r.check_keys(t, path, kThirdFactorKeys, path);
-        toml::table& w = *const_cast<toml::node&>(node).as_table();
         const auto& pops = ex.network.populations;
         ThirdFactorSpec tf;
         tf.enabled = true;
@@ -890,7 +890,8 @@ struct Builder {
                     r.fail(n, path + ".third_factor",
                            "a third factor pairs spike-carrying connections; this projection is "
                            "continuous");
-                pj.third_factor = third_factor(*n, path + ".third_factor", pj);
+                pj.third_factor = third_factor(*n, *w.get("third_factor")->as_table(),
+                                               path + ".third_factor", pj);
             }
             ex.network.projections.push_back(std::move(pj));
         }
