@@ -15,9 +15,15 @@ void print_model(const ModelInfo& m) {
     if (!m.params.empty()) {
         fmt::print("\nparameters:\n  {:<12} {:<6} {:>12}  {:<26} {}\n", "name", "unit", "default",
                    "valid range", "description");
-        for (const auto& p : m.params)
-            fmt::print("  {:<12} {:<6} {:>12g}  {:<26} {}\n", p.name, internal_unit(p.dim),
-                       p.default_value, p.range_text(), p.doc);
+        for (const auto& p : m.params) {
+            const std::string unit = !p.choices.empty() ? ""
+                                     : p.in_weight_unit ? "weight"
+                                                        : std::string(internal_unit(p.dim));
+            const std::string value = p.choices.empty() ? fmt::format("{:g}", p.default_value)
+                                                        : p.value_text(p.default_value, p.dim);
+            fmt::print("  {:<12} {:<6} {:>12}  {:<26} {}\n", p.name, unit, value, p.range_text(),
+                       p.doc);
+        }
     }
     if (!m.state.empty()) {
         fmt::print("\nstate variables (recordable, settable under 'initial'):\n");

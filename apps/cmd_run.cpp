@@ -89,6 +89,11 @@ void print_summary(const Experiment& ex, const Simulation& sim, const RunStats& 
         meta.astrocyte_updates_per_s > 0
             ? fmt::format(", {:.3g} astrocyte updates/s", meta.astrocyte_updates_per_s)
             : std::string());
+    if (stats.branching)
+        fmt::print("branching factor: {:.4f} (NALSM definition; pooled over spikes {:.4f}, {} "
+                   "reference spikes)\n",
+                   stats.branching->branching_factor, stats.branching->pooled,
+                   stats.branching->spikes_counted);
     fmt::print("output: {} (write {:.3f} s), peak memory {:.1f} MiB\n", out, meta.wall_write,
                static_cast<double>(meta.peak_memory_bytes) / 1048576.0);
 }
@@ -183,6 +188,12 @@ int cmd_run(const std::vector<std::string>& args) {
     meta.astrocyte_updates_per_s =
         stats.wall_simulate > 0 ? static_cast<double>(stats.slow_updates) / stats.wall_simulate : 0;
     meta.peak_memory_bytes = peak_memory_bytes();
+    if (stats.branching) {
+        meta.figures.emplace_back("branching_factor", stats.branching->branching_factor);
+        meta.figures.emplace_back("branching_factor_pooled", stats.branching->pooled);
+        meta.figures.emplace_back("branching_spikes_counted",
+                                  static_cast<double>(stats.branching->spikes_counted));
+    }
     meta.completed = true;
     const auto t_close = Clock::now();
     writer.close(meta);

@@ -13,6 +13,8 @@ std::string_view rule_name(ConnectionRule::Kind k) {
         return "one_to_one";
     case ConnectionRule::Kind::all_to_all:
         return "all_to_all";
+    case ConnectionRule::Kind::distance:
+        return "distance";
     }
     return "?";
 }

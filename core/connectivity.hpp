@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string_view>
 
@@ -10,9 +11,13 @@
 namespace gliasim {
 
 struct ConnectionRule {
-    enum class Kind { bernoulli, fixed_indegree, one_to_one, all_to_all };
+    enum class Kind { bernoulli, fixed_indegree, one_to_one, all_to_all, distance };
     Kind kind = Kind::all_to_all;
-    double p = 0;                // bernoulli
+    double p = 0;      // bernoulli; distance: the peak probability C
+    double lambda = 1; // distance: p(d) = C exp(-(d / lambda)^2)
+    // distance: x, y, z of every source and target entity (set when the network is built)
+    const float* source_xyz = nullptr;
+    const float* target_xyz = nullptr;
     std::uint32_t k = 0;         // fixed_indegree
     bool allow_autapses = true;  // only meaningful when source and target are one population
     bool allow_multapses = true; // fixed_indegree: sources drawn with replacement
@@ -52,6 +57,19 @@ void for_each_source(const ConnectionRule& rule, index_t j, index_t n_source, bo
             if (i >= static_cast<double>(n_source)) break;
             const auto s = static_cast<index_t>(i);
             if (!(skip_self && s == j)) f(s);
+        }
+        break;
+    }
+    case ConnectionRule::Kind::distance: {
+        // One Bernoulli trial per source with p = C exp(-(d/lambda)^2) (Maass et al. 2002).
+        const float* tj = rule.target_xyz + 3 * static_cast<std::size_t>(j);
+        const double inv_l2 = 1.0 / (rule.lambda * rule.lambda);
+        for (index_t i = 0; i < n_source; ++i) {
+            const double u = rs.uniform();
+            if (skip_self && i == j) continue;
+            const float* si = rule.source_xyz + 3 * static_cast<std::size_t>(i);
+            const double dx = si[0] - tj[0], dy = si[1] - tj[1], dz = si[2] - tj[2];
+            if (u < rule.p * std::exp(-(dx * dx + dy * dy + dz * dz) * inv_l2)) f(i);
         }
         break;
     }

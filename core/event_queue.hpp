@@ -14,6 +14,8 @@ namespace gliasim {
 enum class EventKind : std::uint8_t {
     stimulus_off = 0,
     stimulus_on = 1,
+    population_reset = 2,
+    weight_sample = 9,
     recorder_flush = 10,
     progress = 20,
 };

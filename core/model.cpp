@@ -7,12 +7,25 @@
 namespace gliasim {
 
 std::string ParamSpec::range_text() const {
+    if (!choices.empty()) {
+        std::string t;
+        for (const auto& c : choices) t += (t.empty() ? "\"" : ", \"") + c + "\"";
+        return "one of " + t;
+    }
     auto bound = [&](double v) {
         if (std::isinf(v)) return std::string(v < 0 ? "-inf" : "inf");
         return format_quantity(v, dim);
     };
     return fmt::format("{}{}, {}{}", min_exclusive ? "(" : "[", bound(min), bound(max),
                        max_exclusive ? ")" : "]");
+}
+
+std::string ParamSpec::value_text(double v, Dim weight_dim) const {
+    if (!choices.empty()) {
+        const auto i = static_cast<std::size_t>(v);
+        return i < choices.size() ? choices[i] : std::string("?");
+    }
+    return format_quantity(v, in_weight_unit ? weight_dim : dim);
 }
 
 std::string_view model_kind_name(ModelKind k) {

@@ -28,6 +28,12 @@ struct ParamSpec {
     std::string doc;
     bool min_exclusive = false;
     bool max_exclusive = false;
+    // A named option (e.g. pairing = "nearest"): the file gives one of these strings and the
+    // value is its index. Empty for numeric parameters.
+    std::vector<std::string> choices = {};
+    // The value is in the weight unit of the projection's target (STDP bounds and amplitudes);
+    // `dim` is then only the placeholder shown when no target is known.
+    bool in_weight_unit = false;
 
     bool in_range(double v) const {
         if (min_exclusive ? !(v > min) : !(v >= min)) return false;
@@ -35,6 +41,8 @@ struct ParamSpec {
         return true;
     }
     std::string range_text() const;
+    // The text the file would give for value v ("nearest", "20 ms").
+    std::string value_text(double v, Dim weight_dim) const;
 };
 
 // A state variable: recordable, and settable at initialisation.
@@ -82,6 +90,13 @@ public:
 
     // Called once before the first step, after initial values have been written.
     virtual void prepare() {}
+    // Thread ranges of this population start at multiples of this (e.g. a domain of neurons
+    // that share one astrocyte and must be updated by one thread).
+    virtual index_t grain() const { return 1; }
+
+    // Called after a per-sample reset has written the initial state variables back, for state
+    // a model keeps outside its declared variables.
+    virtual void on_reset() {}
 
     // Entity updates that models on their own clock (astrocytes: ODE updates) do in `steps`
     // steps, for the run's statistics; 0 for models updated every step.
@@ -168,36 +183,57 @@ struct TransmissionSetup {
     index_t n_source = 0;
     double dt = 0.1;        // [ms]
     bool modulated = false; // synapses read a modulator through their tags (per-synapse state)
+    index_t n_target = 0;
+    std::size_t threads = 1; // parts of the projection (one per thread)
+    // The slow state a plasticity rule reads at event time (e.g. an astrocyte's A), named by the
+    // projection's `modulator`: one value (global) or one per target entity. Empty if none.
+    std::span<const double> modulator = {};
+};
+
+class Projection;
+
+// What a synapse model that delivers spikes itself sees of one slice, for one part (one
+// thread's targets): the slice's spikes of the source and of the target population, each in
+// canonical (step, index) order, and the ring of the target population.
+struct Delivery {
+    Projection& projection;
+    std::span<const Spike> pre;
+    std::span<const Spike> post; // every target spike of the slice; a part uses its own only
+    std::size_t part;
+    IndexRange targets; // the part's targets
+    InputRing& ring;
+    step_t slice_begin;
+    step_t slice_end;
 };
 
 // Spike-time dynamics of a synapse type whose state depends only on the presynaptic spike
 // train (e.g. Tsodyks-Markram depression/facilitation with projection-wide parameters): one
 // state per source, advanced once per spike in the serial exchange phase. `factor[k]` scales
 // the weight that spike k delivers through every synapse of the projection.
-class Projection;
-
 class Transmission {
 public:
     virtual ~Transmission() = default;
     virtual void on_spikes(std::span<const Spike> spikes, std::vector<double>& factor) = 0;
 
-    // Models with per-synapse state deliver spikes themselves, part by part (each part is one
-    // thread's targets, so a part's state is touched by one thread only). `bind` is called
-    // once the projection is built; `modulator`, when given, is a per-entity state column read
-    // through the synapses' tags (e.g. the gliotransmitter-bound fraction of the covering
-    // astrocyte).
+    // Models with per-synapse state (plasticity, modulated release) deliver spikes themselves,
+    // part by part: a part's synapses, and the targets they end on, are touched by one thread
+    // only. `bind` is called once the projection is built; `modulator`, when given, is a
+    // per-entity state column read through the synapses' tags (e.g. the gliotransmitter-bound
+    // fraction of the covering astrocyte).
     virtual bool delivers() const { return false; }
     // Heap bytes of the synapse state it keeps (counted in bytes per synapse).
     virtual std::size_t bytes() const { return 0; }
-    virtual void bind(const Projection& projection, const double* modulator) {
+    virtual void bind(Projection& projection, const double* modulator) {
         (void)projection;
         (void)modulator;
     }
-    virtual std::uint64_t deliver(const Projection& projection, std::span<const Spike> spikes,
-                                  std::size_t part, InputRing& ring) {
-        (void)projection, (void)spikes, (void)part, (void)ring;
+    virtual std::uint64_t deliver(const Delivery& d) {
+        (void)d;
         return 0;
     }
+    // Puts traces and other activity-dependent state (not the weights) back to rest, e.g. at a
+    // per-sample reset of the populations it connects.
+    virtual void reset_activity() {}
     // Per-source state for recording/tests: variable `var` of the model's StateSpec list.
     virtual std::span<const double> state(std::size_t var) const = 0;
 };
@@ -223,6 +259,8 @@ struct ModelInfo {
     bool takes_spike_times = false;      // spike_source_array
     bool injects_spikes = false;         // stimuli with a weight and a receptor
     bool accepts_coupling = false;       // takes a `coupling` among its entities
+    bool plastic = false;                // synapse whose weights learn from pre/post spikes
+    bool reads_modulator = false;        // synapse rule that takes `modulator = "pop.var"`
     // Cross-parameter constraints (e.g. V_reset < V_th); returns an error text or nothing.
     std::function<std::optional<std::string>(const ParamValues&)> check;
     std::function<std::unique_ptr<Population>(const PopulationSetup&)> make_population;

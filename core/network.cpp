@@ -36,10 +36,12 @@ std::vector<std::vector<index_t>> draw_coupling(const CouplingSpec& c, index_t n
     return nb;
 }
 
-IndexRange partition_range(index_t size, std::size_t parts, std::size_t part) {
-    const auto b = static_cast<index_t>(static_cast<std::uint64_t>(size) * part / parts);
-    const auto e = static_cast<index_t>(static_cast<std::uint64_t>(size) * (part + 1) / parts);
-    return {b, e};
+IndexRange partition_range(index_t size, std::size_t parts, std::size_t part, index_t grain) {
+    const std::uint64_t units = (static_cast<std::uint64_t>(size) + grain - 1) / grain;
+    const auto cut = [&](std::size_t k) {
+        return static_cast<index_t>(std::min<std::uint64_t>(size, units * k / parts * grain));
+    };
+    return {cut(part), cut(part + 1)};
 }
 
 Network::Network(const NetworkSpec& spec)
@@ -54,7 +56,7 @@ Network::Network(const NetworkSpec& spec)
         pop->prepare();
         std::vector<IndexRange> r;
         for (std::size_t t = 0; t < threads_; ++t)
-            r.push_back(partition_range(ps.size, threads_, t));
+            r.push_back(partition_range(ps.size, threads_, t, std::max<index_t>(1, pop->grain())));
         ranges_.push_back(std::move(r));
         populations_.push_back(std::move(pop));
     }
@@ -121,6 +123,16 @@ Network::Network(const NetworkSpec& spec)
         s.n_target = spec.populations[pj.target].size;
         s.same_population = pj.source == pj.target;
         s.rule = pj.rule;
+        if (s.rule.kind == ConnectionRule::Kind::distance) {
+            const auto& src = spec_.populations[pj.source].positions;
+            const auto& tgt = spec_.populations[pj.target].positions;
+            if (src.size() != 3 * static_cast<std::size_t>(s.n_source) ||
+                tgt.size() != 3 * static_cast<std::size_t>(s.n_target))
+                throw std::invalid_argument(fmt::format(
+                    "projection '{}': rule distance needs positions of both populations", pj.name));
+            s.rule.source_xyz = src.data();
+            s.rule.target_xyz = tgt.data();
+        }
         s.weight = pj.weight;
         s.delay = pj.delay;
         s.receptor = pj.receptor;
@@ -138,8 +150,11 @@ Network::Network(const NetworkSpec& spec)
         }
         projections_.emplace_back(s, ranges_[pj.target]);
         if (pj.synapse_model && pj.synapse_model->make_transmission) {
-            transmissions_.push_back(pj.synapse_model->make_transmission(
-                {pj.synapse_params, s.n_source, spec.dt, pj.modulated}));
+            TransmissionSetup ts{pj.synapse_params, s.n_source, spec.dt, pj.modulated,
+                                 s.n_target,        threads_,   {}};
+            if (pj.modulator.enabled)
+                ts.modulator = populations_[pj.modulator.population]->state(pj.modulator.var);
+            transmissions_.push_back(pj.synapse_model->make_transmission(ts));
             const double* modulator =
                 pj.modulated ? populations_[pj.modulator_population]->state(pj.modulator_var).data()
                              : nullptr;

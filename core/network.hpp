@@ -14,8 +14,9 @@ namespace gliasim {
 std::vector<std::vector<index_t>> draw_coupling(const CouplingSpec& c, index_t n,
                                                 std::uint64_t seed, std::uint32_t population);
 
-// Splits [0, size) into `parts` contiguous ranges of near-equal size.
-IndexRange partition_range(index_t size, std::size_t parts, std::size_t part);
+// Splits [0, size) into `parts` contiguous ranges of near-equal size whose boundaries are
+// multiples of `grain`.
+IndexRange partition_range(index_t size, std::size_t parts, std::size_t part, index_t grain = 1);
 
 // The built network: populations with their state, projections split by thread-owned target
 // ranges, and stimuli with their target lists.
@@ -29,6 +30,7 @@ public:
     std::vector<std::unique_ptr<Population>>& populations() { return populations_; }
     const std::vector<std::unique_ptr<Population>>& populations() const { return populations_; }
     const std::vector<Projection>& projections() const { return projections_; }
+    std::vector<Projection>& projections() { return projections_; }
     // The specification of each built projection: the file's, then the ones third-factor
     // rules derived (named <primary>.astrocyte_in / .astrocyte_out).
     const std::vector<ProjectionSpec>& projection_specs() const { return projection_specs_; }

@@ -23,6 +23,13 @@ struct CouplingSpec {
     double p = 0;                 // bernoulli: probability of each pair
 };
 
+// Resets every `every` ms in (from, until); until < 0: to the end of the run.
+struct ResetSchedule {
+    double every = 0;
+    double from = 0;
+    double until = -1;
+};
+
 struct PopulationSpec {
     std::string name;
     const ModelInfo* model = nullptr;
@@ -31,6 +38,11 @@ struct PopulationSpec {
     std::map<std::string, ValueSpec> initial;     // state variable -> initial value
     std::vector<std::vector<double>> spike_times; // [ms], spike sources only
     CouplingSpec coupling;
+    // x, y, z of each entity (grid units) when the population is placed in space; else empty.
+    std::vector<float> positions = {};
+    // Per-sample resets of reservoir protocols: at each of these times the state goes back to
+    // its initial values and pending input is dropped.
+    std::vector<ResetSchedule> resets = {};
 };
 
 // Pairs connections of a projection with astrocytes (NEST's third_factor_bernoulli_with_pool):
@@ -57,6 +69,12 @@ struct ThirdFactorSpec {
     std::size_t modulator_var = 0;
 };
 
+struct ModulatorRef {
+    bool enabled = false;
+    std::uint32_t population = 0;
+    std::size_t var = 0;
+};
+
 struct ProjectionSpec {
     std::string name;
     std::uint32_t source = 0; // population index
@@ -74,6 +92,9 @@ struct ProjectionSpec {
     bool modulated = false;
     std::uint32_t modulator_population = 0;
     std::size_t modulator_var = 0;
+    // A slow state a plasticity rule reads at event time (`modulator = "astro.A"`): one value of
+    // a population of size 1, or one per target entity.
+    ModulatorRef modulator;
 };
 
 struct StimulusSpec {
@@ -101,6 +122,26 @@ struct StateRecorderSpec {
     double interval = 1.0;              // [ms]
 };
 
+// The NALSM branching factor of a set of populations (the liquid), computed from their spikes
+// in [from, end) cut into samples of sample_length ms (0: one sample), after the run.
+struct BranchingSpec {
+    bool enabled = false;
+    std::vector<std::uint32_t> populations;
+    double sample_length = 0;
+    double from = 0;
+};
+
+// Synaptic weights of one projection, every `interval` ms: the weights of `sample` synapses
+// (0: all), or with bins > 0 a histogram of all weights over [low, high).
+struct WeightRecorderSpec {
+    std::string name;
+    std::uint32_t projection = 0;
+    std::uint64_t sample = 0;
+    double interval = 100; // [ms]
+    std::uint32_t bins = 0;
+    double low = 0, high = 1;
+};
+
 struct NetworkSpec {
     double dt = 0.1;        // [ms]
     double duration = 1000; // [ms]
@@ -112,6 +153,8 @@ struct NetworkSpec {
     std::vector<StimulusSpec> stimuli;
     std::vector<SpikeRecorderSpec> spike_recorders;
     std::vector<StateRecorderSpec> state_recorders;
+    std::vector<WeightRecorderSpec> weight_recorders;
+    BranchingSpec branching;
 };
 
 } // namespace gliasim

@@ -253,4 +253,21 @@ std::vector<Projection::Edge> Projection::edges() const {
     return out;
 }
 
+std::vector<Projection::EdgeRef> Projection::canonical_edges() const {
+    std::vector<EdgeRef> out;
+    out.reserve(n_edges_);
+    for (std::uint32_t p = 0; p < parts_.size(); ++p) {
+        const auto& rows = parts_[p].graph.m_forward.m_rowstart;
+        const auto& cols = parts_[p].graph.m_forward.m_column;
+        for (std::size_t r = 0; r + 1 < rows.size(); ++r)
+            for (auto e = rows[r]; e < rows[r + 1]; ++e)
+                out.push_back({p, e, static_cast<index_t>(r), cols[e]});
+    }
+    // A target's synapses all sit in one part, in draw order: a stable sort keeps that order.
+    std::stable_sort(out.begin(), out.end(), [](const EdgeRef& a, const EdgeRef& b) {
+        return a.source != b.source ? a.source < b.source : a.target < b.target;
+    });
+    return out;
+}
+
 } // namespace gliasim

@@ -98,6 +98,18 @@ public:
         std::size_t size;   // synapses in the part
     };
     PartView part(std::size_t i) const;
+    // Every synapse as (part, edge id within the part), in an order that does not depend on the
+    // partition: by source, then target, then draw order.
+    struct EdgeRef {
+        std::uint32_t part;
+        std::uint32_t edge;
+        index_t source;
+        index_t target;
+    };
+    std::vector<EdgeRef> canonical_edges() const;
+
+    // The weights of part i, writable by plasticity rules (the part's thread only).
+    std::span<float> weights(std::size_t i) { return parts_[i].weight; }
 
 private:
     struct Part {

@@ -30,11 +30,22 @@ struct ReportLayout {
     std::uint64_t samples;
 };
 
+// Weights of a projection over time: one row per sample of the synapses (source_ids[k],
+// target_ids[k]), or of a histogram with the given bin edges.
+struct WeightReportLayout {
+    std::string projection;
+    std::string units;
+    bool histogram = false;
+    std::vector<index_t> source_ids, target_ids; // weights
+    std::vector<double> bin_edges;               // histogram
+};
+
 struct RecordingLayout {
     double dt;
     double duration;
     std::vector<PopulationLayout> populations;
     std::vector<ReportLayout> reports;
+    std::vector<WeightReportLayout> weight_reports = {};
 };
 
 struct RunMetadata {
@@ -56,6 +67,8 @@ struct RunMetadata {
     std::uint64_t synapses = 0;
     std::uint64_t peak_memory_bytes = 0;
     bool completed = false;
+    // Figures computed after the run (e.g. branching_factor), as /metadata attributes.
+    std::vector<std::pair<std::string, double>> figures = {};
 };
 
 class RecordingBackend {
@@ -68,6 +81,8 @@ public:
     // `rows` samples of report `report`, row-major (time x ids).
     virtual void append_samples(std::size_t report, std::span<const float> data,
                                 std::size_t rows) = 0;
+    // One row of weight report `report` (weights, or histogram counts) taken at `time` [ms].
+    virtual void append_weights(std::size_t report, double time, std::span<const float> row) = 0;
     virtual void flush() = 0;
     virtual void close(const RunMetadata& meta) = 0;
 };
@@ -82,6 +97,8 @@ public:
     RecordingLayout layout;
     std::vector<SpikeTrain> spikes;
     std::vector<std::vector<float>> reports;
+    std::vector<std::vector<float>> weights; // per weight report, rows concatenated
+    std::vector<std::vector<double>> weight_times;
     RunMetadata meta;
     int flushes = 0;
 
@@ -89,6 +106,12 @@ public:
         layout = l;
         spikes.assign(l.populations.size(), {});
         reports.assign(l.reports.size(), {});
+        weights.assign(l.weight_reports.size(), {});
+        weight_times.assign(l.weight_reports.size(), {});
+    }
+    void append_weights(std::size_t r, double time, std::span<const float> row) override {
+        weights[r].insert(weights[r].end(), row.begin(), row.end());
+        weight_times[r].push_back(time);
     }
     void append_spikes(std::size_t p, std::span<const double> t,
                        std::span<const std::uint64_t> ids) override {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <vector>
 
@@ -35,6 +36,7 @@ public:
         slot(channel, arrival_step)[target] += weight;
     }
     std::size_t bytes() const { return data_.size() * sizeof(double); }
+    void clear() { std::fill(data_.begin(), data_.end(), 0.0); }
 
 private:
     std::size_t channels_ = 0;

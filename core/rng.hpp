@@ -22,6 +22,8 @@ enum class Stream : std::uint32_t {
     stimulus = 6,
     tripartite = 7,
     coupling = 8,
+    placement = 9,
+    recording = 10,
     test = 99,
 };
 

@@ -34,6 +34,9 @@ Simulation::Simulation(const NetworkSpec& spec)
     spike_ids_.resize(P);
     spike_counts_.assign(P, 0);
     record_spikes_.assign(P, false);
+    keep_spikes_.assign(P, false);
+    kept_times_.resize(P);
+    kept_ids_.resize(P);
     for (const auto& sr : spec.spike_recorders)
         for (auto p : sr.populations) record_spikes_[p] = true;
 
@@ -76,6 +79,58 @@ Simulation::Simulation(const NetworkSpec& spec)
                 exact_events_.push({stop, EventKind::stimulus_off, static_cast<std::uint32_t>(i)});
         }
     }
+    for (std::size_t i = 0; i < spec.weight_recorders.size(); ++i) {
+        const WeightRecorderSpec& w = spec.weight_recorders[i];
+        WeightRecorderState st;
+        st.projection = w.projection;
+        st.bins = w.bins;
+        st.low = w.low;
+        st.high = w.high;
+        st.interval = std::max<step_t>(1, std::llround(w.interval / spec.dt));
+        auto all = net_.projections()[w.projection].canonical_edges();
+        if (w.bins > 0 || w.sample == 0 || w.sample >= all.size()) {
+            st.edges = std::move(all);
+        } else {
+            // A seeded uniform sample without replacement, kept in canonical order.
+            RandomStream rs(spec.seed, Stream::recording, static_cast<std::uint32_t>(i), 0);
+            std::uint64_t needed = w.sample, left = all.size();
+            for (const auto& e : all) {
+                if (rs.uniform() * static_cast<double>(left) < static_cast<double>(needed)) {
+                    st.edges.push_back(e);
+                    --needed;
+                }
+                --left;
+            }
+        }
+        st.row.resize(w.bins > 0 ? w.bins : st.edges.size());
+        for (step_t s = 0; s < n_steps_; s += st.interval)
+            boundary_events_.push({s, EventKind::weight_sample, static_cast<std::uint32_t>(i)});
+        weight_recorders_.push_back(std::move(st));
+    }
+    initial_state_.resize(P);
+    for (std::size_t p = 0; p < P; ++p) {
+        const PopulationSpec& ps = spec.populations[p];
+        if (ps.resets.empty()) continue;
+        for (std::size_t v = 0; v < ps.model->state.size(); ++v) {
+            const auto col = net_.populations()[p]->state(v);
+            initial_state_[p].emplace_back(col.begin(), col.end());
+        }
+        std::vector<step_t> at;
+        for (const ResetSchedule& r : ps.resets) {
+            const auto every = std::max<step_t>(1, std::llround(r.every / spec.dt));
+            const step_t from = std::llround(r.from / spec.dt);
+            const step_t until = r.until < 0
+                                     ? n_steps_
+                                     : std::min<step_t>(n_steps_, std::llround(r.until / spec.dt));
+            for (step_t s = from + every; s < until; s += every) at.push_back(s);
+        }
+        std::sort(at.begin(), at.end());
+        at.erase(std::unique(at.begin(), at.end()), at.end());
+        for (step_t s : at)
+            exact_events_.push({s, EventKind::population_reset, static_cast<std::uint32_t>(p)});
+    }
+    if (spec.branching.enabled)
+        for (auto p : spec.branching.populations) keep_spikes_[p] = true;
     const auto flush_steps = std::max<step_t>(1, std::llround(spec.flush_interval / spec.dt));
     for (step_t s = flush_steps; s < n_steps_; s += flush_steps)
         boundary_events_.push({s, EventKind::recorder_flush, 0});
@@ -99,6 +154,23 @@ RecordingLayout Simulation::layout() const {
                                  step_ms, step_ms,
                                  static_cast<std::uint64_t>(n_steps_ / r.interval)});
         }
+    }
+    for (const auto& w : weight_recorders_) {
+        const auto& pj = net_.projection_specs()[w.projection];
+        WeightReportLayout wl;
+        wl.projection = pj.name;
+        wl.units = internal_unit(spec.populations[pj.target].model->weight_dim);
+        wl.histogram = w.bins > 0;
+        if (wl.histogram) {
+            for (std::uint32_t b = 0; b <= w.bins; ++b)
+                wl.bin_edges.push_back(w.low + (w.high - w.low) * b / w.bins);
+        } else {
+            for (const auto& e : w.edges) {
+                wl.source_ids.push_back(e.source);
+                wl.target_ids.push_back(e.target);
+            }
+        }
+        l.weight_reports.push_back(std::move(wl));
     }
     return l;
 }
@@ -148,6 +220,14 @@ void Simulation::merge_spikes() {
             std::stable_sort(merged.begin(), merged.end(),
                              [](const Spike& a, const Spike& b) { return a.step < b.step; });
         spike_counts_[p] += merged.size();
+        if (keep_spikes_[p]) {
+            const step_t from = std::llround(net_.spec().branching.from / dt);
+            for (const Spike& s : merged)
+                if (s.step >= from) {
+                    kept_times_[p].push_back(static_cast<double>(s.step - from + 1) * dt);
+                    kept_ids_[p].push_back(s.index);
+                }
+        }
         if (!record_spikes_[p]) continue;
         for (const Spike& s : merged) {
             // A spike emitted during step n carries the time at the end of that step (as NEST).
@@ -158,7 +238,7 @@ void Simulation::merge_spikes() {
 }
 
 void Simulation::deliver(std::size_t t, step_t slice_start, step_t slice_end) {
-    const auto& projections = net_.projections();
+    auto& projections = net_.projections();
     auto& pops = net_.populations();
     for (std::size_t i = 0; i < projections.size(); ++i) {
         const auto& pj = net_.projection_specs()[i];
@@ -166,8 +246,9 @@ void Simulation::deliver(std::size_t t, step_t slice_start, step_t slice_end) {
             thread_buffers_[t].events += projections[i].deliver_continuous(
                 *pops[pj.source], slice_start, slice_end, t, pops[pj.target]->ring());
         else if (auto& tr = net_.transmissions()[i]; tr && tr->delivers())
-            thread_buffers_[t].events +=
-                tr->deliver(projections[i], slice_spikes_[pj.source], t, pops[pj.target]->ring());
+            thread_buffers_[t].events += tr->deliver(
+                {projections[i], slice_spikes_[pj.source], slice_spikes_[pj.target], t,
+                 net_.range(pj.target, t), pops[pj.target]->ring(), slice_start, slice_end});
         else
             thread_buffers_[t].events +=
                 projections[i].deliver(slice_spikes_[pj.source], t, pops[pj.target]->ring(),
@@ -191,11 +272,53 @@ void Simulation::handle_event(const Event& e, RecordingBackend& backend) {
         stimuli_[e.source].active = e.kind == EventKind::stimulus_on;
         recompute_currents(stimuli_[e.source].target);
         break;
+    case EventKind::population_reset:
+        reset_population(e.source);
+        break;
+    case EventKind::weight_sample:
+        sample_weights(e.source, e.step, backend);
+        break;
     case EventKind::recorder_flush:
         flush(backend);
         break;
     case EventKind::progress:
         break;
+    }
+}
+
+// Weights of the recorder's synapses (or their histogram) at a slice boundary, where no thread
+// is changing them.
+void Simulation::sample_weights(std::size_t i, step_t step, RecordingBackend& backend) {
+    WeightRecorderState& w = weight_recorders_[i];
+    Projection& proj = net_.projections()[w.projection];
+    if (w.bins == 0) {
+        for (std::size_t k = 0; k < w.edges.size(); ++k)
+            w.row[k] = proj.weights(w.edges[k].part)[w.edges[k].edge];
+    } else {
+        std::fill(w.row.begin(), w.row.end(), 0.0f);
+        const double scale = static_cast<double>(w.bins) / (w.high - w.low);
+        for (const auto& e : w.edges) {
+            const double x = (proj.weights(e.part)[e.edge] - w.low) * scale;
+            // The top edge belongs to the last bin; values outside the range are not counted.
+            const auto b = x >= 0 && x <= w.bins ? std::min<std::uint32_t>(w.bins - 1, x) : w.bins;
+            if (b < w.bins) w.row[b] += 1.0f;
+        }
+    }
+    backend.append_weights(i, static_cast<double>(step) * net_.spec().dt, w.row);
+}
+
+// A new sample: state variables back to their initial values, pending input dropped, and the
+// activity traces of plasticity rules touching the population cleared. Weights stay.
+void Simulation::reset_population(std::size_t p) {
+    Population& pop = *net_.populations()[p];
+    for (std::size_t v = 0; v < initial_state_[p].size(); ++v)
+        std::copy(initial_state_[p][v].begin(), initial_state_[p][v].end(), pop.state(v).begin());
+    pop.ring().clear();
+    pop.on_reset();
+    for (std::size_t i = 0; i < net_.projections().size(); ++i) {
+        const auto& pj = net_.projection_specs()[i];
+        if (auto& tr = net_.transmissions()[i]; tr && (pj.source == p || pj.target == p))
+            tr->reset_activity();
     }
 }
 
@@ -294,6 +417,8 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress) 
         }
     }
     completed_step_ = n_steps_;
+    for (std::size_t i = 0; i < weight_recorders_.size(); ++i)
+        if (n_steps_ % weight_recorders_[i].interval == 0) sample_weights(i, n_steps_, backend);
     flush(backend);
 
     RunStats stats;
@@ -303,7 +428,30 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress) 
     for (const auto& tb : thread_buffers_) stats.synaptic_events += tb.events;
     stats.spikes = spike_counts_;
     for (const auto& pop : net_.populations()) stats.slow_updates += pop->slow_updates(n_steps_);
+    if (net_.spec().branching.enabled) stats.branching = branching();
     return stats;
+}
+
+// The liquid's branching factor over the spikes kept since `from` (times relative to it).
+BranchingResult Simulation::branching() const {
+    const BranchingSpec& b = net_.spec().branching;
+    const double dt = net_.spec().dt;
+    const LiquidGraph g = liquid_graph(net_, b.populations);
+    std::vector<double> times;
+    std::vector<index_t> ids;
+    for (std::size_t k = 0; k < b.populations.size(); ++k) {
+        const auto p = b.populations[k];
+        times.insert(times.end(), kept_times_[p].begin(), kept_times_[p].end());
+        for (auto i : kept_ids_[p]) ids.push_back(g.population_offsets[k] + i);
+    }
+    BranchingOptions o;
+    o.sample_length = b.sample_length;
+    const step_t from = std::llround(b.from / dt);
+    if (from >= n_steps_) {
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        return {nan, nan, 0, 0, 0, {}};
+    }
+    return branching_factor(g, times, ids, static_cast<double>(n_steps_ - from) * dt, dt, o);
 }
 
 } // namespace gliasim

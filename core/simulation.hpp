@@ -4,8 +4,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
+#include "branching_factor.hpp"
 #include "event_queue.hpp"
 #include "network.hpp"
 #include "recording.hpp"
@@ -19,6 +21,7 @@ struct RunStats {
     std::uint64_t synaptic_events = 0;
     std::uint64_t slow_updates = 0;    // astrocyte ODE updates
     std::vector<std::uint64_t> spikes; // per population
+    std::optional<BranchingResult> branching;
 };
 
 // Called now and then with the simulated time [ms] and the wall time since the start [s].
@@ -52,6 +55,14 @@ private:
         std::size_t capacity = 0;       // rows each buffer holds
         std::size_t first_report = 0;   // index of its first variable in the layout
     };
+    struct WeightRecorderState {
+        std::size_t projection;
+        std::vector<Projection::EdgeRef> edges; // sampled synapses (weights) or all (histogram)
+        std::uint32_t bins = 0;
+        double low = 0, high = 1;
+        step_t interval = 1;
+        std::vector<float> row;
+    };
     struct StimulusState {
         std::size_t target;
         std::vector<index_t> ids;
@@ -65,6 +76,9 @@ private:
     void deliver(std::size_t thread, step_t slice_start, step_t slice_end);
     void handle_event(const Event& e, RecordingBackend& backend);
     void recompute_currents(std::size_t population);
+    void reset_population(std::size_t population);
+    void sample_weights(std::size_t recorder, step_t step, RecordingBackend& backend);
+    BranchingResult branching() const;
     void flush(RecordingBackend& backend);
 
     Network net_;
@@ -77,9 +91,15 @@ private:
     std::vector<std::vector<double>> spike_times_; // buffered for output, per population
     std::vector<std::vector<std::uint64_t>> spike_ids_;
     std::vector<bool> record_spikes_;
+    std::vector<bool> keep_spikes_; // for the branching factor, per population
+    std::vector<std::vector<double>> kept_times_;
+    std::vector<std::vector<index_t>> kept_ids_;
     std::vector<ReportState> reports_;
     std::vector<StimulusState> stimuli_;
+    std::vector<WeightRecorderState> weight_recorders_;
     std::vector<std::uint64_t> spike_counts_;
+    // Per population with per-sample resets: each state variable's initial column.
+    std::vector<std::vector<std::vector<double>>> initial_state_;
     double write_seconds_ = 0;
     step_t completed_step_ = 0; // every step before this one has been simulated
 };

@@ -4,6 +4,7 @@
 #include "experiment.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
@@ -22,23 +23,26 @@ namespace {
 constexpr std::int64_t kMaxPopulationSize = std::numeric_limits<std::int32_t>::max();
 constexpr double kMaxTimeMs = 1e14;
 
-const std::vector<std::string> kTopLevel = {"simulation",  "output",  "populations",
-                                            "projections", "stimuli", "recorders"};
+const std::vector<std::string> kTopLevel = {"simulation", "output",    "populations", "projections",
+                                            "stimuli",    "recorders", "analysis"};
 const std::vector<std::string> kSimulationKeys = {"duration", "dt", "seed", "threads"};
 const std::vector<std::string> kOutputKeys = {"file", "flush_interval"};
-const std::vector<std::string> kPopulationKeys = {"model", "size", "initial", "spike_times",
-                                                  "coupling"};
+const std::vector<std::string> kPopulationKeys = {"model",    "size",      "initial", "spike_times",
+                                                  "coupling", "positions", "reset"};
 const std::vector<std::string> kProjectionKeys = {
-    "source",          "target",  "rule",   "p",     "indegree", "allow_autapses",
-    "allow_multapses", "synapse", "weight", "delay", "receptor", "third_factor"};
+    "source",         "target",          "rule",      "p",      "indegree",
+    "allow_autapses", "allow_multapses", "synapse",   "weight", "delay",
+    "receptor",       "third_factor",    "modulator", "C",      "lambda"};
 const std::vector<std::string> kThirdFactorKeys = {"population", "p",         "pool_type",
                                                    "pool_size",  "weight_in", "delay_in",
                                                    "weight_out", "delay_out", "gliotransmission"};
 const std::vector<std::string> kStimulusKeys = {"model", "target", "ids",     "start",
                                                 "stop",  "weight", "receptor"};
 const std::vector<std::string> kRecorderKeys = {"kind", "populations", "population", "variables",
-                                                "ids",  "sample",      "interval"};
-const std::vector<std::string> kRules = {"bernoulli", "fixed_indegree", "one_to_one", "all_to_all"};
+                                                "ids",  "sample",      "interval",   "projection",
+                                                "bins", "range"};
+const std::vector<std::string> kRules = {"bernoulli", "fixed_indegree", "one_to_one", "all_to_all",
+                                         "distance"};
 
 std::string example_for(Dim d) {
     switch (d) {
@@ -454,8 +458,10 @@ struct Builder {
     }
 
     // Model parameters given flat in `t`, checked against the schema; defaults filled in.
+    // `weight_dim` is the unit of parameters given in the target's weight unit.
     ParamValues params(const toml::table& t, toml::table& w, const std::string& path,
-                       const ModelInfo& m, const std::vector<std::string>& structural) {
+                       const ModelInfo& m, const std::vector<std::string>& structural,
+                       Dim weight_dim = Dim::dimensionless) {
         std::vector<std::string> allowed = structural;
         for (const auto& p : m.params) allowed.push_back(p.name);
         r.check_keys(t, path, allowed, fmt::format("{} (model {})", path, m.name));
@@ -464,14 +470,28 @@ struct Builder {
             const ParamSpec& ps = m.params[i];
             const toml::node* n = t.get(ps.name);
             const std::string key = path + "." + ps.name;
-            if (n) {
-                v[i] = r.quantity(*n, key, ps.dim);
+            const Dim dim = ps.in_weight_unit ? weight_dim : ps.dim;
+            if (n && !ps.choices.empty()) {
+                const std::string c = r.string(*n, key);
+                const auto it = std::find(ps.choices.begin(), ps.choices.end(), c);
+                if (it == ps.choices.end()) {
+                    const auto guess = closest_match(c, ps.choices);
+                    r.fail(n, key,
+                           fmt::format("unknown {} '{}'{}", ps.name, c,
+                                       guess.empty() ? "; expected " + ps.range_text()
+                                                     : "; did you mean '" + guess + "'?"));
+                }
+                v[i] = static_cast<double>(it - ps.choices.begin());
+            } else if (n) {
+                v[i] = r.quantity(*n, key, dim);
                 if (!ps.in_range(v[i]))
                     r.fail(n, key,
                            fmt::format("{} is out of range; {} must be in {}",
-                                       quantity_text(v[i], ps.dim), ps.name, ps.range_text()));
+                                       quantity_text(v[i], dim), ps.name, ps.range_text()));
+            } else if (!ps.choices.empty()) {
+                w.insert(ps.name, ps.value_text(v[i], dim));
             } else {
-                w.insert(ps.name, quantity_text(v[i], ps.dim));
+                w.insert(ps.name, quantity_text(v[i], dim));
             }
         }
         if (m.check)
@@ -538,6 +558,9 @@ struct Builder {
                     ps.initial[var] = r.value_spec(v, path + ".initial." + var, m.state[*vi].dim);
                 }
             }
+            if (const auto* n = pt->get("positions"))
+                placement(*n, path + ".positions", ex.network.populations.size(), ps.size);
+            if (const auto* n = pt->get("reset")) ps.resets = resets(*n, path + ".reset");
             if (const auto* n = pt->get("coupling")) {
                 if (!m.accepts_coupling)
                     r.fail(n, path + ".coupling",
@@ -554,6 +577,153 @@ struct Builder {
                        "missing required key (spike times, e.g. [\"10 ms\", \"20 ms\"])");
             }
             ex.network.populations.push_back(std::move(ps));
+        }
+    }
+
+    // `positions = { grid = [nx, ny, nz], space = "liquid" }`: populations naming the same space
+    // take disjoint sites of its grid, in a seeded random order, in declaration order.
+    struct Space {
+        std::string name;
+        std::array<std::int64_t, 3> grid;
+        std::vector<std::pair<std::size_t, index_t>> members; // population, size
+        const toml::node* node;
+        std::string key;
+    };
+    std::vector<Space> spaces = {};
+
+    void placement(const toml::node& n, const std::string& key, std::size_t pop, index_t size) {
+        const toml::table& t = r.table(n, key);
+        r.check_keys(t, key, {"grid", "space"}, "positions");
+        const toml::node& gn = r.required(t, key, "grid", "[nx, ny, nz] sites");
+        if (!gn.is_array() || gn.as_array()->empty() || gn.as_array()->size() > 3)
+            r.fail(&gn, key + ".grid", "expected [nx], [nx, ny] or [nx, ny, nz]");
+        std::array<std::int64_t, 3> grid{1, 1, 1};
+        for (std::size_t i = 0; i < gn.as_array()->size(); ++i)
+            grid[i] = r.integer((*gn.as_array())[i], fmt::format("{}.grid[{}]", key, i), 1,
+                                1'000'000, "a positive number of sites");
+        std::string name = key;
+        if (const auto* sn = t.get("space")) name = r.string(*sn, key + ".space");
+        auto it = std::find_if(spaces.begin(), spaces.end(),
+                               [&](const Space& s) { return s.name == name; });
+        if (it == spaces.end()) {
+            spaces.push_back({name, grid, {}, &n, key});
+            it = spaces.end() - 1;
+        } else if (it->grid != grid) {
+            r.fail(&gn, key + ".grid",
+                   fmt::format("space '{}' already has grid [{}, {}, {}] (from {})", name,
+                               it->grid[0], it->grid[1], it->grid[2], it->key));
+        }
+        it->members.emplace_back(pop, size);
+        std::uint64_t used = 0, sites = 1;
+        for (const auto& [p, sz] : it->members) used += sz;
+        for (auto g : grid) sites *= static_cast<std::uint64_t>(g);
+        if (used > sites)
+            r.fail(&n, key,
+                   fmt::format("space '{}' has {} sites but its populations need {}", name, sites,
+                               used));
+    }
+
+    void place_populations() {
+        for (std::size_t si = 0; si < spaces.size(); ++si) {
+            const Space& sp = spaces[si];
+            const std::uint64_t sites =
+                static_cast<std::uint64_t>(sp.grid[0] * sp.grid[1] * sp.grid[2]);
+            std::vector<std::uint64_t> order(sites);
+            for (std::uint64_t k = 0; k < sites; ++k) order[k] = k;
+            RandomStream rs(ex.network.seed, Stream::placement, static_cast<std::uint32_t>(si), 0);
+            for (std::uint64_t k = sites; k > 1; --k) std::swap(order[k - 1], order[rs.below(k)]);
+            std::uint64_t next = 0;
+            for (const auto& [p, size] : sp.members) {
+                auto& pos = ex.network.populations[p].positions;
+                pos.resize(3 * static_cast<std::size_t>(size));
+                for (index_t i = 0; i < size; ++i) {
+                    const std::uint64_t site = order[next++];
+                    const auto nx = static_cast<std::uint64_t>(sp.grid[0]),
+                               ny = static_cast<std::uint64_t>(sp.grid[1]);
+                    pos[3 * i] = static_cast<float>(site % nx);
+                    pos[3 * i + 1] = static_cast<float>(site / nx % ny);
+                    pos[3 * i + 2] = static_cast<float>(site / (nx * ny));
+                }
+            }
+        }
+    }
+
+    // `reset = { every = "20 ms", from = "0 s", until = "10 s" }`, or an array of such tables.
+    std::vector<ResetSchedule> resets(const toml::node& n, const std::string& key) const {
+        std::vector<ResetSchedule> out;
+        auto one = [&](const toml::node& e, const std::string& k) {
+            const toml::table& t = r.table(e, k);
+            r.check_keys(t, k, {"every", "from", "until"}, "a reset schedule");
+            ResetSchedule rs;
+            const toml::node& en = r.required(t, k, "every", "the sample length, e.g. \"20 ms\"");
+            rs.every = r.quantity(en, k + ".every", Dim::time);
+            if (!(rs.every >= ex.network.dt))
+                r.fail(
+                    &en, k + ".every",
+                    fmt::format("resets must be at least one step ({} ms) apart", ex.network.dt));
+            if (const auto* f = t.get("from")) rs.from = r.quantity(*f, k + ".from", Dim::time);
+            if (const auto* u = t.get("until")) {
+                rs.until = r.quantity(*u, k + ".until", Dim::time);
+                if (!(rs.until >= rs.from))
+                    r.fail(u, k + ".until",
+                           fmt::format("until ({} ms) is before from ({} ms)", rs.until, rs.from));
+            }
+            if (rs.from < 0) r.fail(t.get("from"), k + ".from", "from must be >= 0");
+            out.push_back(rs);
+        };
+        if (n.is_array()) {
+            std::size_t i = 0;
+            for (const auto& e : *n.as_array()) one(e, fmt::format("{}[{}]", key, i++));
+        } else {
+            one(n, key);
+        }
+        return out;
+    }
+
+    // [analysis] branching_factor = { populations = ["E", "I"], sample_length, from }
+    void analysis() {
+        const toml::table* t = section("analysis");
+        if (!t) return;
+        r.check_keys(*t, "analysis", {"branching_factor"}, "[analysis]");
+        const toml::node* bn = t->get("branching_factor");
+        if (!bn) return;
+        const std::string key = "analysis.branching_factor";
+        const toml::table& b = r.table(*bn, key);
+        r.check_keys(b, key, {"populations", "sample_length", "from"},
+                     "a branching-factor analysis");
+        BranchingSpec& bs = ex.network.branching;
+        bs.enabled = true;
+        const toml::node& pn = r.required(b, key, "populations", "the liquid's population names");
+        if (!pn.is_array() || pn.as_array()->empty())
+            r.fail(&pn, key + ".populations", "expected a non-empty array of population names");
+        std::size_t i = 0;
+        for (const auto& e : *pn.as_array()) {
+            const auto p = population_index(e, fmt::format("{}.populations[{}]", key, i++));
+            if (std::find(bs.populations.begin(), bs.populations.end(), p) != bs.populations.end())
+                r.fail(&e, key + ".populations", "population listed twice");
+            if (ex.network.populations[p].model->kind != ModelKind::neuron)
+                r.fail(&e, key + ".populations",
+                       fmt::format("population '{}' is not made of neurons",
+                                   ex.network.populations[p].name));
+            bs.populations.push_back(p);
+        }
+        if (const auto* n = b.get("from")) {
+            bs.from = r.quantity(*n, key + ".from", Dim::time);
+            if (!(bs.from >= 0)) r.fail(n, key + ".from", "from must be >= 0");
+        }
+        if (const auto* n = b.get("sample_length")) {
+            bs.sample_length = r.quantity(*n, key + ".sample_length", Dim::time);
+            if (!(bs.sample_length > 58.0))
+                r.fail(n, key + ".sample_length",
+                       "a sample must be longer than the 25 ms excluded at each end plus the "
+                       "4 ms windows (> 58 ms)");
+            // A shortened run (--set simulation.duration) analyses nothing rather than failing.
+            const double samples = (ex.network.duration - bs.from) / bs.sample_length;
+            if (samples > 0 && std::abs(samples - std::round(samples)) > 1e-6 * samples)
+                r.fail(n, key + ".sample_length",
+                       fmt::format("the analysed span ({} ms from {} ms to the end) must be a "
+                                   "whole number of samples",
+                                   ex.network.duration - bs.from, bs.from));
         }
     }
 
@@ -759,6 +929,75 @@ struct Builder {
         return tf;
     }
 
+    // What a plastic synapse needs of its target and bounds.
+    void plastic_checks(const toml::table& t, const std::string& path, const ProjectionSpec& pj,
+                        const ModelInfo& syn, const ModelInfo& tm) const {
+        const auto& pops = ex.network.populations;
+        if (tm.kind != ModelKind::neuron)
+            r.fail(t.get("synapse"), path + ".synapse",
+                   fmt::format("synapse '{}' learns from postsynaptic spikes, but population '{}' "
+                               "(model {}) is not a spiking neuron",
+                               syn.name, pops[pj.target].name, tm.name));
+        if (tm.weights_non_negative) {
+            const double lo = pj.synapse_params[*syn.param_index("w_min")];
+            if (lo < 0)
+                r.fail(t.get("w_min"), path + ".w_min",
+                       fmt::format("weights onto {} must be >= 0, so w_min must be too (got {})",
+                                   tm.name, quantity_text(lo, tm.weight_dim)));
+        }
+        if (const auto* n = t.get("third_factor"))
+            r.fail(n, path + ".third_factor",
+                   fmt::format("synapse '{}' is plastic; third factors (tripartite links) pair "
+                               "static or tsodyks_markram synapses only",
+                               syn.name));
+    }
+
+    // `modulator = "population.variable"`: a state read by a plasticity rule at event time.
+    ModulatorRef modulator(const toml::node& n, const std::string& key, const ModelInfo& syn,
+                           const PopulationSpec& target) const {
+        if (!syn.reads_modulator)
+            r.fail(&n, key,
+                   fmt::format("synapse '{}' reads no modulator; modulators scale plasticity "
+                               "rules such as synapse = \"stdp\"",
+                               syn.name));
+        const std::string text = r.string(n, key);
+        const auto dot = text.find('.');
+        if (dot == std::string::npos)
+            r.fail(
+                &n, key,
+                fmt::format("expected \"population.variable\" (e.g. \"astro.A\"), got '{}'", text));
+        const std::string pop = text.substr(0, dot), var = text.substr(dot + 1);
+        const auto& pops = ex.network.populations;
+        std::vector<std::string> names;
+        for (const auto& p : pops) names.push_back(p.name);
+        const auto it = std::find(names.begin(), names.end(), pop);
+        if (it == names.end()) {
+            const auto guess = closest_match(pop, names);
+            r.fail(&n, key,
+                   fmt::format("no population '{}' to read the modulator from{}", pop,
+                               guess.empty() ? " (populations: " + join(names) + ")"
+                                             : "; did you mean '" + guess + "'?"));
+        }
+        const PopulationSpec& ps = pops[static_cast<std::size_t>(it - names.begin())];
+        const auto vi = ps.model->state_index(var);
+        if (!vi) {
+            std::vector<std::string> vars;
+            for (const auto& s : ps.model->state) vars.push_back(s.name);
+            const auto guess = closest_match(var, vars);
+            r.fail(&n, key,
+                   fmt::format("population '{}' (model {}) has no state variable '{}'{}", pop,
+                               ps.model->name, var,
+                               guess.empty() ? " (it has: " + join(vars) + ")"
+                                             : "; did you mean '" + guess + "'?"));
+        }
+        if (ps.size != 1 && ps.size != target.size)
+            r.fail(&n, key,
+                   fmt::format("a modulator is one value (a population of size 1) or one per "
+                               "target; '{}' has {} entities and target '{}' has {}",
+                               pop, ps.size, target.name, target.size));
+        return {true, static_cast<std::uint32_t>(it - names.begin()), *vi};
+    }
+
     void projections() {
         const toml::table* t = section("projections");
         if (!t) return;
@@ -782,7 +1021,11 @@ struct Builder {
             pj.synapse = syn->name;
             pj.continuous = !syn->continuous_output.empty();
             // The synapse model's parameters sit flat in the projection table.
-            pj.synapse_params = params(*pt, w, path, *syn, kProjectionKeys);
+            pj.synapse_params = params(*pt, w, path, *syn, kProjectionKeys,
+                                       pj.continuous ? Dim::dimensionless : tm.weight_dim);
+            if (syn->plastic) plastic_checks(*pt, path, pj, *syn, tm);
+            if (const auto* n = pt->get("modulator"))
+                pj.modulator = modulator(*n, path + ".modulator", *syn, pops[pj.target]);
             if (!syn->params.empty() || syn->make_transmission) pj.synapse_model = syn;
             if (pj.continuous) {
                 // Continuous coupling (e.g. sic): source output and target input must match.
@@ -838,6 +1081,28 @@ struct Builder {
                            fmt::format("one_to_one needs equal sizes; source has {}, target {}", ns,
                                        nt));
                 disallow("p", "p belongs to rule = \"bernoulli\"");
+                disallow("indegree", "indegree belongs to rule = \"fixed_indegree\"");
+            } else if (rule == "distance") {
+                pj.rule.kind = ConnectionRule::Kind::distance;
+                const toml::node& cn =
+                    r.required(*pt, path, "C", "peak probability of p = C exp(-(d/lambda)^2)");
+                pj.rule.p = r.number(cn, path + ".C");
+                if (!(pj.rule.p >= 0 && pj.rule.p <= 1))
+                    r.fail(
+                        &cn, path + ".C",
+                        fmt::format("C is a probability and must be in [0, 1], got {}", pj.rule.p));
+                const toml::node& ln = r.required(*pt, path, "lambda", "length scale (grid units)");
+                pj.rule.lambda = r.number(ln, path + ".lambda");
+                if (!(pj.rule.lambda > 0))
+                    r.fail(&ln, path + ".lambda",
+                           fmt::format("lambda must be > 0, got {}", pj.rule.lambda));
+                for (auto [pi, role] : {std::pair{pj.source, "source"}, {pj.target, "target"}})
+                    if (pops[pi].positions.empty())
+                        r.fail(&rn, path + ".rule",
+                               fmt::format("rule distance needs positions; {} population '{}' has "
+                                           "none (give it positions = {{ grid = [nx, ny, nz] }})",
+                                           role, pops[pi].name));
+                disallow("p", "p belongs to rule = \"bernoulli\"; distance uses C and lambda");
                 disallow("indegree", "indegree belongs to rule = \"fixed_indegree\"");
             } else if (rule == "all_to_all") {
                 pj.rule.kind = ConnectionRule::Kind::all_to_all;
@@ -1040,12 +1305,80 @@ struct Builder {
                     s.interval = std::max(dt, 1.0);
                 }
                 ex.network.state_recorders.push_back(std::move(s));
+            } else if (kind == "weights" || kind == "weight_histogram") {
+                for (const char* k : {"populations", "population", "variables", "ids"}) disallow(k);
+                ex.network.weight_recorders.push_back(weight_recorder(*rt, path, name, kind));
             } else {
                 r.fail(&kn, path + ".kind",
-                       fmt::format("unknown recorder kind '{}'; expected \"spikes\" or \"state\"",
+                       fmt::format("unknown recorder kind '{}'; expected \"spikes\", \"state\", "
+                                   "\"weights\" or \"weight_histogram\"",
                                    kind));
             }
         }
+    }
+
+    // kind = "weights": projection, sample (synapses; default all), interval.
+    // kind = "weight_histogram": projection, bins, range = [low, high], interval.
+    WeightRecorderSpec weight_recorder(const toml::table& t, const std::string& path,
+                                       const std::string& name, const std::string& kind) {
+        WeightRecorderSpec w;
+        w.name = name;
+        const toml::node& pn = r.required(t, path, "projection", "a projection name");
+        const std::string proj = r.string(pn, path + ".projection");
+        const auto& pjs = ex.network.projections;
+        std::vector<std::string> names;
+        for (const auto& pj : pjs) names.push_back(pj.name);
+        const auto it = std::find(names.begin(), names.end(), proj);
+        if (it == names.end()) {
+            const auto guess = closest_match(proj, names);
+            r.fail(&pn, path + ".projection",
+                   fmt::format("no projection named '{}'{}", proj,
+                               guess.empty() ? " (projections: " + join(names) + ")"
+                                             : "; did you mean '" + guess + "'?"));
+        }
+        w.projection = static_cast<std::uint32_t>(it - names.begin());
+        const ProjectionSpec& pj = pjs[w.projection];
+        if (pj.continuous)
+            r.fail(&pn, path + ".projection",
+                   fmt::format("projection '{}' is continuous ({}); it has no synaptic weights "
+                               "that change",
+                               proj, pj.synapse));
+        for (const auto& other : ex.network.weight_recorders)
+            if (other.projection == w.projection && (other.bins > 0) == (kind != "weights"))
+                r.fail(&pn, path + ".projection",
+                       fmt::format("recorder '{}' already records {} of projection '{}'",
+                                   other.name, kind, proj));
+        const Dim wd = ex.network.populations[pj.target].model->weight_dim;
+        if (kind == "weights") {
+            for (const char* k : {"bins", "range"})
+                if (const auto* n = t.get(k))
+                    r.fail(n, path + "." + k, "belongs to kind = \"weight_histogram\"");
+            if (const auto* n = t.get("sample"))
+                w.sample = static_cast<std::uint64_t>(
+                    r.integer(*n, path + ".sample", 1, std::numeric_limits<std::int64_t>::max(),
+                              "a positive number of synapses"));
+        } else {
+            if (const auto* n = t.get("sample"))
+                r.fail(n, path + ".sample", "a histogram counts every synapse; it takes no sample");
+            const toml::node& bn = r.required(t, path, "bins", "the number of bins");
+            w.bins = static_cast<std::uint32_t>(
+                r.integer(bn, path + ".bins", 1, 100000, "a number of bins in [1, 100000]"));
+            const toml::node& rn = r.required(t, path, "range", "[low, high] in the weight unit");
+            if (!rn.is_array() || rn.as_array()->size() != 2)
+                r.fail(&rn, path + ".range", "expected [low, high]");
+            w.low = r.quantity((*rn.as_array())[0], path + ".range[0]", wd);
+            w.high = r.quantity((*rn.as_array())[1], path + ".range[1]", wd);
+            if (!(w.high > w.low))
+                r.fail(&rn, path + ".range",
+                       fmt::format("high ({}) must exceed low ({})", w.high, w.low));
+        }
+        if (const auto* n = t.get("interval")) {
+            w.interval = r.quantity(*n, path + ".interval", Dim::time);
+            if (!(w.interval >= ex.network.dt))
+                r.fail(n, path + ".interval",
+                       fmt::format("interval must be at least dt = {} ms", ex.network.dt));
+        }
+        return w;
     }
 
     // A conservative estimate of the built network's memory, checked against the machine.
@@ -1074,6 +1407,9 @@ struct Builder {
                 break;
             case ConnectionRule::Kind::all_to_all:
                 edges = ns * nt;
+                break;
+            case ConnectionRule::Kind::distance:
+                edges = pj.rule.p * ns * nt;
                 break;
             }
             // Building holds the drawn edge list (14 B) beside the sorted arrays (10 B).
@@ -1159,7 +1495,9 @@ Experiment build(toml::table doc, const std::string& source,
     b.simulation();
     b.output();
     b.populations();
+    b.place_populations();
     b.projections();
+    b.analysis();
     b.stimuli();
     b.recorders();
     b.estimate_memory();

@@ -46,6 +46,7 @@ void write_metadata(hid_t file, const RunMetadata& m, bool final) {
     h5::write_double_attribute(g, "synaptic_events_per_s", m.synaptic_events_per_s);
     h5::write_double_attribute(g, "astrocyte_updates_per_s", m.astrocyte_updates_per_s);
     h5::write_uint_attribute(g, "peak_memory_bytes", m.peak_memory_bytes);
+    for (const auto& [name, value] : m.figures) h5::write_double_attribute(g, name, value);
 }
 
 } // namespace
@@ -61,6 +62,10 @@ SonataWriter::~SonataWriter() {
     }
     for (auto& r : reports_)
         if (r.data >= 0) H5Dclose(r.data);
+    for (auto& w : weights_) {
+        if (w.data >= 0) H5Dclose(w.data);
+        if (w.times >= 0) H5Dclose(w.times);
+    }
     if (file_ >= 0) H5Fclose(file_);
 }
 
@@ -113,7 +118,49 @@ void SonataWriter::open(const RecordingLayout& layout) {
             h5::write_string_attribute(td, "units", "ms");
         }
     }
+    // Weights over time: /weights/<projection>/values (sampled synapses, with their source and
+    // target node ids) and /weights/<projection>/histogram (counts per bin, with bin_edges).
+    weights_.resize(layout.weight_reports.size());
+    if (!layout.weight_reports.empty()) {
+        h5::Handle root(h5::create_group(file_, "weights"));
+        for (std::size_t w = 0; w < layout.weight_reports.size(); ++w) {
+            const auto& wl = layout.weight_reports[w];
+            if (H5Lexists(root, wl.projection.c_str(), H5P_DEFAULT) <= 0)
+                h5::Handle(h5::create_group(root, wl.projection));
+            h5::Handle pg(h5::check(H5Gopen2(root, wl.projection.c_str(), H5P_DEFAULT),
+                                    "open weights group"));
+            h5::Handle g(h5::create_group(pg, wl.histogram ? "histogram" : "values"));
+            const hsize_t cols = std::max<std::size_t>(1, wl.histogram ? wl.bin_edges.size() - 1
+                                                                       : wl.source_ids.size());
+            const hsize_t chunk_rows = std::max<hsize_t>(1, 16384 / cols);
+            weights_[w].cols = cols;
+            weights_[w].data = h5::create_extendible(g, wl.histogram ? "counts" : "data",
+                                                     H5T_IEEE_F32LE, cols, chunk_rows);
+            weights_[w].times = h5::create_extendible(g, "times", H5T_IEEE_F64LE, 0, 1024);
+            h5::write_string_attribute(weights_[w].times, "units", "ms");
+            if (wl.histogram) {
+                h5::write_dataset(g, "bin_edges", H5T_IEEE_F64LE, wl.bin_edges.data(),
+                                  wl.bin_edges.size());
+                h5::Handle be(h5::check(H5Dopen2(g, "bin_edges", H5P_DEFAULT), "open bin_edges"));
+                h5::write_string_attribute(be, "units", wl.units);
+            } else {
+                h5::write_string_attribute(weights_[w].data, "units", wl.units);
+                std::vector<std::uint64_t> src(wl.source_ids.begin(), wl.source_ids.end());
+                std::vector<std::uint64_t> tgt(wl.target_ids.begin(), wl.target_ids.end());
+                h5::write_dataset(g, "source_ids", H5T_STD_U64LE, src.data(), src.size());
+                h5::write_dataset(g, "target_ids", H5T_STD_U64LE, tgt.data(), tgt.size());
+            }
+        }
+    }
     flush();
+}
+
+void SonataWriter::append_weights(std::size_t w, double time, std::span<const float> row) {
+    auto& ws = weights_[w];
+    if (ws.data < 0) return;
+    h5::append_rows(ws.data, H5T_NATIVE_FLOAT, row.data(), ws.rows, 1, ws.cols);
+    h5::append_rows(ws.times, H5T_NATIVE_DOUBLE, &time, ws.rows, 1, 0);
+    ++ws.rows;
 }
 
 void SonataWriter::append_spikes(std::size_t p, std::span<const double> times,
@@ -147,6 +194,11 @@ void SonataWriter::close(const RunMetadata& meta) {
     for (auto& r : reports_) {
         if (r.data >= 0) H5Dclose(r.data);
         r.data = -1;
+    }
+    for (auto& w : weights_) {
+        if (w.data >= 0) H5Dclose(w.data);
+        if (w.times >= 0) H5Dclose(w.times);
+        w.data = w.times = -1;
     }
     h5::check(H5Fclose(file_), "close " + path_);
     file_ = -1;

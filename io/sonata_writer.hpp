@@ -24,6 +24,7 @@ public:
     void open(const RecordingLayout& layout) override;
     void append_spikes(std::size_t population, std::span<const double> times,
                        std::span<const std::uint64_t> ids) override;
+    void append_weights(std::size_t report, double time, std::span<const float> row) override;
     void append_samples(std::size_t report, std::span<const float> data, std::size_t rows) override;
     void flush() override;
     void close(const RunMetadata& meta) override;
@@ -42,8 +43,13 @@ private:
         std::int64_t data = -1;
         std::uint64_t rows = 0, cols = 0;
     };
+    struct WeightSet {
+        std::int64_t data = -1, times = -1;
+        std::uint64_t rows = 0, cols = 0;
+    };
     std::vector<SpikeSets> spikes_;
     std::vector<ReportSet> reports_;
+    std::vector<WeightSet> weights_;
 };
 
 } // namespace gliasim

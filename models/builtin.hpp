@@ -18,6 +18,11 @@ ModelInfo astrocyte_gchi_info();
 ModelInfo aeif_cond_alpha_astro_info();
 ModelInfo sic_synapse_info();
 ModelInfo tsodyks_markram_info();
+ModelInfo fast_weight_info();
+ModelInfo stdp_info();
+ModelInfo nalsm_lif_info();
+ModelInfo nalsm_astrocyte_info();
+ModelInfo amsu_info();
 
 // Registers every built-in model, one line each (register_models.cpp).
 void register_builtin_models(ModelRegistry& registry);

@@ -7,6 +7,7 @@ void register_builtin_models(ModelRegistry& r) {
     r.add(lif_curr_exp_info());
     r.add(lif_cond_exp_info());
     r.add(aeif_cond_alpha_astro_info());
+    r.add(amsu_info());
     r.add(poisson_source_info());
     r.add(spike_source_array_info());
     r.add(dc_source_info());
@@ -16,6 +17,10 @@ void register_builtin_models(ModelRegistry& r) {
     r.add(astrocyte_gchi_info());
     r.add(sic_synapse_info());
     r.add(tsodyks_markram_info());
+    r.add(fast_weight_info());
+    r.add(stdp_info());
+    r.add(nalsm_lif_info());
+    r.add(nalsm_astrocyte_info());
 }
 
 ModelRegistry builtin_registry() {

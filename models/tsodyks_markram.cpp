@@ -55,7 +55,7 @@ public:
         return b;
     }
 
-    void bind(const Projection& projection, const double* modulator) override {
+    void bind(Projection& projection, const double* modulator) override {
         modulator_ = modulator;
         if (!modulated_) return;
         edge_u_.resize(projection.parts());
@@ -69,12 +69,14 @@ public:
     // Gliotransmission (Stimberg et al. 2019, section 2.3): the release probability of each
     // synapse is U = (1 - Gamma_S) U0 + alpha Gamma_S, with Gamma_S of its covering astrocyte
     // (its tag); untagged synapses use U0.
-    std::uint64_t deliver(const Projection& projection, std::span<const Spike> spikes,
-                          std::size_t part, InputRing& ring) override {
-        const Projection::PartView v = projection.part(part);
+    std::uint64_t deliver(const Delivery& d) override {
+        const Projection::PartView v = d.projection.part(d.part);
+        const std::size_t part = d.part;
+        const auto spikes = d.pre;
+        InputRing& ring = d.ring;
         double* u = edge_u_[part].data();
         double* x = edge_x_[part].data();
-        const std::size_t receptor = projection.receptor();
+        const std::size_t receptor = d.projection.receptor();
         std::uint64_t events = 0;
         for (std::size_t k = 0; k < spikes.size(); ++k) {
             const Spike& s = spikes[k];

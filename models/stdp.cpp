@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+// Pair-based spike-timing-dependent plasticity (Song, Miller & Abbott 2000; the trace form of
+// Morrison, Diesmann & Gerstner 2008). Per neuron, not per synapse: a presynaptic trace x
+// (tau_plus) and a postsynaptic trace y (tau_minus), each kept lazily as a value after the last
+// spike. A postsynaptic spike potentiates every incoming synapse by A_plus x(t); a presynaptic
+// spike depresses every outgoing synapse by A_minus y(t) and then transmits the new weight.
+//
+// Pairs are timed by emission: dt = t_post - t_pre, whatever the transmission delay (the
+// discrete-time convention of NALSM; NEST shifts the window by the dendritic delay, Brian 2 by
+// the axonal delay). At equal steps the presynaptic spike is taken first, so dt = 0 potentiates.
+//
+// A modulator (a slow state such as an astrocyte's, read when the spike is processed) scales
+// the depression, the potentiation or both: NALSM's astrocyte *is* the depression rate.
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+
+#include "builtin.hpp"
+#include "core/plasticity.hpp"
+#include "core/projection.hpp"
+
+namespace gliasim::models {
+
+namespace {
+
+enum Param {
+    tau_plus,
+    tau_minus,
+    A_plus,
+    A_minus,
+    w_min,
+    w_max,
+    weight_dependence,
+    pairing,
+    modulates,
+    learn_from,
+    learn_until
+};
+enum Dependence { additive, multiplicative };
+enum Pairing { all_to_all, nearest };
+enum Modulates { depression, potentiation, both };
+
+class Stdp final : public Transmission {
+public:
+    explicit Stdp(const TransmissionSetup& s)
+        : a_plus_(s.params[A_plus]), a_minus_(s.params[A_minus]), w_min_(s.params[w_min]),
+          w_max_(s.params[w_max]),
+          multiplicative_(static_cast<int>(s.params[weight_dependence]) == multiplicative),
+          nearest_(static_cast<int>(s.params[pairing]) == nearest), modulator_(s.modulator),
+          n_source_(s.n_source), learn_from_(std::llround(s.params[learn_from] / s.dt)),
+          learn_until_(s.params[learn_until] < 0 ? std::numeric_limits<step_t>::max()
+                                                 : std::llround(s.params[learn_until] / s.dt)),
+          decay_plus_(s.params[tau_plus], s.dt), decay_minus_(s.params[tau_minus], s.dt) {
+        const auto m = static_cast<int>(s.params[modulates]);
+        mod_depression_ = !modulator_.empty() && (m == depression || m == both);
+        mod_potentiation_ = !modulator_.empty() && (m == potentiation || m == both);
+        post_.assign(s.n_target);
+        pre_.resize(s.threads);
+        for (auto& p : pre_) p.assign(s.n_source);
+    }
+
+    void on_spikes(std::span<const Spike> spikes, std::vector<double>& factor) override {
+        factor.assign(spikes.size(), 1.0);
+    }
+    bool delivers() const override { return true; }
+
+    void bind(Projection& projection, const double*) override {
+        incoming_.clear();
+        for (std::size_t p = 0; p < projection.parts(); ++p) {
+            const auto v = projection.part(p);
+            // A part's targets: the range its thread owns, recovered from the columns.
+            index_t lo = std::numeric_limits<index_t>::max(), hi = 0;
+            for (std::size_t e = 0; e < v.size; ++e) {
+                lo = std::min(lo, v.cols[e]);
+                hi = std::max(hi, v.cols[e] + 1);
+            }
+            if (lo > hi) lo = hi = 0;
+            incoming_.push_back(build_incoming(v, n_source_, {lo, hi}));
+            // Weights start inside the bounds.
+            for (float& w : projection.weights(p)) w = clip(w);
+        }
+    }
+
+    std::size_t bytes() const override {
+        std::size_t b = post_.bytes() + decay_plus_.bytes() + decay_minus_.bytes();
+        for (const auto& p : pre_) b += p.bytes();
+        for (const auto& in : incoming_) b += in.bytes();
+        return b;
+    }
+
+    void reset_activity() override {
+        post_.clear();
+        for (auto& p : pre_) p.clear();
+    }
+
+    // One sweep through the slice in time order: presynaptic spikes (depress, transmit, bump x)
+    // and this part's postsynaptic spikes (potentiate, bump y), presynaptic first at a tie.
+    std::uint64_t deliver(const Delivery& d) override {
+        const Projection::PartView v = d.projection.part(d.part);
+        float* w = d.projection.weights(d.part).data();
+        const IncomingIndex& in = incoming_[d.part];
+        LazyTraces& pre = pre_[d.part];
+        const std::size_t receptor = d.projection.receptor();
+        std::uint64_t events = 0;
+        std::size_t i = 0, j = 0;
+        auto next_post = [&] {
+            while (j < d.post.size() &&
+                   (d.post[j].index < d.targets.begin || d.post[j].index >= d.targets.end))
+                ++j;
+        };
+        next_post();
+        while (i < d.pre.size() || j < d.post.size()) {
+            if (i < d.pre.size() && (j >= d.post.size() || d.pre[i].step <= d.post[j].step)) {
+                const Spike s = d.pre[i++];
+                const bool learn = s.step >= learn_from_ && s.step < learn_until_;
+                for (std::uint32_t e = v.rows[s.index]; e < v.rows[s.index + 1]; ++e) {
+                    const index_t t = v.cols[e];
+                    const double y = post_.at(t, s.step, decay_minus_);
+                    if (learn && y != 0.0) {
+                        const double a = a_minus_ * (mod_depression_ ? modulation(t) : 1.0);
+                        w[e] = depress(w[e], a * y);
+                    }
+                    ring_add(d.ring, receptor, s.step + (v.delay ? v.delay[e] : v.const_delay), t,
+                             w[e]);
+                }
+                events += v.rows[s.index + 1] - v.rows[s.index];
+                pre.spike(s.index, s.step, decay_plus_, nearest_);
+            } else {
+                const Spike s = d.post[j++];
+                const std::size_t local = s.index - in.first;
+                const bool learn = s.step >= learn_from_ && s.step < learn_until_;
+                if (learn && s.index >= in.first && local + 1 < in.offsets.size()) {
+                    const double a = a_plus_ * (mod_potentiation_ ? modulation(s.index) : 1.0);
+                    for (std::uint32_t k = in.offsets[local]; k < in.offsets[local + 1]; ++k) {
+                        const double x = pre.at(in.source[k], s.step, decay_plus_);
+                        if (x != 0.0) w[in.edge[k]] = facilitate(w[in.edge[k]], a * x);
+                    }
+                }
+                post_.spike(s.index, s.step, decay_minus_, nearest_);
+                next_post();
+            }
+        }
+        return events;
+    }
+
+    std::span<const double> state(std::size_t) const override { return {}; }
+
+private:
+    static void ring_add(InputRing& ring, std::size_t receptor, step_t step, index_t target,
+                         float w) {
+        ring.add(receptor, step, target, static_cast<double>(w));
+    }
+    double modulation(index_t target) const {
+        return modulator_.size() == 1 ? modulator_[0] : modulator_[target];
+    }
+    float clip(double w) const { return static_cast<float>(std::clamp(w, w_min_, w_max_)); }
+    // Multiplicative (soft-bound) changes scale with the distance to the bound they approach.
+    float facilitate(float w, double amount) const {
+        const double wd = w;
+        const double scale = multiplicative_ ? (w_max_ - wd) / (w_max_ - w_min_) : 1.0;
+        return clip(wd + amount * scale);
+    }
+    float depress(float w, double amount) const {
+        const double wd = w;
+        const double scale = multiplicative_ ? (wd - w_min_) / (w_max_ - w_min_) : 1.0;
+        return clip(wd - amount * scale);
+    }
+
+    double a_plus_, a_minus_, w_min_, w_max_;
+    bool multiplicative_, nearest_;
+    bool mod_depression_ = false, mod_potentiation_ = false;
+    std::span<const double> modulator_;
+    index_t n_source_;
+    step_t learn_from_, learn_until_; // weights change for spikes in [from, until)
+    DecayTable decay_plus_, decay_minus_;
+    LazyTraces post_;                     // per target; each thread writes its own targets only
+    std::vector<LazyTraces> pre_;         // per part: every thread follows all presynaptic spikes
+    std::vector<IncomingIndex> incoming_; // per part
+};
+
+} // namespace
+
+ModelInfo stdp_info() {
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    ModelInfo m;
+    m.name = "stdp";
+    m.kind = ModelKind::synapse;
+    m.doc = "pair-based STDP (additive or multiplicative, all-to-all or nearest-spike), "
+            "optionally modulated by a slow state such as an astrocyte's";
+    ParamSpec a_plus{"A_plus", Dim::dimensionless,
+                     0.01,     -kInf,
+                     kInf,     "potentiation per pair, x exp(-dt/tau_plus) (weight unit)"};
+    a_plus.in_weight_unit = true;
+    ParamSpec a_minus{"A_minus", Dim::dimensionless,
+                      0.0105,    -kInf,
+                      kInf,      "depression per pair, x exp(-dt/tau_minus) (weight unit)"};
+    a_minus.in_weight_unit = true;
+    ParamSpec lo{"w_min", Dim::dimensionless, 0.0, -kInf, kInf, "lower weight bound"};
+    lo.in_weight_unit = true;
+    ParamSpec hi{"w_max", Dim::dimensionless, kInf, -kInf, kInf, "upper weight bound"};
+    hi.in_weight_unit = true;
+    ParamSpec dep{"weight_dependence",
+                  Dim::dimensionless,
+                  0,
+                  0,
+                  1,
+                  "additive: fixed steps, clipped at the bounds; multiplicative: steps scale "
+                  "with the distance to the bound (soft bounds)"};
+    dep.choices = {"additive", "multiplicative"};
+    ParamSpec pair{
+        "pairing", Dim::dimensionless,
+        0,         0,
+        1,         "all_to_all: every earlier spike counts; nearest: only the latest one"};
+    pair.choices = {"all_to_all", "nearest"};
+    ParamSpec mod{
+        "modulates", Dim::dimensionless,
+        0,           0,
+        2,           "what the projection's modulator scales (with `modulator = \"pop.var\"`)"};
+    mod.choices = {"depression", "potentiation", "both"};
+    m.params = {
+        {"tau_plus", Dim::time, 20.0, 0, kInf, "time constant of the presynaptic trace", true},
+        {"tau_minus", Dim::time, 20.0, 0, kInf, "time constant of the postsynaptic trace", true},
+        a_plus,
+        a_minus,
+        lo,
+        hi,
+        dep,
+        pair,
+        mod,
+        {"learn_from", Dim::time, 0.0, 0, kInf, "weights change from this time on"},
+        {"learn_until", Dim::time, -1.0, -1, kInf,
+         "weights are frozen from this time on (-1: never)"},
+    };
+    m.plastic = true;
+    m.reads_modulator = true;
+    m.check = [](const ParamValues& v) -> std::optional<std::string> {
+        if (v[w_min] > v[w_max])
+            return fmt::format("w_min ({:g}) must not exceed w_max ({:g})", v[w_min], v[w_max]);
+        if (static_cast<int>(v[weight_dependence]) == multiplicative &&
+            !(std::isfinite(v[w_min]) && std::isfinite(v[w_max]) && v[w_max] > v[w_min]))
+            return std::string("multiplicative STDP needs finite bounds with w_min < w_max");
+        return std::nullopt;
+    };
+    m.make_transmission = [](const TransmissionSetup& s) { return std::make_unique<Stdp>(s); };
+    return m;
+}
+
+} // namespace gliasim::models
