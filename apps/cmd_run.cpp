@@ -73,6 +73,10 @@ void print_summary(const Experiment& ex, const Simulation& sim, const RunStats& 
                "{:.2f} s\n",
                neurons, spec.populations.size(), meta.synapses, meta.bytes_per_synapse,
                meta.wall_build);
+    for (const auto& [name, value] : meta.figures)
+        if (name == "bytes_per_plastic_synapse")
+            fmt::print("  of which plastic: {} synapses, {:.1f} B/plastic synapse\n",
+                       sim.network().plastic_synapses(), value);
     fmt::print("  {:<16} {:<20} {:>9} {:>10} {:>11}\n", "population", "model", "size", "spikes",
                "mean rate");
     const double seconds = static_cast<double>(sim.total_steps()) * spec.dt * 1e-3;
@@ -173,6 +177,12 @@ int cmd_run(const std::vector<std::string>& args) {
                                                  static_cast<double>(meta.synapses)
                                            : 0;
     meta.wall_build = seconds_since(t_build);
+    if (const auto plastic = sim->network().plastic_synapses()) {
+        meta.figures.emplace_back("plastic_synapses", static_cast<double>(plastic));
+        meta.figures.emplace_back("bytes_per_plastic_synapse",
+                                  static_cast<double>(sim->network().plastic_synapse_bytes()) /
+                                      static_cast<double>(plastic));
+    }
 
     SonataWriter writer(out, meta);
     Progress progress(meta.duration, !quiet);

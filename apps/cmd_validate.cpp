@@ -37,7 +37,8 @@ int cmd_validate(const std::vector<std::string>& args) {
                    "recorders; {:g} ms at dt = {:g} ms; estimated memory {:.1f} MiB\n",
                    ex.source, ex.network.populations.size(), entities,
                    ex.network.projections.size(), ex.network.stimuli.size(),
-                   ex.network.spike_recorders.size() + ex.network.state_recorders.size(),
+                   ex.network.spike_recorders.size() + ex.network.state_recorders.size() +
+                       ex.network.weight_recorders.size(),
                    ex.network.duration, ex.network.dt,
                    static_cast<double>(ex.estimated_bytes) / 1048576.0);
         return kExitOk;

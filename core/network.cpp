@@ -211,4 +211,22 @@ std::size_t Network::synapse_bytes() const {
     return n;
 }
 
+std::uint64_t Network::plastic_synapses() const {
+    std::uint64_t n = 0;
+    for (std::size_t i = 0; i < projections_.size(); ++i) {
+        const auto* m = projection_specs_[i].synapse_model;
+        if (m && m->plastic) n += projections_[i].size();
+    }
+    return n;
+}
+
+std::size_t Network::plastic_synapse_bytes() const {
+    std::size_t b = 0;
+    for (std::size_t i = 0; i < projections_.size(); ++i) {
+        const auto* m = projection_specs_[i].synapse_model;
+        if (m && m->plastic) b += projections_[i].bytes() + transmissions_[i]->bytes();
+    }
+    return b;
+}
+
 } // namespace gliasim

@@ -45,6 +45,9 @@ public:
     step_t max_delay() const { return max_delay_; }
     std::uint64_t synapses() const;
     std::size_t synapse_bytes() const;
+    // Synapses of plastic projections and the bytes they take (graph, weights, rule state).
+    std::uint64_t plastic_synapses() const;
+    std::size_t plastic_synapse_bytes() const;
 
 private:
     void initialise_state(const PopulationSpec& ps, Population& pop, std::uint32_t id);

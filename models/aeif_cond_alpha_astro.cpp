@@ -4,6 +4,7 @@
 // Each neuron is integrated with the adaptive Dormand-Prince 5(4) method; threshold crossings
 // are detected after every accepted sub-step, so a neuron may spike more than once per step
 // when t_ref = 0, as in NEST.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <fmt/format.h>
@@ -120,6 +121,9 @@ public:
             w_[i] = y[5];
         }
     }
+
+    // A per-sample reset also ends refractoriness (kept outside the state variables).
+    void on_reset() override { std::fill(refractory_.begin(), refractory_.end(), 0); }
 
     std::span<double> state(std::size_t var) override {
         switch (var) {

@@ -12,6 +12,7 @@
 //          = beta u (1 - s_prev) + I (1 + k c⁻)      (mode gain)
 //   s      = u >= theta
 //   c      = alpha c⁻ + gamma (spikes of the domain in step n) + gamma_in (sum of I over it)
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <fmt/format.h>
@@ -69,6 +70,8 @@ public:
 
     // Thread ranges hold whole domains.
     index_t grain() const override { return domain_; }
+    // A per-sample reset starts every unit afresh: no reset factor from the step before.
+    void on_reset() override { std::fill(spiked_.begin(), spiked_.end(), 0.0); }
 
     // A domain's astrocyte starts from the initial c of its first unit; theta from that c.
     void prepare() override {

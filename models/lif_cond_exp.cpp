@@ -3,6 +3,7 @@
 // (parameters and spike semantics of NEST's iaf_cond_exp). Conductances decay exactly; the
 // membrane is advanced with the exact solution of its linear ODE for the step-averaged
 // conductances (exponential Euler), which is stable for any conductance.
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
@@ -51,6 +52,9 @@ public:
         emit_threshold_crossings(v_.data(), refractory_.data(), r, v_th_, v_reset_, ref_steps_,
                                  step, spikes);
     }
+
+    // A per-sample reset also ends refractoriness (kept outside the state variables).
+    void on_reset() override { std::fill(refractory_.begin(), refractory_.end(), 0); }
 
     std::span<double> state(std::size_t var) override {
         switch (var) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Leaky integrate-and-fire neuron with exponentially decaying synaptic currents, integrated
 // exactly (semantics of NEST's iaf_psc_exp).
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
@@ -47,6 +48,9 @@ public:
         emit_threshold_crossings(v_.data(), refractory_.data(), r, v_th_, v_reset_, ref_steps_,
                                  step, spikes);
     }
+
+    // A per-sample reset also ends refractoriness (kept outside the state variables).
+    void on_reset() override { std::fill(refractory_.begin(), refractory_.end(), 0); }
 
     std::span<double> state(std::size_t var) override {
         switch (var) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks: COBA (1 s, 10 s), Brunel (1 s), COBA with astrocytes and the small astrocyte
-# Brunel network (1 s each), at 1 and 2 threads.
+# Brunel network (1 s each), COBA with STDP on E->E (1 s), at 1 and 2 threads; then the NALSM
+# self-organisation phase (1000 samples of 20 ms) in samples per second.
 # Prints one row per run: wall time of the simulation loop, real-time factor, synaptic events
 # per second, bytes per synapse and peak memory, all read back from the result file's
 # /metadata. Usage: experiments/bench/run_bench.sh [path/to/gliasim] [repeats]
@@ -41,5 +42,18 @@ for threads in 1 2; do
     run coba_astro coba_astro.toml "1 s" "$threads"
     run coba_sic coba_sic.toml "1 s" "$threads"
     run astro_brunel_s astro_brunel_small.toml "1 s" "$threads"
+    run coba_stdp coba_stdp.toml "1 s" "$threads"
+done
+echo "coba_stdp: bytes per plastic synapse $(meta "$tmp/out.h5" bytes_per_plastic_synapse)"
+
+# NALSM self-organisation: samples of 20 ms with STDP and the astrocyte, per wall second.
+for net in nalsm_1000 nalsm_8000; do
+    for threads in 1 2; do
+        "$exe" run "$root/experiments/$net.toml" -o "$tmp/out.h5" -q --threads "$threads" \
+            --set 'simulation.duration="20 s"' --set 'output.flush_interval="10 s"'
+        wall=$(meta "$tmp/out.h5" wall_simulate_s)
+        printf '%-14s threads %s: %d samples of 20 ms in %.2f s = %.0f samples/s\n' "$net" \
+            "$threads" 1000 "$wall" "$(awk -v w="$wall" 'BEGIN { print 1000 / w }')"
+    done
 done
 echo "(best of $repeats runs each; $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
