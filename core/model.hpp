@@ -90,6 +90,12 @@ public:
 
     // Called once before the first step, after initial values have been written.
     virtual void prepare() {}
+    // A slow state of another population (e.g. an astrocyte's) that this model reads, bound
+    // when the population has `modulator = "pop.var"`: a copy refreshed at every slice start,
+    // so every thread reads the same values whatever the update order. Entity i reads
+    // values[i / (size / values.size())].
+    virtual void bind_modulator(std::span<const double> values) { (void)values; }
+
     // Thread ranges of this population start at multiples of this (e.g. a domain of neurons
     // that share one astrocyte and must be updated by one thread).
     virtual index_t grain() const { return 1; }
@@ -260,7 +266,10 @@ struct ModelInfo {
     bool injects_spikes = false;         // stimuli with a weight and a receptor
     bool accepts_coupling = false;       // takes a `coupling` among its entities
     bool plastic = false;                // synapse whose weights learn from pre/post spikes
-    bool reads_modulator = false;        // synapse rule that takes `modulator = "pop.var"`
+    // Without a `receptor` key a negative weight selects the second receptor (NEST's
+    // excitatory/inhibitory convention); false for models whose receptors mean something else.
+    bool sign_picks_receptor = true;
+    bool reads_modulator = false; // synapse rule that takes `modulator = "pop.var"`
     // Cross-parameter constraints (e.g. V_reset < V_th); returns an error text or nothing.
     std::function<std::optional<std::string>(const ParamValues&)> check;
     std::function<std::unique_ptr<Population>(const PopulationSetup&)> make_population;

@@ -61,6 +61,15 @@ Network::Network(const NetworkSpec& spec)
         populations_.push_back(std::move(pop));
     }
 
+    for (std::uint32_t p = 0; p < spec.populations.size(); ++p) {
+        const ModulatorRef& m = spec.populations[p].modulator;
+        if (!m.enabled) continue;
+        const std::size_t n = spec.populations[m.population].size;
+        modulator_copies_.push_back({m.population, m.var, std::make_unique<double[]>(n), n});
+        populations_[p]->bind_modulator({modulator_copies_.back().copy.get(), n});
+    }
+    refresh_modulators();
+
     min_delay_ = std::numeric_limits<step_t>::max();
     max_delay_ = 1;
     // Third-factor rules add derived projections after all user ones: synapse -> astrocyte, and
@@ -194,6 +203,13 @@ void Network::initialise_state(const PopulationSpec& ps, Population& pop, std::u
             RandomStream rs(spec_.seed, Stream::initial_state, sub, i);
             col[i] = value.draw(rs);
         }
+    }
+}
+
+void Network::refresh_modulators() {
+    for (auto& m : modulator_copies_) {
+        const auto values = populations_[m.source]->state(m.var);
+        std::copy(values.begin(), values.end(), m.copy.get());
     }
 }
 

@@ -41,6 +41,9 @@ public:
     // Range of population `pop` owned by thread `t`.
     IndexRange range(std::size_t pop, std::size_t t) const { return ranges_[pop][t]; }
 
+    // Copies the modulator states that populations read (serial; at slice starts).
+    void refresh_modulators();
+
     step_t min_delay() const { return min_delay_; }
     step_t max_delay() const { return max_delay_; }
     std::uint64_t synapses() const;
@@ -60,6 +63,13 @@ private:
     std::vector<Projection> projections_;
     std::vector<std::unique_ptr<Transmission>> transmissions_;
     std::vector<std::unique_ptr<Stimulus>> stimuli_;
+    struct ModulatorCopy {
+        std::size_t source;             // population whose state is read
+        std::size_t var;                // its state variable
+        std::unique_ptr<double[]> copy; // stable address, bound to the reader
+        std::size_t size;
+    };
+    std::vector<ModulatorCopy> modulator_copies_;
     step_t min_delay_ = 1;
     step_t max_delay_ = 1;
 };

@@ -23,7 +23,13 @@ struct CouplingSpec {
     double p = 0;                 // bernoulli: probability of each pair
 };
 
-// Resets every `every` ms in (from, until); until < 0: to the end of the run.
+struct ModulatorRef {
+    bool enabled = false;
+    std::uint32_t population = 0;
+    std::size_t var = 0;
+};
+
+// Resets at from, from + every, ... before until (never at 0); until < 0: to the end of the run.
 struct ResetSchedule {
     double every = 0;
     double from = 0;
@@ -43,6 +49,8 @@ struct PopulationSpec {
     // Per-sample resets of reservoir protocols: at each of these times the state goes back to
     // its initial values and pending input is dropped.
     std::vector<ResetSchedule> resets = {};
+    // A slow state of another population this model reads (models that accept one).
+    ModulatorRef modulator = {};
 };
 
 // Pairs connections of a projection with astrocytes (NEST's third_factor_bernoulli_with_pool):
@@ -67,12 +75,6 @@ struct ThirdFactorSpec {
     // the primary synapses (and the astrocyte's own input links) through their synapse model.
     bool gliotransmission = false;
     std::size_t modulator_var = 0;
-};
-
-struct ModulatorRef {
-    bool enabled = false;
-    std::uint32_t population = 0;
-    std::size_t var = 0;
 };
 
 struct ProjectionSpec {

@@ -35,6 +35,7 @@ Simulation::Simulation(const NetworkSpec& spec)
     spike_counts_.assign(P, 0);
     record_spikes_.assign(P, false);
     keep_spikes_.assign(P, false);
+    last_reset_.assign(P, 0);
     kept_times_.resize(P);
     kept_ids_.resize(P);
     for (const auto& sr : spec.spike_recorders)
@@ -103,7 +104,7 @@ Simulation::Simulation(const NetworkSpec& spec)
             }
         }
         st.row.resize(w.bins > 0 ? w.bins : st.edges.size());
-        for (step_t s = 0; s < n_steps_; s += st.interval)
+        for (step_t s = 0; s <= n_steps_; s += st.interval)
             boundary_events_.push({s, EventKind::weight_sample, static_cast<std::uint32_t>(i)});
         weight_recorders_.push_back(std::move(st));
     }
@@ -122,7 +123,8 @@ Simulation::Simulation(const NetworkSpec& spec)
             const step_t until = r.until < 0
                                      ? n_steps_
                                      : std::min<step_t>(n_steps_, std::llround(r.until / spec.dt));
-            for (step_t s = from + every; s < until; s += every) at.push_back(s);
+            for (step_t s = from; s < until; s += every)
+                if (s > 0) at.push_back(s);
         }
         std::sort(at.begin(), at.end());
         at.erase(std::unique(at.begin(), at.end()), at.end());
@@ -240,6 +242,15 @@ void Simulation::merge_spikes() {
 void Simulation::deliver(std::size_t t, step_t slice_start, step_t slice_end) {
     auto& projections = net_.projections();
     auto& pops = net_.populations();
+    // Spikes of this slice emitted before a reset of their target inside it are not delivered
+    // (the reset dropped everything pending for the target).
+    auto since = [&](std::size_t source, std::size_t target) {
+        std::span<const Spike> all = slice_spikes_[source];
+        if (last_reset_[target] <= slice_start) return all;
+        const auto it = std::lower_bound(all.begin(), all.end(), last_reset_[target],
+                                         [](const Spike& s, step_t step) { return s.step < step; });
+        return all.subspan(static_cast<std::size_t>(it - all.begin()));
+    };
     for (std::size_t i = 0; i < projections.size(); ++i) {
         const auto& pj = net_.projection_specs()[i];
         if (pj.continuous)
@@ -247,12 +258,16 @@ void Simulation::deliver(std::size_t t, step_t slice_start, step_t slice_end) {
                 *pops[pj.source], slice_start, slice_end, t, pops[pj.target]->ring());
         else if (auto& tr = net_.transmissions()[i]; tr && tr->delivers())
             thread_buffers_[t].events += tr->deliver(
-                {projections[i], slice_spikes_[pj.source], slice_spikes_[pj.target], t,
+                {projections[i], since(pj.source, pj.target), since(pj.target, pj.target), t,
                  net_.range(pj.target, t), pops[pj.target]->ring(), slice_start, slice_end});
-        else
-            thread_buffers_[t].events +=
-                projections[i].deliver(slice_spikes_[pj.source], t, pops[pj.target]->ring(),
-                                       tr ? factors_[i].data() : nullptr);
+        else if (const auto pre = since(pj.source, pj.target);
+                 pre.size() == slice_spikes_[pj.source].size())
+            thread_buffers_[t].events += projections[i].deliver(pre, t, pops[pj.target]->ring(),
+                                                                tr ? factors_[i].data() : nullptr);
+        else // factors are per spike of the whole slice: skip the dropped ones
+            thread_buffers_[t].events += projections[i].deliver(
+                pre, t, pops[pj.target]->ring(),
+                tr ? factors_[i].data() + (slice_spikes_[pj.source].size() - pre.size()) : nullptr);
     }
 }
 
@@ -273,10 +288,10 @@ void Simulation::handle_event(const Event& e, RecordingBackend& backend) {
         recompute_currents(stimuli_[e.source].target);
         break;
     case EventKind::population_reset:
-        reset_population(e.source);
+        reset_population(e.source, e.step);
         break;
     case EventKind::weight_sample:
-        sample_weights(e.source, e.step, backend);
+        sample_weights(e.source, completed_step_, backend);
         break;
     case EventKind::recorder_flush:
         flush(backend);
@@ -287,9 +302,12 @@ void Simulation::handle_event(const Event& e, RecordingBackend& backend) {
 }
 
 // Weights of the recorder's synapses (or their histogram) at a slice boundary, where no thread
-// is changing them.
+// is changing them; the time recorded is that boundary's (the first at or after the sample's
+// due time).
 void Simulation::sample_weights(std::size_t i, step_t step, RecordingBackend& backend) {
     WeightRecorderState& w = weight_recorders_[i];
+    if (step == w.last_sample) return; // one sample per boundary (interval shorter than a slice)
+    w.last_sample = step;
     Projection& proj = net_.projections()[w.projection];
     if (w.bins == 0) {
         for (std::size_t k = 0; k < w.edges.size(); ++k)
@@ -309,8 +327,9 @@ void Simulation::sample_weights(std::size_t i, step_t step, RecordingBackend& ba
 
 // A new sample: state variables back to their initial values, pending input dropped, and the
 // activity traces of plasticity rules touching the population cleared. Weights stay.
-void Simulation::reset_population(std::size_t p) {
+void Simulation::reset_population(std::size_t p, step_t step) {
     Population& pop = *net_.populations()[p];
+    last_reset_[p] = step;
     for (std::size_t v = 0; v < initial_state_[p].size(); ++v)
         std::copy(initial_state_[p][v].begin(), initial_state_[p][v].end(), pop.state(v).begin());
     pop.ring().clear();
@@ -379,8 +398,6 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress) 
             {
                 slice_end = std::min(slice_start + slice, n_steps_);
                 completed_step_ = slice_start;
-                while (!boundary_events_.empty() && boundary_events_.top().step <= slice_start)
-                    handle_event(boundary_events_.pop(), backend);
                 seg_begin = slice_start;
                 seg_end = slice_start;
             }
@@ -388,9 +405,21 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress) 
             while (true) {
 #pragma omp single
                 {
+                    // Slice-boundary events (flushes, weight samples) in the first segment: its
+                    // barrier guarantees every thread has finished delivering the last slice.
+                    if (seg_end == completed_step_)
+                        while (!boundary_events_.empty() &&
+                               boundary_events_.top().step <= completed_step_)
+                            handle_event(boundary_events_.pop(), backend);
                     seg_begin = seg_end;
-                    while (!exact_events_.empty() && exact_events_.top().step <= seg_begin)
-                        handle_event(exact_events_.pop(), backend);
+                    // Events due at the slice end wait for the next slice, so that a reset
+                    // there comes after this slice's spikes are delivered (and dropped).
+                    if (seg_begin < slice_end) {
+                        while (!exact_events_.empty() && exact_events_.top().step <= seg_begin)
+                            handle_event(exact_events_.pop(), backend);
+                        // Modulators that neurons read: the values at the segment start.
+                        net_.refresh_modulators();
+                    }
                     seg_end = std::min(slice_end, exact_events_.next_step(slice_end));
                 }
                 if (seg_begin >= slice_end) break;
@@ -417,8 +446,11 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress) 
         }
     }
     completed_step_ = n_steps_;
-    for (std::size_t i = 0; i < weight_recorders_.size(); ++i)
-        if (n_steps_ % weight_recorders_[i].interval == 0) sample_weights(i, n_steps_, backend);
+    // Weight samples due in the last slice or at the end: the final weights.
+    while (!boundary_events_.empty()) {
+        const Event e = boundary_events_.pop();
+        if (e.kind == EventKind::weight_sample) handle_event(e, backend);
+    }
     flush(backend);
 
     RunStats stats;

@@ -62,6 +62,7 @@ private:
         double low = 0, high = 1;
         step_t interval = 1;
         std::vector<float> row;
+        step_t last_sample = -1;
     };
     struct StimulusState {
         std::size_t target;
@@ -76,7 +77,7 @@ private:
     void deliver(std::size_t thread, step_t slice_start, step_t slice_end);
     void handle_event(const Event& e, RecordingBackend& backend);
     void recompute_currents(std::size_t population);
-    void reset_population(std::size_t population);
+    void reset_population(std::size_t population, step_t step);
     void sample_weights(std::size_t recorder, step_t step, RecordingBackend& backend);
     BranchingResult branching() const;
     void flush(RecordingBackend& backend);
@@ -100,6 +101,7 @@ private:
     std::vector<std::uint64_t> spike_counts_;
     // Per population with per-sample resets: each state variable's initial column.
     std::vector<std::vector<std::vector<double>>> initial_state_;
+    std::vector<step_t> last_reset_; // per population: step of its latest reset
     double write_seconds_ = 0;
     step_t completed_step_ = 0; // every step before this one has been simulated
 };

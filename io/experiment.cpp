@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -28,7 +29,7 @@ const std::vector<std::string> kTopLevel = {"simulation", "output",    "populati
 const std::vector<std::string> kSimulationKeys = {"duration", "dt", "seed", "threads"};
 const std::vector<std::string> kOutputKeys = {"file", "flush_interval"};
 const std::vector<std::string> kPopulationKeys = {"model",    "size",      "initial", "spike_times",
-                                                  "coupling", "positions", "reset"};
+                                                  "coupling", "positions", "reset",   "modulator"};
 const std::vector<std::string> kProjectionKeys = {
     "source",         "target",          "rule",      "p",      "indegree",
     "allow_autapses", "allow_multapses", "synapse",   "weight", "delay",
@@ -590,6 +591,7 @@ struct Builder {
         std::string key;
     };
     std::vector<Space> spaces = {};
+    std::map<std::size_t, std::size_t> space_of = {}; // population -> its space
 
     void placement(const toml::node& n, const std::string& key, std::size_t pop, index_t size) {
         const toml::table& t = r.table(n, key);
@@ -601,6 +603,12 @@ struct Builder {
         for (std::size_t i = 0; i < gn.as_array()->size(); ++i)
             grid[i] = r.integer((*gn.as_array())[i], fmt::format("{}.grid[{}]", key, i), 1,
                                 1'000'000, "a positive number of sites");
+        if (static_cast<double>(grid[0]) * static_cast<double>(grid[1]) *
+                static_cast<double>(grid[2]) >
+            1e8)
+            r.fail(&gn, key + ".grid",
+                   fmt::format("a grid of {} x {} x {} sites is too large (at most 1e8 sites)",
+                               grid[0], grid[1], grid[2]));
         std::string name = key;
         if (const auto* sn = t.get("space")) name = r.string(*sn, key + ".space");
         auto it = std::find_if(spaces.begin(), spaces.end(),
@@ -614,6 +622,7 @@ struct Builder {
                                it->grid[0], it->grid[1], it->grid[2], it->key));
         }
         it->members.emplace_back(pop, size);
+        space_of[pop] = static_cast<std::size_t>(it - spaces.begin());
         std::uint64_t used = 0, sites = 1;
         for (const auto& [p, sz] : it->members) used += sz;
         for (auto g : grid) sites *= static_cast<std::uint64_t>(g);
@@ -621,6 +630,19 @@ struct Builder {
             r.fail(&n, key,
                    fmt::format("space '{}' has {} sites but its populations need {}", name, sites,
                                used));
+    }
+
+    // `modulator = "pop.var"` of populations, once every population is known.
+    void population_modulators() {
+        const toml::table* t = section("populations");
+        auto& pops = ex.network.populations;
+        std::size_t p = 0;
+        for (const auto& [name, pt] : ordered_tables(r, *t, "populations")) {
+            if (const auto* n = pt->get("modulator"))
+                pops[p].modulator = modulator(*n, "populations." + name + ".modulator",
+                                              *pops[p].model, pops[p], true);
+            ++p;
+        }
     }
 
     void place_populations() {
@@ -648,6 +670,15 @@ struct Builder {
         }
     }
 
+    // A time that must be a whole number of steps (schedules, windows).
+    void whole_steps(const toml::node& n, const std::string& key, double ms) const {
+        const double k = ms / ex.network.dt;
+        if (std::abs(k - std::round(k)) > 1e-6 * std::max(1.0, k))
+            r.fail(&n, key,
+                   fmt::format("{} ms is not a whole number of steps of dt = {} ms", ms,
+                               ex.network.dt));
+    }
+
     // `reset = { every = "20 ms", from = "0 s", until = "10 s" }`, or an array of such tables.
     std::vector<ResetSchedule> resets(const toml::node& n, const std::string& key) const {
         std::vector<ResetSchedule> out;
@@ -661,7 +692,11 @@ struct Builder {
                 r.fail(
                     &en, k + ".every",
                     fmt::format("resets must be at least one step ({} ms) apart", ex.network.dt));
-            if (const auto* f = t.get("from")) rs.from = r.quantity(*f, k + ".from", Dim::time);
+            whole_steps(en, k + ".every", rs.every);
+            if (const auto* f = t.get("from")) {
+                rs.from = r.quantity(*f, k + ".from", Dim::time);
+                whole_steps(*f, k + ".from", rs.from);
+            }
             if (const auto* u = t.get("until")) {
                 rs.until = r.quantity(*u, k + ".until", Dim::time);
                 if (!(rs.until >= rs.from))
@@ -693,6 +728,12 @@ struct Builder {
                      "a branching-factor analysis");
         BranchingSpec& bs = ex.network.branching;
         bs.enabled = true;
+        const double per_ms = 1.0 / ex.network.dt;
+        if (std::abs(per_ms - std::round(per_ms)) > 1e-6 * per_ms)
+            r.fail(bn, key,
+                   fmt::format("the branching factor's windows (1, 4, 5 and 25 ms) need a dt that "
+                               "divides 1 ms; dt is {} ms",
+                               ex.network.dt));
         const toml::node& pn = r.required(b, key, "populations", "the liquid's population names");
         if (!pn.is_array() || pn.as_array()->empty())
             r.fail(&pn, key + ".populations", "expected a non-empty array of population names");
@@ -700,7 +741,8 @@ struct Builder {
         for (const auto& e : *pn.as_array()) {
             const auto p = population_index(e, fmt::format("{}.populations[{}]", key, i++));
             if (std::find(bs.populations.begin(), bs.populations.end(), p) != bs.populations.end())
-                r.fail(&e, key + ".populations", "population listed twice");
+                r.fail(&e, fmt::format("{}.populations[{}]", key, i - 1),
+                       fmt::format("population '{}' listed twice", ex.network.populations[p].name));
             if (ex.network.populations[p].model->kind != ModelKind::neuron)
                 r.fail(&e, key + ".populations",
                        fmt::format("population '{}' is not made of neurons",
@@ -710,13 +752,16 @@ struct Builder {
         if (const auto* n = b.get("from")) {
             bs.from = r.quantity(*n, key + ".from", Dim::time);
             if (!(bs.from >= 0)) r.fail(n, key + ".from", "from must be >= 0");
+            whole_steps(*n, key + ".from", bs.from);
         }
         if (const auto* n = b.get("sample_length")) {
             bs.sample_length = r.quantity(*n, key + ".sample_length", Dim::time);
             if (!(bs.sample_length > 58.0))
                 r.fail(n, key + ".sample_length",
-                       "a sample must be longer than the 25 ms excluded at each end plus the "
-                       "4 ms windows (> 58 ms)");
+                       fmt::format("a sample must be longer than the 25 ms excluded at each end "
+                                   "plus the 4 ms windows (> 58 ms); got {} ms",
+                                   bs.sample_length));
+            whole_steps(*n, key + ".sample_length", bs.sample_length);
             // A shortened run (--set simulation.duration) analyses nothing rather than failing.
             const double samples = (ex.network.duration - bs.from) / bs.sample_length;
             if (samples > 0 && std::abs(samples - std::round(samples)) > 1e-6 * samples)
@@ -776,7 +821,8 @@ struct Builder {
                                    join(tm.receptors)));
             return *ri;
         }
-        const std::size_t ri = mean_weight < 0 && tm.receptors.size() > 1 ? 1 : 0;
+        const std::size_t ri =
+            tm.sign_picks_receptor && mean_weight < 0 && tm.receptors.size() > 1 ? 1 : 0;
         w.insert("receptor", tm.receptors[ri]);
         return ri;
     }
@@ -938,8 +984,12 @@ struct Builder {
                    fmt::format("synapse '{}' learns from postsynaptic spikes, but population '{}' "
                                "(model {}) is not a spiking neuron",
                                syn.name, pops[pj.target].name, tm.name));
-        if (tm.weights_non_negative) {
-            const double lo = pj.synapse_params[*syn.param_index("w_min")];
+        auto value = [&](const char* name) -> std::optional<double> {
+            const auto i = syn.param_index(name);
+            return i ? std::optional<double>(pj.synapse_params[*i]) : std::nullopt;
+        };
+        if (const auto lo_param = value("w_min"); lo_param && tm.weights_non_negative) {
+            const double lo = *lo_param;
             if (lo < 0)
                 r.fail(t.get("w_min"), path + ".w_min",
                        fmt::format("weights onto {} must be >= 0, so w_min must be too (got {})",
@@ -950,16 +1000,42 @@ struct Builder {
                    fmt::format("synapse '{}' is plastic; third factors (tripartite links) pair "
                                "static or tsodyks_markram synapses only",
                                syn.name));
+        const auto from = value("learn_from"), until = value("learn_until");
+        if (from && until && *until != -1 && !(*until >= *from))
+            r.fail(t.get("learn_until"), path + ".learn_until",
+                   fmt::format("learn_until ({} ms) must be -1 (never freeze) or at least "
+                               "learn_from ({} ms)",
+                               *until, *from));
+    }
+
+    // The initial weights of a plastic projection lie within its bounds (clipping them silently
+    // would change the network the user described).
+    void plastic_weight_bounds(const toml::node& wn, const std::string& path,
+                               const ProjectionSpec& pj, const ModelInfo& syn, Dim wd) const {
+        const auto lo_i = syn.param_index("w_min"), hi_i = syn.param_index("w_max");
+        if (!lo_i || !hi_i) return;
+        const double lo = pj.synapse_params[*lo_i], hi = pj.synapse_params[*hi_i];
+        if (pj.weight.min_value() < lo || pj.weight.max_value() > hi)
+            r.fail(&wn, path + ".weight",
+                   fmt::format("the initial weights of a plastic synapse must lie within "
+                               "[w_min, w_max] = [{}, {}]; this weight can be {} (truncate a "
+                               "distribution with low/high)",
+                               quantity_text(lo, wd), quantity_text(hi, wd), pj.weight.describe()));
     }
 
     // `modulator = "population.variable"`: a state read by a plasticity rule at event time.
-    ModulatorRef modulator(const toml::node& n, const std::string& key, const ModelInfo& syn,
-                           const PopulationSpec& target) const {
-        if (!syn.reads_modulator)
+    // For a synapse rule the modulator has one value or one per target; for a neuron model
+    // (`blocks`) one value per block of consecutive entities (the size must divide the
+    // population's).
+    ModulatorRef modulator(const toml::node& n, const std::string& key, const ModelInfo& reader,
+                           const PopulationSpec& target, bool blocks = false) const {
+        if (!reader.reads_modulator)
             r.fail(&n, key,
-                   fmt::format("synapse '{}' reads no modulator; modulators scale plasticity "
-                               "rules such as synapse = \"stdp\"",
-                               syn.name));
+                   reader.kind == ModelKind::synapse
+                       ? fmt::format("synapse '{}' reads no modulator; modulators scale "
+                                     "plasticity rules such as synapse = \"stdp\"",
+                                     reader.name)
+                       : fmt::format("model {} reads no modulator (amsu does)", reader.name));
         const std::string text = r.string(n, key);
         const auto dot = text.find('.');
         if (dot == std::string::npos)
@@ -990,11 +1066,17 @@ struct Builder {
                                guess.empty() ? " (it has: " + join(vars) + ")"
                                              : "; did you mean '" + guess + "'?"));
         }
-        if (ps.size != 1 && ps.size != target.size)
+        if (blocks && target.size % ps.size != 0)
+            r.fail(&n, key,
+                   fmt::format("each modulator entity covers a block of equal size: '{}' has {} "
+                               "entities, which does not divide the {} of '{}'",
+                               pop, ps.size, target.size, target.name));
+        if (!blocks && ps.size != 1 && ps.size != target.size)
             r.fail(&n, key,
                    fmt::format("a modulator is one value (a population of size 1) or one per "
                                "target; '{}' has {} entities and target '{}' has {}",
                                pop, ps.size, target.name, target.size));
+        if (&ps == &target) r.fail(&n, key, "a population cannot be its own modulator");
         return {true, static_cast<std::uint32_t>(it - names.begin()), *vi};
     }
 
@@ -1096,6 +1178,13 @@ struct Builder {
                 if (!(pj.rule.lambda > 0))
                     r.fail(&ln, path + ".lambda",
                            fmt::format("lambda must be > 0, got {}", pj.rule.lambda));
+                if (space_of.count(pj.source) && space_of.count(pj.target) &&
+                    space_of[pj.source] != space_of[pj.target])
+                    r.fail(&rn, path + ".rule",
+                           fmt::format("rule distance measures within one space; '{}' is in space "
+                                       "'{}' and '{}' in space '{}'",
+                                       pops[pj.source].name, spaces[space_of[pj.source]].name,
+                                       pops[pj.target].name, spaces[space_of[pj.target]].name));
                 for (auto [pi, role] : {std::pair{pj.source, "source"}, {pj.target, "target"}})
                     if (pops[pi].positions.empty())
                         r.fail(&rn, path + ".rule",
@@ -1133,6 +1222,7 @@ struct Builder {
                 *pt, path, "weight",
                 fmt::format("a {} such as {}", dim_name(weight_dim), example_for(weight_dim)));
             pj.weight = r.value_spec(wn, path + ".weight", weight_dim);
+            if (syn->plastic) plastic_weight_bounds(wn, path, pj, *syn, weight_dim);
             if (pj.continuous)
                 disallow("receptor", fmt::format("a {} projection goes to the {} input; it "
                                                  "takes no receptor",
@@ -1158,6 +1248,14 @@ struct Builder {
                 pj.third_factor = third_factor(*n, *w.get("third_factor")->as_table(),
                                                path + ".third_factor", pj);
             }
+            const bool feeds_level =
+                pj.continuous || (pj.third_factor.enabled && pj.third_factor.has_output);
+            if (feeds_level && !pops[pj.target].resets.empty())
+                r.fail(&tn, path + ".target",
+                       fmt::format("population '{}' has per-sample resets, which would break the "
+                                   "level of the continuous ({}) input this projection feeds it",
+                                   pops[pj.target].name,
+                                   tm.continuous_inputs.empty() ? "SIC" : tm.continuous_inputs[0]));
             ex.network.projections.push_back(std::move(pj));
         }
     }
@@ -1377,6 +1475,7 @@ struct Builder {
             if (!(w.interval >= ex.network.dt))
                 r.fail(n, path + ".interval",
                        fmt::format("interval must be at least dt = {} ms", ex.network.dt));
+            whole_steps(*n, path + ".interval", w.interval);
         }
         return w;
     }
@@ -1471,6 +1570,7 @@ std::string resolved_text(const toml::table& doc, const NetworkSpec& net) {
     names.clear();
     for (const auto& r : net.spike_recorders) names.push_back(r.name);
     for (const auto& r : net.state_recorders) names.push_back(r.name);
+    for (const auto& r : net.weight_recorders) names.push_back(r.name);
     std::vector<std::pair<std::uint32_t, std::string>> by_line;
     if (const toml::node* t = doc.get("recorders"); t && t->is_table())
         for (const auto& name : names)
@@ -1496,6 +1596,7 @@ Experiment build(toml::table doc, const std::string& source,
     b.output();
     b.populations();
     b.place_populations();
+    b.population_modulators();
     b.projections();
     b.analysis();
     b.stimuli();

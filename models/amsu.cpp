@@ -68,6 +68,11 @@ public:
         i_e_ = p[I_e];
     }
 
+    void bind_modulator(std::span<const double> values) override {
+        external_ = values;
+        block_ = size_ / static_cast<index_t>(values.size());
+    }
+
     // Thread ranges hold whole domains.
     index_t grain() const override { return domain_; }
     // A per-sample reset starts every unit afresh: no reset factor from the step before.
@@ -86,17 +91,32 @@ public:
         if (r.begin % domain_ != 0 || r.end % domain_ != 0) [[unlikely]]
             cut_domain(r);
         double* in = ring_.slot(0, step);
-        switch (mode_) {
-        case current:
-            domain_ == 1 ? integrate_private<current>(r, in) : integrate_domains<current>(r, in);
-            break;
-        case threshold:
-            domain_ == 1 ? integrate_private<threshold>(r, in)
-                         : integrate_domains<threshold>(r, in);
-            break;
-        case gain:
-            domain_ == 1 ? integrate_private<gain>(r, in) : integrate_domains<gain>(r, in);
-            break;
+        if (!external_.empty()) {
+            switch (mode_) {
+            case current:
+                integrate_external<current>(r, in);
+                break;
+            case threshold:
+                integrate_external<threshold>(r, in);
+                break;
+            case gain:
+                integrate_external<gain>(r, in);
+                break;
+            }
+        } else {
+            switch (mode_) {
+            case current:
+                domain_ == 1 ? integrate_private<current>(r, in)
+                             : integrate_domains<current>(r, in);
+                break;
+            case threshold:
+                domain_ == 1 ? integrate_private<threshold>(r, in)
+                             : integrate_domains<threshold>(r, in);
+                break;
+            case gain:
+                domain_ == 1 ? integrate_private<gain>(r, in) : integrate_domains<gain>(r, in);
+                break;
+            }
         }
         const double* s = spiked_.data();
         for (index_t i = r.begin; i < r.end; ++i)
@@ -167,6 +187,17 @@ private:
         }
     }
 
+    // An external astrocyte (`modulator = "pop.var"`): c is its value, read from the copy taken
+    // at the start of the segment; this model's own astrocyte is not used.
+    template <Mode M> void integrate_external(IndexRange r, double* in) {
+        for (index_t i = r.begin; i < r.end; ++i) {
+            const double cm = external_[i / block_];
+            double s;
+            unit<M>(i, in, cm, s);
+            c_[i] = cm;
+        }
+    }
+
     [[noreturn]] void cut_domain(IndexRange r) const {
         throw std::logic_error(fmt::format(
             "population '{}' (model amsu): update range [{}, {}) cuts a domain of {} units; "
@@ -177,6 +208,8 @@ private:
     std::vector<double> u_, c_, theta_;
     std::vector<double> spiked_; // s of each unit in its last step (the reset factor)
     index_t domain_ = 1;
+    std::span<const double> external_; // the modulator copy, when an external astrocyte is bound
+    index_t block_ = 1;                // units per external astrocyte
     Mode mode_ = threshold;
     double beta_, alpha_, theta0_, k_, gamma_, gamma_in_, i_e_;
 };
@@ -188,6 +221,7 @@ ModelInfo amsu_info() {
     ModelInfo m;
     m.name = "amsu";
     m.kind = ModelKind::neuron;
+    m.reads_modulator = true; // modulator = "pop.var": an external astrocyte instead of its own
     m.doc = "astrocyte-modulated spiking unit (AM-SU, reconstructed template): discrete-time LIF "
             "with a slow private or per-domain astrocyte variable";
     ParamSpec md{"mode",

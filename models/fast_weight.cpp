@@ -304,6 +304,7 @@ ModelInfo fast_weight_info() {
     ModelInfo m;
     m.name = "fast_weight";
     m.kind = ModelKind::synapse;
+    m.plastic = true; // H learns from pre and post spikes
     m.doc = "astromorphic fast-weight synapse: Hebbian H per token window, read out as w H / "
             "(epsilon + n(t)) with an astrocyte normaliser (Kozachkov et al. 2023; BDH)";
     m.params = {

@@ -3,9 +3,10 @@
 //   tau dA/dt = -A + b + sum_k w_k s_k(t),
 // whose value is the STDP depression rate of the liquid (read by the stdp rule through
 // `modulator = "astro.A"`). Liquid spikes arrive with weight +w_astro, input spikes with
-// -w_astro. Between inputs A relaxes to b exactly; each arriving spike of weight w adds w / tau
-// (tau in ms), as the paper's discrete update A += (w s + b - A)/tau does at dt = 1 ms. It emits
-// no spikes. One entity is the paper's global astrocyte; more entities are independent ones.
+// -w_astro. Between inputs A relaxes to b exactly (a factor exp(-dt/tau) per step, where the
+// paper's Euler update uses 1 - dt/tau: 0.99005 vs 0.99 at dt = 1 ms, tau = 100 ms); each
+// arriving spike of weight w adds w / tau (tau in ms), as in the paper. It emits no spikes. One
+// entity is the paper's global astrocyte; more entities are independent ones.
 #include <cmath>
 #include <limits>
 

@@ -108,6 +108,7 @@ ModelInfo nalsm_lif_info() {
         {"refractory", Dim::dimensionless, "refractory steps left"},
     };
     m.receptors = {"fast", "slow", "direct"};
+    m.sign_picks_receptor = false; // signed weights; receptors are kernel time constants
     m.weight_dim = Dim::dimensionless;
     m.check = [](const ParamValues& p) -> std::optional<std::string> {
         if (!(p[v_reset] < p[v_th]))

@@ -137,7 +137,7 @@ TEST_CASE("NALSM1000: a larger w_astro gives a lower branching factor", "[nalsm]
     text = replace_all(text, "\"1005 s\"", "\"12 s\"");
     text = replace_all(text, "\"50 s\"", "\"1 s\"");
     std::vector<double> bf;
-    for (const char* w : {"0.0075", "0.015", "0.05", "0.1"}) {
+    for (const char* w : {"0.015", "0.05", "0.1"}) {
         const std::string neg = std::string("-") + w;
         auto spec = spec_of(text, {std::string("projections.E_astro.weight=") + w,
                                    std::string("projections.I_astro.weight=") + w,
@@ -153,9 +153,26 @@ TEST_CASE("NALSM1000: a larger w_astro gives a lower branching factor", "[nalsm]
         bf.push_back(st.branching->branching_factor);
         WARN("w_astro = " << w << ": branching factor " << bf.back());
     }
-    // The direction of the paper's table (1.32, 1.25, 1.09, 0.99 for these w_astro after the
-    // full 1000 s; see docs/performance.md for the full-protocol figures).
+    // The direction of the paper's table (1.25, 1.09, 0.99 for these w_astro after the full
+    // 1000 s); the shortened self-organisation has moved the liquid only part of the way from
+    // its initial, maximal weights (about 1.43). Full protocol: tests/slow/nalsm_branching.sh.
     for (std::size_t k = 1; k < bf.size(); ++k) CHECK(bf[k] < bf[k - 1]);
+    CHECK(bf[0] < 1.45);
+    CHECK(bf[2] < 1.3);
+    CHECK(bf[2] > 1.0);
+
+    // With plasticity, resets and the astrocyte: the same liquid, bit for bit, on 3 threads.
+    auto spec = spec_of(text, {"projections.E_astro.weight=0.1", "projections.I_astro.weight=0.1",
+                               "projections.input_astro.weight=-0.1"});
+    spec.threads = 3;
+    spec.spike_recorders.clear();
+    spec.state_recorders.clear();
+    spec.weight_recorders.clear();
+    Simulation sim3(spec);
+    MemoryBackend mb3;
+    const RunStats st3 = sim3.run(mb3);
+    CHECK(st3.branching->branching_factor == bf[2]);
+    CHECK(st3.branching->spikes_counted > 1000);
     CHECK(bf[1] > 1.0);
     CHECK(bf[1] < 1.6);
     CHECK(bf[3] < 1.2);
