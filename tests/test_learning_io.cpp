@@ -842,8 +842,7 @@ TEST_CASE("weight recorders: rows, times, histograms and samples match the netwo
     }
 }
 
-TEST_CASE("weight recorders: the same rows with 1 and 2 threads",
-          "[learning_io]") {
+TEST_CASE("weight recorders: the same rows with 1 and 2 threads", "[learning_io]") {
     const Run one = run_plastic(1), two = run_plastic(2);
     REQUIRE(one.mb.layout.weight_reports.size() == two.mb.layout.weight_reports.size());
     for (std::size_t i = 0; i < one.mb.layout.weight_reports.size(); ++i) {
