@@ -46,7 +46,22 @@ int cmd_info(const std::vector<std::string>& args) {
         for (const auto& [p, v] : f.reports()) {
             const ReportData r = f.report(p, v);
             fmt::print("  {}/{}: {} samples x {} nodes [{}], t = {:g} .. {:g} ms every {:g} ms\n",
-                       p, v, r.rows, r.cols, r.units, r.start, r.stop, r.step);
+                       p, v, r.rows, r.cols, r.units, r.start, r.stop - r.step, r.step);
+        }
+        const auto weight_reports = f.weight_reports();
+        if (!weight_reports.empty()) fmt::print("weights:\n");
+        for (const auto& [p, k] : weight_reports) {
+            const WeightData w = f.weights(p, k);
+            const double t0 = w.times.empty() ? 0 : w.times.front();
+            const double t1 = w.times.empty() ? 0 : w.times.back();
+            if (k == "histogram")
+                fmt::print("  {}/histogram: {} samples x {} bins over [{:g}, {:g}] {}, t = {:g} .. "
+                           "{:g} ms\n",
+                           p, w.rows, w.cols, w.bin_edges.front(), w.bin_edges.back(), w.units, t0,
+                           t1);
+            else
+                fmt::print("  {}/values: {} samples x {} synapses [{}], t = {:g} .. {:g} ms\n", p,
+                           w.rows, w.cols, w.units, t0, t1);
         }
         fmt::print("(the experiment that produced it: gliasim info {} --experiment)\n", path);
         return kExitOk;

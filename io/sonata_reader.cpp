@@ -117,6 +117,41 @@ ReportData SonataFile::report(const std::string& population, const std::string& 
     return r;
 }
 
+std::vector<std::pair<std::string, std::string>> SonataFile::weight_reports() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& p : children(file_, "/weights"))
+        for (const auto& k : children(file_, "/weights/" + p)) out.emplace_back(p, k);
+    return out;
+}
+
+WeightData SonataFile::weights(const std::string& projection, const std::string& kind) const {
+    const std::string base = "/weights/" + projection + "/" + kind;
+    if (H5Lexists(file_, "/weights", H5P_DEFAULT) <= 0 ||
+        H5Lexists(file_, ("/weights/" + projection).c_str(), H5P_DEFAULT) <= 0 ||
+        H5Lexists(file_, base.c_str(), H5P_DEFAULT) <= 0)
+        throw std::runtime_error(
+            fmt::format("'{}' has no weight record {}/{}", path_, projection, kind));
+    WeightData w;
+    const bool histogram = kind == "histogram";
+    const std::string data = base + (histogram ? "/counts" : "/data");
+    std::vector<hsize_t> dims;
+    w.data = read_all<float>(file_, data, H5T_NATIVE_FLOAT, &dims);
+    w.rows = dims.size() > 0 ? dims[0] : 0;
+    w.cols = dims.size() > 1 ? dims[1] : 1;
+    w.times = read_all<double>(file_, base + "/times", H5T_NATIVE_DOUBLE);
+    if (histogram) {
+        w.bin_edges = read_all<double>(file_, base + "/bin_edges", H5T_NATIVE_DOUBLE);
+        h5::Handle ds(H5Dopen2(file_, (base + "/bin_edges").c_str(), H5P_DEFAULT));
+        w.units = read_string_attribute(ds, "units");
+    } else {
+        w.source_ids = read_all<std::uint64_t>(file_, base + "/source_ids", H5T_NATIVE_UINT64);
+        w.target_ids = read_all<std::uint64_t>(file_, base + "/target_ids", H5T_NATIVE_UINT64);
+        h5::Handle ds(H5Dopen2(file_, data.c_str(), H5P_DEFAULT));
+        w.units = read_string_attribute(ds, "units");
+    }
+    return w;
+}
+
 std::string SonataFile::experiment() const {
     if (H5Lexists(file_, "/metadata", H5P_DEFAULT) <= 0 ||
         H5Lexists(file_, "/metadata/experiment", H5P_DEFAULT) <= 0)
