@@ -13,7 +13,7 @@ namespace {
 void print_model(const ModelInfo& m) {
     fmt::print("{} ({}): {}\n", m.name, model_kind_name(m.kind), m.doc);
     if (!m.params.empty()) {
-        fmt::print("\nparameters:\n  {:<12} {:<6} {:>12}  {:<26} {}\n", "name", "unit", "default",
+        fmt::print("\nparameters:\n  {:<17} {:<6} {:>12}  {:<26} {}\n", "name", "unit", "default",
                    "valid range", "description");
         for (const auto& p : m.params) {
             const std::string unit = !p.choices.empty() ? ""
@@ -21,7 +21,7 @@ void print_model(const ModelInfo& m) {
                                                         : std::string(internal_unit(p.dim));
             const std::string value = p.choices.empty() ? fmt::format("{:g}", p.default_value)
                                                         : p.value_text(p.default_value, p.dim);
-            fmt::print("  {:<12} {:<6} {:>12}  {:<26} {}\n", p.name, unit, value, p.range_text(),
+            fmt::print("  {:<17} {:<6} {:>12}  {:<26} {}\n", p.name, unit, value, p.range_text(),
                        p.doc);
         }
     }
