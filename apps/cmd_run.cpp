@@ -4,15 +4,18 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <omp.h>
+#include <optional>
 #include <unistd.h>
 
 #include "commands.hpp"
 #include "core/simulation.hpp"
 #include "io/experiment.hpp"
+#include "io/figures_output.hpp"
 #include "io/sonata_writer.hpp"
 #include "models/builtin.hpp"
 #include "options.hpp"
 #include "process_info.hpp"
+#include "tasks/runner.hpp"
 
 namespace gliasim::app {
 
@@ -102,6 +105,39 @@ void print_summary(const Experiment& ex, const Simulation& sim, const RunStats& 
                static_cast<double>(meta.peak_memory_bytes) / 1048576.0);
 }
 
+// Reads the readout populations' states, trains and scores the readout, prints the figures and
+// stores them in /task of the result file.
+int finish_task(const Experiment& ex, const Simulation& sim, const tasks::TaskStream& stream,
+                const RunStats& stats, const std::string& out, bool quiet) {
+    const auto t0 = Clock::now();
+    const auto n_items = ex.task.washout + ex.task.train + ex.task.validation + ex.task.test;
+    tasks::TaskResult r = tasks::score(ex.task, stream, tasks::read_states(sim, ex.task, n_items));
+    const double items_per_s =
+        stats.wall_simulate > 0 ? static_cast<double>(n_items) / stats.wall_simulate : 0;
+    r.scalars.emplace_back("items", static_cast<double>(n_items));
+    r.scalars.emplace_back("items_per_second", items_per_s);
+    r.scalars.emplace_back("readout_seconds", seconds_since(t0));
+    const std::string kind =
+        ex.task.kind == TaskSpec::Kind::memory_capacity ? "memory_capacity" : "delayed_recall";
+    try {
+        write_figures(out, "/task", {{"kind", kind}}, r.scalars, r.curves);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "{}: error: could not store the task's figures: {}\n", out, e.what());
+        return kExitFailure;
+    }
+    if (quiet) return kExitOk;
+    fmt::print("task {}: ", kind);
+    for (std::size_t i = 0; i < r.scalars.size(); ++i)
+        fmt::print("{}{} {:.4g}", i ? ", " : "", r.scalars[i].first, r.scalars[i].second);
+    fmt::print("\n");
+    for (const auto& [name, values] : r.curves) {
+        fmt::print("  {}:", name);
+        for (std::size_t i = 0; i < values.size() && i < 20; ++i) fmt::print(" {:.3g}", values[i]);
+        fmt::print("{}\n", values.size() > 20 ? " ..." : "");
+    }
+    return kExitOk;
+}
+
 } // namespace
 
 int cmd_run(const std::vector<std::string>& args) {
@@ -157,9 +193,18 @@ int cmd_run(const std::vector<std::string>& args) {
     }
 
     const auto t_build = Clock::now();
+    // A task run: the input population presents the task's stream, and the readout
+    // populations' spikes are kept for the readout after the run.
+    std::optional<tasks::TaskStream> stream;
+    if (ex.task.enabled) {
+        stream = tasks::make_stream(ex.task, ex.network.populations[ex.task.input].size);
+        ex.network.populations[ex.task.input].items = stream->items;
+    }
     std::unique_ptr<Simulation> sim;
     try {
         sim = std::make_unique<Simulation>(ex.network);
+        if (ex.task.enabled)
+            for (auto p : ex.task.readout) sim->keep_spikes(p);
     } catch (const std::exception& e) {
         fmt::print(stderr, "{}: error while building the network: {}\n", file, e.what());
         return kExitUsage;
@@ -209,6 +254,7 @@ int cmd_run(const std::vector<std::string>& args) {
     writer.close(meta);
     meta.wall_write += seconds_since(t_close);
     if (!quiet) print_summary(ex, *sim, stats, meta, out);
+    if (ex.task.enabled) return finish_task(ex, *sim, *stream, stats, out, quiet);
     return kExitOk;
 }
 

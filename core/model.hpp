@@ -54,6 +54,17 @@ struct StateSpec {
 
 using ParamValues = std::vector<double>; // one value per ParamSpec, in schema order
 
+// A sequence of items shown one after another to an input population (the task layer's
+// encoders): item n lasts item_ms, then gap_ms of silence; during it entity i fires as a Poisson
+// process at rates[sequence[n] * width + i] Hz.
+struct ItemStream {
+    double item_ms = 20;
+    double gap_ms = 0;
+    std::size_t width = 0; // entities per pattern
+    std::vector<float> rates;
+    std::vector<std::uint32_t> sequence;
+};
+
 // Everything a population needs to build itself.
 struct PopulationSetup {
     std::string name;
@@ -66,6 +77,8 @@ struct PopulationSetup {
     std::vector<std::vector<double>> spike_times;
     // Undirected coupling partners of each entity (gap junctions), for models that accept it.
     std::vector<std::vector<index_t>> neighbours;
+    // Items to present, for input populations fed by a task (item_source).
+    std::shared_ptr<const ItemStream> items = nullptr;
 };
 
 // Base of every population of neurons or spike sources.
@@ -263,6 +276,7 @@ struct ModelInfo {
     Dim weight_dim = Dim::dimensionless; // unit of synaptic weights onto this model
     bool weights_non_negative = false;   // conductance jumps: the receptor gives the sign
     bool takes_spike_times = false;      // spike_source_array
+    bool takes_items = false;            // item_source: its input comes from a [task]
     bool injects_spikes = false;         // stimuli with a weight and a receptor
     bool accepts_coupling = false;       // takes a `coupling` among its entities
     bool plastic = false;                // synapse whose weights learn from pre/post spikes

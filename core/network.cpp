@@ -50,7 +50,8 @@ Network::Network(const NetworkSpec& spec)
         const PopulationSpec& ps = spec.populations[p];
         PopulationSetup setup{
             ps.name, p,         ps.size,        ps.params,
-            spec.dt, spec.seed, ps.spike_times, draw_coupling(ps.coupling, ps.size, spec.seed, p)};
+            spec.dt, spec.seed, ps.spike_times, draw_coupling(ps.coupling, ps.size, spec.seed, p),
+            ps.items};
         auto pop = ps.model->make_population(setup);
         initialise_state(ps, *pop, p);
         pop->prepare();

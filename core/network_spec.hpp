@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,8 @@ struct PopulationSpec {
     std::vector<ResetSchedule> resets = {};
     // A slow state of another population this model reads (models that accept one).
     ModulatorRef modulator = {};
+    // The items an input population presents (set by the task layer).
+    std::shared_ptr<const ItemStream> items = nullptr;
 };
 
 // Pairs connections of a projection with astrocytes (NEST's third_factor_bernoulli_with_pool):

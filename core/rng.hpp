@@ -24,6 +24,7 @@ enum class Stream : std::uint32_t {
     coupling = 8,
     placement = 9,
     recording = 10,
+    task = 11,
     test = 99,
 };
 

@@ -34,10 +34,9 @@ Simulation::Simulation(const NetworkSpec& spec)
     spike_ids_.resize(P);
     spike_counts_.assign(P, 0);
     record_spikes_.assign(P, false);
-    keep_spikes_.assign(P, false);
+    keep_from_.assign(P, std::numeric_limits<step_t>::max());
     last_reset_.assign(P, 0);
-    kept_times_.resize(P);
-    kept_ids_.resize(P);
+    kept_.resize(P);
     for (const auto& sr : spec.spike_recorders)
         for (auto p : sr.populations) record_spikes_[p] = true;
 
@@ -132,10 +131,15 @@ Simulation::Simulation(const NetworkSpec& spec)
             exact_events_.push({s, EventKind::population_reset, static_cast<std::uint32_t>(p)});
     }
     if (spec.branching.enabled)
-        for (auto p : spec.branching.populations) keep_spikes_[p] = true;
+        for (auto p : spec.branching.populations)
+            keep_spikes(p, std::llround(spec.branching.from / spec.dt));
     const auto flush_steps = std::max<step_t>(1, std::llround(spec.flush_interval / spec.dt));
     for (step_t s = flush_steps; s < n_steps_; s += flush_steps)
         boundary_events_.push({s, EventKind::recorder_flush, 0});
+}
+
+void Simulation::keep_spikes(std::size_t population, step_t from) {
+    keep_from_[population] = std::min(keep_from_[population], std::max<step_t>(0, from));
 }
 
 RecordingLayout Simulation::layout() const {
@@ -222,14 +226,9 @@ void Simulation::merge_spikes() {
             std::stable_sort(merged.begin(), merged.end(),
                              [](const Spike& a, const Spike& b) { return a.step < b.step; });
         spike_counts_[p] += merged.size();
-        if (keep_spikes_[p]) {
-            const step_t from = std::llround(net_.spec().branching.from / dt);
+        if (keep_from_[p] < n_steps_)
             for (const Spike& s : merged)
-                if (s.step >= from) {
-                    kept_times_[p].push_back(static_cast<double>(s.step - from + 1) * dt);
-                    kept_ids_[p].push_back(s.index);
-                }
-        }
+                if (s.step >= keep_from_[p]) kept_[p].push_back(s);
         if (!record_spikes_[p]) continue;
         for (const Spike& s : merged) {
             // A spike emitted during step n carries the time at the end of that step (as NEST).
@@ -469,16 +468,19 @@ BranchingResult Simulation::branching() const {
     const BranchingSpec& b = net_.spec().branching;
     const double dt = net_.spec().dt;
     const LiquidGraph g = liquid_graph(net_, b.populations);
+    const step_t from = std::llround(b.from / dt);
     std::vector<double> times;
     std::vector<index_t> ids;
     for (std::size_t k = 0; k < b.populations.size(); ++k) {
         const auto p = b.populations[k];
-        times.insert(times.end(), kept_times_[p].begin(), kept_times_[p].end());
-        for (auto i : kept_ids_[p]) ids.push_back(g.population_offsets[k] + i);
+        for (const Spike& s : kept_[p])
+            if (s.step >= from) {
+                times.push_back(static_cast<double>(s.step - from + 1) * dt);
+                ids.push_back(g.population_offsets[k] + s.index);
+            }
     }
     BranchingOptions o;
     o.sample_length = b.sample_length;
-    const step_t from = std::llround(b.from / dt);
     if (from >= n_steps_) {
         const double nan = std::numeric_limits<double>::quiet_NaN();
         return {nan, nan, 0, 0, 0, {}};

@@ -37,6 +37,13 @@ public:
     step_t total_steps() const { return n_steps_; }
 
     RecordingLayout layout() const;
+
+    // Keeps the spikes of `population` emitted from step `from` on in memory, for analyses and
+    // task readouts after the run (call before run()).
+    void keep_spikes(std::size_t population, step_t from = 0);
+    const std::vector<Spike>& kept_spikes(std::size_t population) const {
+        return kept_[population];
+    }
     RunStats run(RecordingBackend& backend, const ProgressFn& progress = {});
 
 private:
@@ -92,9 +99,8 @@ private:
     std::vector<std::vector<double>> spike_times_; // buffered for output, per population
     std::vector<std::vector<std::uint64_t>> spike_ids_;
     std::vector<bool> record_spikes_;
-    std::vector<bool> keep_spikes_; // for the branching factor, per population
-    std::vector<std::vector<double>> kept_times_;
-    std::vector<std::vector<index_t>> kept_ids_;
+    std::vector<step_t> keep_from_;        // per population: keep its spikes from this step on
+    std::vector<std::vector<Spike>> kept_; // in canonical order
     std::vector<ReportState> reports_;
     std::vector<StimulusState> stimuli_;
     std::vector<WeightRecorderState> weight_recorders_;

@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <toml++/toml.h>
+#include <type_traits>
 #include <unistd.h>
 
 namespace gliasim {
@@ -25,7 +26,7 @@ constexpr std::int64_t kMaxPopulationSize = std::numeric_limits<std::int32_t>::m
 constexpr double kMaxTimeMs = 1e14;
 
 const std::vector<std::string> kTopLevel = {"simulation", "output",    "populations", "projections",
-                                            "stimuli",    "recorders", "analysis"};
+                                            "stimuli",    "recorders", "analysis",    "task"};
 const std::vector<std::string> kSimulationKeys = {"duration", "dt", "seed", "threads"};
 const std::vector<std::string> kOutputKeys = {"file", "flush_interval"};
 const std::vector<std::string> kPopulationKeys = {"model",    "size",      "initial", "spike_times",
@@ -385,8 +386,12 @@ struct Builder {
         if (!(net.dt >= 1e-4 && net.dt <= 10.0))
             r.fail(t->get("dt"), "simulation.dt",
                    fmt::format("dt must be in [0.0001 ms, 10 ms], got {} ms", net.dt));
-        net.duration = r.quantity(r.required(*t, "simulation", "duration", "e.g. \"1 s\""),
-                                  "simulation.duration", Dim::time);
+        // A task's stream decides the duration ([task]); a duration given anyway is replaced.
+        if (doc.get("task") && !t->get("duration"))
+            net.duration = 1;
+        else
+            net.duration = r.quantity(r.required(*t, "simulation", "duration", "e.g. \"1 s\""),
+                                      "simulation.duration", Dim::time);
         if (!(net.duration > 0))
             r.fail(t->get("duration"), "simulation.duration", "duration must be > 0");
         if (net.duration / net.dt > 1e12)
@@ -713,6 +718,146 @@ struct Builder {
             one(n, key);
         }
         return out;
+    }
+
+    // [task]: the input stream, the readout and how it is trained (core/task_spec.hpp). The
+    // run lasts as long as the stream: simulation.duration is set from it.
+    void task() {
+        const toml::table* t = section("task");
+        const auto& pops = ex.network.populations;
+        for (std::uint32_t p = 0; p < pops.size(); ++p)
+            if (pops[p].model->takes_items && !t)
+                r.fail(doc.get("populations"), "populations." + pops[p].name,
+                       fmt::format("population '{}' (model {}) presents a task's items, but the "
+                                   "experiment has no [task] naming it as input",
+                                   pops[p].name, pops[p].model->name));
+        if (!t) return;
+        TaskSpec& ts = ex.task;
+        ts.enabled = true;
+        ts.seed = ex.network.seed;
+        toml::table& w = *doc.get("task")->as_table();
+        const toml::node& kn =
+            r.required(*t, "task", "kind", "\"memory_capacity\" or \"delayed_recall\"");
+        const std::string kind = r.string(kn, "task.kind");
+        std::vector<std::string> allowed = {"kind",    "input",   "item",       "gap",
+                                            "washout", "train",   "validation", "test",
+                                            "seed",    "readout", "reader",     "tau"};
+        if (kind == "memory_capacity") {
+            ts.kind = TaskSpec::Kind::memory_capacity;
+            allowed.insert(allowed.end(), {"rate0", "max_delay"});
+        } else if (kind == "delayed_recall") {
+            ts.kind = TaskSpec::Kind::delayed_recall;
+            allowed.insert(allowed.end(), {"symbols", "rate", "delays"});
+        } else {
+            const auto guess = closest_match(kind, {"memory_capacity", "delayed_recall"});
+            r.fail(&kn, "task.kind",
+                   fmt::format("unknown task kind '{}'{}", kind,
+                               guess.empty()
+                                   ? "; expected \"memory_capacity\" or \"delayed_recall\""
+                                   : "; did you mean '" + guess + "'?"));
+        }
+        r.check_keys(*t, "task", allowed, fmt::format("[task] of kind {}", kind));
+        const toml::node& in = r.required(*t, "task", "input", "the item_source population");
+        ts.input = population_index(in, "task.input");
+        if (!pops[ts.input].model->takes_items)
+            r.fail(&in, "task.input",
+                   fmt::format("population '{}' (model {}) cannot present items; use model = "
+                               "\"item_source\"",
+                               pops[ts.input].name, pops[ts.input].model->name));
+        auto time = [&](const char* key, double& v, double min) {
+            if (const auto* n = t->get(key)) {
+                v = r.quantity(*n, std::string("task.") + key, Dim::time);
+                if (!(v >= min))
+                    r.fail(n, std::string("task.") + key,
+                           fmt::format("must be at least {} ms", min));
+                whole_steps(*n, std::string("task.") + key, v);
+            } else {
+                w.insert(key, quantity_text(v, Dim::time));
+            }
+        };
+        time("item", ts.item_ms, ex.network.dt);
+        time("gap", ts.gap_ms, 0);
+        auto count = [&](const char* key, auto& v, std::int64_t min, std::int64_t max) {
+            if (const auto* n = t->get(key))
+                v = static_cast<std::remove_reference_t<decltype(v)>>(
+                    r.integer(*n, std::string("task.") + key, min, max, "a count"));
+            else
+                w.insert(key, static_cast<std::int64_t>(v));
+        };
+        count("washout", ts.washout, 0, 100'000'000);
+        count("train", ts.train, 10, 100'000'000);
+        count("validation", ts.validation, 1, 100'000'000);
+        count("test", ts.test, 10, 100'000'000);
+        count("seed", ts.seed, 0, std::numeric_limits<std::int64_t>::max());
+        auto rate = [&](const char* key, double& v) {
+            if (const auto* n = t->get(key)) {
+                v = r.quantity(*n, std::string("task.") + key, Dim::frequency);
+                if (!(v > 0 && v < 1e5))
+                    r.fail(n, std::string("task.") + key, "a rate in (0, 100 kHz)");
+            } else {
+                w.insert(key, quantity_text(v, Dim::frequency));
+            }
+        };
+        const index_t width = pops[ts.input].size;
+        if (ts.kind == TaskSpec::Kind::memory_capacity) {
+            rate("rate0", ts.rate0);
+            count("max_delay", ts.max_delay, 1, 100000);
+            if (ts.max_delay > ts.washout)
+                r.fail(t->get("max_delay") ? t->get("max_delay") : t, "task.max_delay",
+                       fmt::format("max_delay ({}) must not exceed washout ({}): the first "
+                                   "read-out item needs max_delay items before it",
+                                   ts.max_delay, ts.washout));
+        } else {
+            rate("rate", ts.rate);
+            count("symbols", ts.symbols, 2, 100000);
+            if (width < ts.symbols)
+                r.fail(t->get("symbols") ? t->get("symbols") : t, "task.symbols",
+                       fmt::format("{} symbols need at least one input entity each; '{}' has {}",
+                                   ts.symbols, pops[ts.input].name, width));
+            if (const auto* n = t->get("delays")) {
+                ts.delays.clear();
+                if (!n->is_array() || n->as_array()->empty())
+                    r.fail(n, "task.delays", "expected a non-empty array of delays in items");
+                std::size_t i = 0;
+                for (const auto& e : *n->as_array())
+                    ts.delays.push_back(static_cast<std::uint32_t>(
+                        r.integer(e, fmt::format("task.delays[{}]", i++), 0, 100000, "a delay")));
+            }
+            for (auto d : ts.delays)
+                if (d > ts.washout)
+                    r.fail(t->get("delays") ? t->get("delays") : t, "task.delays",
+                           fmt::format("delay {} exceeds washout ({})", d, ts.washout));
+        }
+        const toml::node& rn =
+            r.required(*t, "task", "readout", "the populations read out, e.g. [\"E\", \"I\"]");
+        if (!rn.is_array() || rn.as_array()->empty())
+            r.fail(&rn, "task.readout", "expected a non-empty array of population names");
+        std::size_t i = 0;
+        for (const auto& e : *rn.as_array()) {
+            const auto p = population_index(e, fmt::format("task.readout[{}]", i++));
+            if (std::find(ts.readout.begin(), ts.readout.end(), p) != ts.readout.end())
+                r.fail(&e, "task.readout", fmt::format("'{}' listed twice", pops[p].name));
+            ts.readout.push_back(p);
+        }
+        if (const auto* n = t->get("reader")) {
+            const std::string rd = r.string(*n, "task.reader");
+            if (rd == "trace")
+                ts.reader = TaskSpec::Reader::trace;
+            else if (rd == "counts")
+                ts.reader = TaskSpec::Reader::counts;
+            else
+                r.fail(
+                    n, "task.reader",
+                    fmt::format("unknown reader '{}'; expected \"trace\" (exponentially filtered "
+                                "spikes at each item end) or \"counts\" (spikes per item)",
+                                rd));
+        } else {
+            w.insert("reader", "trace");
+        }
+        time("tau", ts.tau, ex.network.dt);
+        // The stream decides the duration.
+        const double items = static_cast<double>(ts.washout + ts.train + ts.validation + ts.test);
+        ex.network.duration = items * (ts.item_ms + ts.gap_ms);
     }
 
     // [analysis] branching_factor = { populations = ["E", "I"], sample_length, from }
@@ -1598,6 +1743,7 @@ Experiment build(toml::table doc, const std::string& source,
     b.place_populations();
     b.population_modulators();
     b.projections();
+    b.task();
     b.analysis();
     b.stimuli();
     b.recorders();

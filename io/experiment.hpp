@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/network_spec.hpp"
+#include "core/task_spec.hpp"
 #include "core/registry.hpp"
 #include "input_error.hpp"
 
@@ -17,6 +18,7 @@ struct Experiment {
     std::string output_file;           // from [output] file, or <stem>.h5
     std::string resolved_toml;         // the experiment after overrides and defaults: re-runnable
     std::uint64_t estimated_bytes = 0; // memory estimate of the built network
+    TaskSpec task;                     // [task], when the experiment is a task run
 };
 
 // Parses and validates an experiment. `overrides` are "key.path=value" strings (--set).

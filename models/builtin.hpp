@@ -22,6 +22,7 @@ ModelInfo fast_weight_info();
 ModelInfo stdp_info();
 ModelInfo nalsm_lif_info();
 ModelInfo nalsm_astrocyte_info();
+ModelInfo item_source_info();
 ModelInfo amsu_info();
 
 // Registers every built-in model, one line each (register_models.cpp).

@@ -21,6 +21,7 @@ void register_builtin_models(ModelRegistry& r) {
     r.add(stdp_info());
     r.add(nalsm_lif_info());
     r.add(nalsm_astrocyte_info());
+    r.add(item_source_info());
 }
 
 ModelRegistry builtin_registry() {

@@ -12,15 +12,32 @@ packages=(
   librandom123-dev
   libeigen3-dev
   python3-h5py python3-numpy
+  dataset-fashion-mnist bible-kjv bible-kjv-text
 )
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The King James Bible (public domain) as plain text for the language tasks: one verse per line,
+# with the `bible` program's verse references ("Ge1:1 ", "1Cor13:4 ") stripped. Written once, so
+# runs read the file and never call `bible`.
+kjv=/usr/local/share/gliasim/kjv.txt
+if [ ! -s "$kjv" ]; then
+  tmp=$(mktemp)
+  trap 'rm -f "$tmp"' EXIT
+  bible -f Gen1:1-Rev22:21 </dev/null | sed -E 's/^[1-3]?[A-Za-z]+[0-9]+:[0-9]+ //' >"$tmp"
+  verses=$(wc -l <"$tmp")
+  if [ "$verses" -ne 31102 ] || grep -qE '^[1-3]?[A-Za-z]+[0-9]+:[0-9]+ ' "$tmp"; then
+    echo "install_deps.sh: unexpected output from 'bible' ($verses verses, expected 31102)" >&2
+    exit 1
+  fi
+  $SUDO install -D -m 644 "$tmp" "$kjv"
 fi

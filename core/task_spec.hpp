@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The typed description of a task run ([task] in an experiment file): what stream the input
+// population presents, which populations are read out and how, and how the readout is trained.
+// The task layer (tasks/) runs it; io/ fills it.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gliasim {
+
+struct TaskSpec {
+    bool enabled = false;
+    enum class Kind { memory_capacity, delayed_recall };
+    Kind kind = Kind::memory_capacity;
+    std::uint32_t input = 0; // the item_source population
+    double item_ms = 20;
+    double gap_ms = 0;
+    // Items: washout (not read out), then train, validation and test, in that order.
+    std::uint64_t washout = 200, train = 5000, validation = 1000, test = 2000;
+    std::uint64_t seed = 0; // of the input stream
+    // memory_capacity: rate = rate0 (1 + u), u uniform in [-1, 1], on every input entity.
+    double rate0 = 20; // [Hz]
+    std::uint32_t max_delay = 100;
+    // delayed_recall: `symbols` symbols, one-hot on disjoint groups of the input at `rate`
+    // (others silent); a readout reports the symbol `delays` items back.
+    std::uint32_t symbols = 8;
+    double rate = 100; // [Hz]
+    std::vector<std::uint32_t> delays = {1, 2, 3, 4, 5};
+    // The state read at the end of each item, from these populations.
+    std::vector<std::uint32_t> readout;
+    enum class Reader { counts, trace };
+    Reader reader = Reader::trace;
+    double tau = 20; // [ms] trace time constant
+};
+
+} // namespace gliasim

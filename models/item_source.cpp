@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+// The input population of a task: it presents a stream of items (symbols, vectors, analog
+// values) as Poisson spike trains. Item n is shown for item_ms, then gap_ms of silence; while
+// it is shown, entity i fires with probability 1 - exp(-r dt) per step, r the rate of i in the
+// item's pattern. The task layer builds the stream (tasks/encoders); the file only declares
+// the population, its size and `[task] input = "name"`.
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+#include <stdexcept>
+
+#include "builtin.hpp"
+#include "core/rng.hpp"
+
+namespace gliasim::models {
+
+namespace {
+
+class ItemSource final : public Population {
+public:
+    explicit ItemSource(const PopulationSetup& s)
+        : Population(s, 0), items_(s.items), item_(s.size, -1.0) {
+        if (!items_)
+            throw std::invalid_argument(fmt::format(
+                "population '{}' (model item_source) has no items: it is fed by a [task] whose "
+                "input names it",
+                s.name));
+        if (items_->width != s.size)
+            throw std::invalid_argument(
+                fmt::format("population '{}': the task's patterns have {} entries, the "
+                            "population {} entities",
+                            s.name, items_->width, s.size));
+        item_steps_ = std::max<step_t>(1, std::llround(items_->item_ms / s.dt));
+        period_steps_ = item_steps_ + std::llround(items_->gap_ms / s.dt);
+    }
+
+    void update(step_t step, IndexRange r, std::vector<Spike>& spikes) override {
+        const auto n = static_cast<std::size_t>(step / period_steps_);
+        const bool shown = step % period_steps_ < item_steps_ && n < items_->sequence.size();
+        for (index_t i = r.begin; i < r.end; ++i) item_[i] = shown ? static_cast<double>(n) : -1;
+        if (!shown) return;
+        const float* rate = items_->rates.data() + items_->sequence[n] * items_->width;
+        // One Philox block serves four neighbouring entities (as poisson_source), so any split
+        // into thread ranges draws the same numbers.
+        const auto stream = static_cast<std::uint32_t>(Stream::source_spikes) << 24 ^ id_;
+        Philox::ctr_type block{};
+        index_t block_of = std::numeric_limits<index_t>::max();
+        for (index_t i = r.begin; i < r.end; ++i) {
+            if (rate[i] <= 0) continue;
+            if ((i >> 2) != block_of) {
+                block_of = i >> 2;
+                block = philox_block(seed_, stream, block_of, static_cast<std::uint64_t>(step));
+            }
+            const double p = -std::expm1(-static_cast<double>(rate[i]) * dt_ * 1e-3);
+            const double u = (block.v[i & 3] + 0.5) * 0x1.0p-32;
+            if (u < p) spikes.push_back({step, i});
+        }
+    }
+
+    std::span<double> state(std::size_t) override { return item_; }
+
+private:
+    std::shared_ptr<const ItemStream> items_;
+    std::vector<double> item_; // index of the item shown (-1 in gaps), for recording
+    step_t item_steps_ = 1, period_steps_ = 1;
+};
+
+} // namespace
+
+ModelInfo item_source_info() {
+    ModelInfo m;
+    m.name = "item_source";
+    m.kind = ModelKind::source;
+    m.doc = "a task's input: items (symbols, images, analog values) as Poisson spike trains, "
+            "one item every item_ms (fed by [task])";
+    m.state = {{"item", Dim::dimensionless, "index of the item being shown (-1 in gaps)"}};
+    m.takes_items = true;
+    m.make_population = [](const PopulationSetup& s) { return std::make_unique<ItemSource>(s); };
+    return m;
+}
+
+} // namespace gliasim::models

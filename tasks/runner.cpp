@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+#include "runner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+#include <stdexcept>
+
+#include "core/rng.hpp"
+#include "metrics.hpp"
+#include "trainers.hpp"
+
+namespace gliasim::tasks {
+
+namespace {
+
+std::uint64_t total_items(const TaskSpec& t) {
+    return t.washout + t.train + t.validation + t.test;
+}
+
+// Pearson correlation squared of two equally long vectors (0 when either is constant).
+double corr2(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
+    const Eigen::VectorXd x = a.array() - a.mean();
+    const Eigen::VectorXd y = b.array() - b.mean();
+    const double sxx = x.squaredNorm(), syy = y.squaredNorm();
+    if (sxx <= 0 || syy <= 0) return 0;
+    const double sxy = x.dot(y);
+    return sxy * sxy / (sxx * syy);
+}
+
+} // namespace
+
+TaskStream make_stream(const TaskSpec& task, std::size_t width) {
+    const std::uint64_t n = total_items(task);
+    TaskStream s;
+    s.items = std::make_shared<ItemStream>();
+    ItemStream& it = *s.items;
+    it.item_ms = task.item_ms;
+    it.gap_ms = task.gap_ms;
+    it.width = width;
+    it.sequence.resize(n);
+    if (task.kind == TaskSpec::Kind::memory_capacity) {
+        // One pattern per item: every input entity at rate0 (1 + u(n)).
+        s.values.resize(n);
+        it.rates.resize(n * width);
+        for (std::uint64_t k = 0; k < n; ++k) {
+            RandomStream rs(task.seed, Stream::task, 0, k);
+            s.values[k] = 2.0 * rs.uniform() - 1.0;
+            std::fill_n(it.rates.begin() + static_cast<std::ptrdiff_t>(k * width), width,
+                        static_cast<float>(task.rate0 * (1.0 + s.values[k])));
+            it.sequence[k] = static_cast<std::uint32_t>(k);
+        }
+    } else {
+        // One pattern per symbol: its group of entities at `rate`, the rest silent.
+        const std::uint32_t A = task.symbols;
+        it.rates.assign(static_cast<std::size_t>(A) * width, 0.0f);
+        for (std::uint32_t a = 0; a < A; ++a)
+            for (std::size_t i = width * a / A; i < width * (a + 1) / A; ++i)
+                it.rates[a * width + i] = static_cast<float>(task.rate);
+        s.symbol.resize(n);
+        for (std::uint64_t k = 0; k < n; ++k) {
+            RandomStream rs(task.seed, Stream::task, 1, k);
+            s.symbol[k] = static_cast<std::uint32_t>(rs.below(A));
+            it.sequence[k] = s.symbol[k];
+        }
+    }
+    return s;
+}
+
+Eigen::MatrixXd read_states(const Simulation& sim, const TaskSpec& task, std::uint64_t n_items) {
+    const NetworkSpec& spec = sim.network().spec();
+    const double dt = spec.dt;
+    const step_t item_steps = std::llround(task.item_ms / dt);
+    const step_t period = item_steps + std::llround(task.gap_ms / dt);
+    Eigen::Index columns = 0;
+    for (auto p : task.readout) columns += spec.populations[p].size;
+    Eigen::MatrixXd X = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_items), columns);
+    Eigen::Index offset = 0;
+    for (auto p : task.readout) {
+        const auto& spikes = sim.kept_spikes(p); // by step
+        const index_t n = spec.populations[p].size;
+        if (task.reader == TaskSpec::Reader::counts) {
+            for (const Spike& s : spikes) {
+                const auto item = static_cast<Eigen::Index>(s.step / period);
+                if (s.step % period < item_steps && item < X.rows())
+                    X(item, offset + s.index) += 1.0;
+            }
+        } else {
+            // Each spike (recorded at the end of its step) adds 1 to its neuron's trace, which
+            // decays with tau; the state of item k is the trace at the end of the item.
+            std::vector<double> trace(n, 0.0);
+            std::vector<step_t> last(n, 0);
+            std::size_t next = 0;
+            for (Eigen::Index k = 0; k < X.rows(); ++k) {
+                const step_t end = k * period + item_steps; // in steps; spike s at s + 1
+                for (; next < spikes.size() && spikes[next].step + 1 <= end; ++next) {
+                    const Spike& s = spikes[next];
+                    const step_t t = s.step + 1;
+                    trace[s.index] =
+                        trace[s.index] *
+                            std::exp(-static_cast<double>(t - last[s.index]) * dt / task.tau) +
+                        1.0;
+                    last[s.index] = t;
+                }
+                for (index_t i = 0; i < n; ++i)
+                    if (trace[i] != 0)
+                        X(k, offset + i) = trace[i] * std::exp(-static_cast<double>(end - last[i]) *
+                                                               dt / task.tau);
+            }
+        }
+        offset += n;
+    }
+    return X;
+}
+
+TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
+    TaskResult r;
+    const auto W = static_cast<Eigen::Index>(task.washout);
+    const auto T = static_cast<Eigen::Index>(task.train);
+    const auto V = static_cast<Eigen::Index>(task.validation);
+    const auto E = static_cast<Eigen::Index>(task.test);
+    const Eigen::MatrixXd fit_rows = states.middleRows(W, T + V); // train, then validation
+    const Eigen::MatrixXd test_rows = states.middleRows(W + T + V, E);
+    std::vector<Eigen::Index> validation(static_cast<std::size_t>(V));
+    for (Eigen::Index i = 0; i < V; ++i) validation[static_cast<std::size_t>(i)] = T + i;
+
+    if (task.kind == TaskSpec::Kind::memory_capacity) {
+        // One ridge readout per delay k, u(n - k) from the state at the end of item n; each
+        // delay chooses its own regulariser on the validation rows.
+        const Eigen::Index K = task.max_delay;
+        Eigen::MatrixXd Y(T + V, K), Y_test(E, K);
+        for (Eigen::Index k = 1; k <= K; ++k) {
+            for (Eigen::Index i = 0; i < T + V; ++i)
+                Y(i, k - 1) = stream.values[static_cast<std::size_t>(W + i - k)];
+            for (Eigen::Index i = 0; i < E; ++i)
+                Y_test(i, k - 1) = stream.values[static_cast<std::size_t>(W + T + V + i - k)];
+        }
+        RidgeOptions o;
+        o.validation_rows = validation;
+        o.per_output = true;
+        const RidgeFit fit = fit_ridge(fit_rows, Y, o);
+        const Eigen::MatrixXd pred = fit.model.predict(test_rows);
+        std::vector<double> mc(static_cast<std::size_t>(K));
+        double total = 0;
+        double half_life = static_cast<double>(K + 1);
+        for (Eigen::Index k = 0; k < K; ++k) {
+            mc[static_cast<std::size_t>(k)] = corr2(pred.col(k), Y_test.col(k));
+            total += mc[static_cast<std::size_t>(k)];
+            if (mc[static_cast<std::size_t>(k)] < 0.5 && half_life > static_cast<double>(K))
+                half_life = static_cast<double>(k + 1);
+        }
+        r.scalars = {{"memory_capacity", total},
+                     {"half_life_items", half_life},
+                     {"features", static_cast<double>(states.cols())}};
+        r.curves = {{"memory_capacity_per_delay", mc}};
+    } else {
+        // Delayed recall: a softmax readout per delay d names the symbol d items back; its L2
+        // penalty is chosen on the validation rows.
+        std::vector<double> accuracy_per_delay;
+        for (auto d : task.delays) {
+            std::vector<int> y_train, y_val, y_test;
+            for (Eigen::Index i = 0; i < T; ++i)
+                y_train.push_back(
+                    static_cast<int>(stream.symbol[static_cast<std::size_t>(W + i - d)]));
+            for (Eigen::Index i = 0; i < V; ++i)
+                y_val.push_back(
+                    static_cast<int>(stream.symbol[static_cast<std::size_t>(W + T + i - d)]));
+            for (Eigen::Index i = 0; i < E; ++i)
+                y_test.push_back(
+                    static_cast<int>(stream.symbol[static_cast<std::size_t>(W + T + V + i - d)]));
+            const int A = static_cast<int>(task.symbols);
+            double best = -1;
+            SoftmaxModel best_model;
+            for (double l2 : {1e-3, 1e-2, 1e-1}) {
+                SoftmaxOptions o;
+                o.l2 = l2;
+                o.max_iterations = 200;
+                SoftmaxModel m = fit_softmax(fit_rows.topRows(T), y_train, A, o);
+                const double acc = accuracy(y_val, m.predict(fit_rows.bottomRows(V)));
+                if (acc > best) {
+                    best = acc;
+                    best_model = std::move(m);
+                }
+            }
+            accuracy_per_delay.push_back(accuracy(y_test, best_model.predict(test_rows)));
+        }
+        double mean = 0;
+        for (double a : accuracy_per_delay) mean += a;
+        mean /= static_cast<double>(accuracy_per_delay.size());
+        r.scalars = {{"mean_accuracy", mean},
+                     {"chance", 1.0 / static_cast<double>(task.symbols)},
+                     {"features", static_cast<double>(states.cols())}};
+        std::vector<double> delays(task.delays.begin(), task.delays.end());
+        r.curves = {{"delays", delays}, {"accuracy_per_delay", accuracy_per_delay}};
+    }
+    return r;
+}
+
+TaskResult run_task(NetworkSpec spec, const TaskSpec& task, RecordingBackend& backend,
+                    const ProgressFn& progress) {
+    const std::uint64_t n = total_items(task);
+    const TaskStream stream = make_stream(task, spec.populations[task.input].size);
+    spec.populations[task.input].items = stream.items;
+    spec.duration = static_cast<double>(n) * (task.item_ms + task.gap_ms);
+    Simulation sim(spec);
+    for (auto p : task.readout) sim.keep_spikes(p);
+    const RunStats stats = sim.run(backend, progress);
+    const Eigen::MatrixXd states = read_states(sim, task, n);
+    TaskResult r = score(task, stream, states);
+    r.stats = stats;
+    r.items_per_second = stats.wall_simulate > 0 ? static_cast<double>(n) / stats.wall_simulate : 0;
+    r.scalars.emplace_back("items_per_second", r.items_per_second);
+    return r;
+}
+
+} // namespace gliasim::tasks

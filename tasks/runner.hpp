@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Runs a [task]: builds the input stream, simulates the network with it, reads the readout
+// populations' state at the end of every item, trains the readout on the train split (the
+// regulariser chosen on the validation split) and scores it on the test split.
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/network_spec.hpp"
+#include "core/recording.hpp"
+#include "core/simulation.hpp"
+#include "core/task_spec.hpp"
+
+namespace gliasim::tasks {
+
+// The stream an input population presents, and what the readout must report for each item.
+struct TaskStream {
+    std::shared_ptr<ItemStream> items;
+    std::vector<double> values;        // memory_capacity: u(n) in [-1, 1]
+    std::vector<std::uint32_t> symbol; // delayed_recall: the symbol of item n
+};
+TaskStream make_stream(const TaskSpec& task, std::size_t width);
+
+// The state of `populations` at the end of every item (rows: items; columns: their neurons,
+// concatenated): spike counts within the item, or exponentially filtered spike trains.
+Eigen::MatrixXd read_states(const Simulation& sim, const TaskSpec& task, std::uint64_t n_items);
+
+struct TaskResult {
+    std::vector<std::pair<std::string, double>> scalars;
+    std::vector<std::pair<std::string, std::vector<double>>> curves;
+    double items_per_second = 0; // simulated items per wall-clock second
+    RunStats stats;
+};
+
+// Everything after the stream: scores `states` (items x features) against the stream.
+TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states);
+
+// The whole run. `spec` is the network of the experiment; the stream is attached to the input.
+TaskResult run_task(NetworkSpec spec, const TaskSpec& task, RecordingBackend& backend,
+                    const ProgressFn& progress = {});
+
+} // namespace gliasim::tasks

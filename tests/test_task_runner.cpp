@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+// The task runner (tasks/runner.hpp): input streams, state readers against spikes counted
+// independently, the memory-capacity score on a delay line (MC = its length), and CI-sized
+// versions of the shipped tasks beating chance by a clear margin.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "core/simulation.hpp"
+#include "io/experiment.hpp"
+#include "tasks/runner.hpp"
+#include "test_support.hpp"
+
+using namespace gliasim;
+using gliasim::test::read_text;
+using gliasim::test::registry;
+
+namespace {
+
+Experiment experiment(const std::string& text, const std::vector<std::string>& overrides = {}) {
+    return parse_experiment(text, "task.toml", overrides, registry());
+}
+
+// The shipped task, shortened for the test suite.
+std::vector<std::string> short_run() {
+    return {"task.washout=50", "task.train=600", "task.validation=150", "task.test=200"};
+}
+
+} // namespace
+
+TEST_CASE("task streams: memory capacity draws u in [-1, 1]; recall one-hot groups", "[task]") {
+    TaskSpec t;
+    t.kind = TaskSpec::Kind::memory_capacity;
+    t.washout = 100;
+    t.train = 4000;
+    t.validation = 500;
+    t.test = 400;
+    t.rate0 = 30;
+    const auto s = tasks::make_stream(t, 10);
+    REQUIRE(s.values.size() == 5000);
+    double mean = 0, square = 0;
+    for (std::size_t n = 0; n < s.values.size(); ++n) {
+        CHECK(s.values[n] >= -1.0);
+        CHECK(s.values[n] <= 1.0);
+        mean += s.values[n];
+        square += s.values[n] * s.values[n];
+        const float* rate = s.items->rates.data() + s.items->sequence[n] * 10;
+        CHECK(rate[3] == Approx(30.0 * (1.0 + s.values[n])).epsilon(1e-6));
+    }
+    mean /= 5000;
+    CHECK(std::abs(mean) < 4 * std::sqrt(1.0 / 3.0 / 5000)); // U[-1, 1]: variance 1/3
+    CHECK(square / 5000 == Approx(1.0 / 3.0).epsilon(0.05));
+
+    t.kind = TaskSpec::Kind::delayed_recall;
+    t.symbols = 4;
+    t.rate = 80;
+    const auto r = tasks::make_stream(t, 10);
+    std::vector<int> seen(4, 0);
+    for (auto a : r.symbol) ++seen[a];
+    for (int c : seen) CHECK(std::abs(c - 1250) < 4 * std::sqrt(5000 * 0.25 * 0.75));
+    // Symbol a drives entities [10a/4, 10(a+1)/4) at 80 Hz and nothing else.
+    for (std::uint32_t a = 0; a < 4; ++a)
+        for (std::size_t i = 0; i < 10; ++i) {
+            const bool in_group = i >= 10 * a / 4 && i < 10 * (a + 1) / 4;
+            CHECK(r.items->rates[a * 10 + i] == (in_group ? 80.0f : 0.0f));
+        }
+}
+
+TEST_CASE("task readers: spike counts per item match the recorded spikes", "[task]") {
+    const char* text = R"(
+[simulation]
+dt = "0.5 ms"
+seed = 3
+[task]
+kind = "delayed_recall"
+input = "input"
+item = "20 ms"
+gap = "5 ms"
+washout = 10
+train = 30
+validation = 10
+test = 10
+symbols = 4
+rate = "200 Hz"
+delays = [0, 1]
+readout = ["input"]
+reader = "counts"
+[populations.input]
+model = "item_source"
+size = 20
+[recorders.spikes]
+kind = "spikes"
+)";
+    Experiment ex = experiment(text);
+    const auto stream = tasks::make_stream(ex.task, 20);
+    ex.network.populations[ex.task.input].items = stream.items;
+    Simulation sim(ex.network);
+    sim.keep_spikes(0);
+    MemoryBackend mb;
+    sim.run(mb);
+    const Eigen::MatrixXd counts = tasks::read_states(sim, ex.task, 60);
+    // Independently from the recorded spike times: item n spans (25 n, 25 n + 20] ms.
+    Eigen::MatrixXd expected = Eigen::MatrixXd::Zero(60, 20);
+    for (std::size_t k = 0; k < mb.spikes[0].times.size(); ++k) {
+        const double t = mb.spikes[0].times[k];
+        const auto n = static_cast<Eigen::Index>(std::floor((t - 1e-9) / 25.0));
+        const double into = t - 25.0 * static_cast<double>(n);
+        CHECK(into <= 20.0 + 1e-9); // silent in the gaps
+        expected(n, static_cast<Eigen::Index>(mb.spikes[0].ids[k])) += 1;
+    }
+    CHECK(counts == expected);
+    // Only the shown symbol's group fires: 5 entities per symbol, ~4 spikes each per item.
+    for (Eigen::Index n = 0; n < 60; ++n) {
+        const auto a = static_cast<Eigen::Index>(stream.symbol[static_cast<std::size_t>(n)]);
+        CHECK(counts.row(n).sum() == counts.row(n).segment(5 * a, 5).sum());
+    }
+    CHECK(counts.sum() > 60 * 5 * 2);
+}
+
+TEST_CASE("memory capacity of a delay line is its length", "[task]") {
+    TaskSpec t;
+    t.kind = TaskSpec::Kind::memory_capacity;
+    t.washout = 50;
+    t.train = 1500;
+    t.validation = 300;
+    t.test = 1000;
+    t.max_delay = 12;
+    const auto s = tasks::make_stream(t, 1);
+    // State of item n: u(n), u(n - 1), ..., u(n - 7): delays 1..7 are recoverable exactly.
+    const std::uint64_t n = 2850;
+    Eigen::MatrixXd states = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n), 8);
+    for (std::uint64_t k = 0; k < n; ++k)
+        for (std::uint64_t i = 0; i < 8 && i <= k; ++i)
+            states(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(i)) = s.values[k - i];
+    const auto r = tasks::score(t, s, states);
+    const auto& mc = r.curves[0].second;
+    for (std::size_t k = 0; k < 7; ++k) CHECK(mc[k] == Approx(1.0).margin(1e-6));
+    for (std::size_t k = 7; k < 12; ++k) CHECK(mc[k] < 0.02); // chance on 1000 test items
+    CHECK(r.scalars[0].second == Approx(7.0).margin(0.1));
+    CHECK(r.scalars[1].second == 8.0); // half-life: the first delay below 0.5
+}
+
+TEST_CASE("CI-sized tasks: the spiking reservoir remembers, above chance", "[task]") {
+    {
+        Experiment ex = experiment(read_text("tasks/memory_capacity.toml"), short_run());
+        MemoryBackend mb;
+        const auto r = tasks::run_task(ex.network, ex.task, mb);
+        const double mc = r.scalars[0].second;
+        WARN("memory capacity (short run) " << mc);
+        // Chance: about max_delay / test = 40 / 200 = 0.2 of corr^2 summed over delays.
+        CHECK(mc > 0.45);
+        CHECK(r.curves[0].second[0] > 0.2); // u(n - 1) is read well above chance (1/200)
+    }
+    {
+        Experiment ex = experiment(read_text("tasks/delayed_recall.toml"),
+                                   {"task.washout=50", "task.train=600", "task.validation=150",
+                                    "task.test=300", "task.delays=[0, 1, 6]"});
+        MemoryBackend mb;
+        const auto r = tasks::run_task(ex.network, ex.task, mb);
+        const auto& acc = r.curves[1].second;
+        WARN("recall accuracy at delays 0, 1, 6: " << acc[0] << ", " << acc[1] << ", " << acc[2]);
+        CHECK(acc[1] > 2.0 / 8.0); // chance 1/8
+        CHECK(acc[1] > acc[2]);    // memory fades
+    }
+}
