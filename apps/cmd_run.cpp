@@ -254,6 +254,13 @@ int cmd_run(const std::vector<std::string>& args) {
     writer.close(meta);
     meta.wall_write += seconds_since(t_close);
     if (!quiet) print_summary(ex, *sim, stats, meta, out);
+    if (ex.task.enabled && !ex.task.complete) {
+        if (!quiet)
+            fmt::print("task not scored: simulation.duration ({:g} ms) ends before the task's "
+                       "stream (leave duration out to run the whole stream)\n",
+                       ex.network.duration);
+        return kExitOk;
+    }
     if (ex.task.enabled) return finish_task(ex, *sim, *stream, stats, out, quiet);
     return kExitOk;
 }

@@ -34,6 +34,9 @@ struct TaskSpec {
     enum class Reader { counts, trace };
     Reader reader = Reader::trace;
     double tau = 20; // [ms] trace time constant
+    // False when simulation.duration cuts the stream short: the network runs, the readout is
+    // not scored.
+    bool complete = true;
 };
 
 } // namespace gliasim

@@ -855,9 +855,13 @@ struct Builder {
             w.insert("reader", "trace");
         }
         time("tau", ts.tau, ex.network.dt);
-        // The stream decides the duration.
+        // The stream decides the duration. A duration given anyway (e.g. --set for a quick
+        // look) is kept; the readout is then scored only if the whole stream fits.
         const double items = static_cast<double>(ts.washout + ts.train + ts.validation + ts.test);
-        ex.network.duration = items * (ts.item_ms + ts.gap_ms);
+        const double stream_ms = items * (ts.item_ms + ts.gap_ms);
+        const toml::table* sim = section("simulation");
+        if (!sim || !sim->get("duration")) ex.network.duration = stream_ms;
+        ts.complete = ex.network.duration >= stream_ms - 1e-9;
     }
 
     // [analysis] branching_factor = { populations = ["E", "I"], sample_length, from }

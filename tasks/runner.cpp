@@ -202,7 +202,7 @@ TaskResult run_task(NetworkSpec spec, const TaskSpec& task, RecordingBackend& ba
     const std::uint64_t n = total_items(task);
     const TaskStream stream = make_stream(task, spec.populations[task.input].size);
     spec.populations[task.input].items = stream.items;
-    spec.duration = static_cast<double>(n) * (task.item_ms + task.gap_ms);
+    spec.duration = std::max(spec.duration, static_cast<double>(n) * (task.item_ms + task.gap_ms));
     Simulation sim(spec);
     for (auto p : task.readout) sim.keep_spikes(p);
     const RunStats stats = sim.run(backend, progress);
