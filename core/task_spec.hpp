@@ -13,7 +13,7 @@ namespace gliasim {
 
 struct TaskSpec {
     bool enabled = false;
-    enum class Kind { memory_capacity, delayed_recall };
+    enum class Kind { memory_capacity, delayed_recall, next_char };
     Kind kind = Kind::memory_capacity;
     std::uint32_t input = 0; // the item_source population
     double item_ms = 20;
@@ -29,6 +29,10 @@ struct TaskSpec {
     std::uint32_t symbols = 8;
     double rate = 100; // [Hz]
     std::vector<std::uint32_t> delays = {1, 2, 3, 4, 5};
+    // next_char: characters of a text (its 36-symbol alphabet, one-hot groups at `rate`) from
+    // `text_offset` on; a softmax readout predicts the next character (bits per character).
+    std::string text;              // a file path, resolved
+    std::uint64_t text_offset = 0; // characters skipped
     // The state read at the end of each item, from these populations.
     std::vector<std::uint32_t> readout;
     enum class Reader { counts, trace };

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -748,8 +749,12 @@ struct Builder {
         } else if (kind == "delayed_recall") {
             ts.kind = TaskSpec::Kind::delayed_recall;
             allowed.insert(allowed.end(), {"symbols", "rate", "delays"});
+        } else if (kind == "next_char") {
+            ts.kind = TaskSpec::Kind::next_char;
+            allowed.insert(allowed.end(), {"rate", "text", "text_offset"});
         } else {
-            const auto guess = closest_match(kind, {"memory_capacity", "delayed_recall"});
+            const auto guess =
+                closest_match(kind, {"memory_capacity", "delayed_recall", "next_char"});
             r.fail(&kn, "task.kind",
                    fmt::format("unknown task kind '{}'{}", kind,
                                guess.empty()
@@ -807,6 +812,37 @@ struct Builder {
                        fmt::format("max_delay ({}) must not exceed washout ({}): the first "
                                    "read-out item needs max_delay items before it",
                                    ts.max_delay, ts.washout));
+        } else if (ts.kind == TaskSpec::Kind::next_char) {
+            rate("rate", ts.rate);
+            ts.symbols = 36; // tasks/datasets.hpp Alphabet
+            if (width < ts.symbols)
+                r.fail(&in, "task.input",
+                       fmt::format("next_char codes 36 symbols on groups of input entities; '{}' "
+                                   "has {}, fewer than 36",
+                                   pops[ts.input].name, width));
+            const toml::node& xn =
+                r.required(*t, "task", "text", "\"kjv\" or a text file relative to this file");
+            ts.text = r.string(xn, "task.text");
+            if (ts.text == "kjv") {
+                ts.text = "/usr/local/share/gliasim/kjv.txt";
+                if (const char* env = std::getenv("GLIASIM_KJV_PATH")) ts.text = env;
+            } else {
+                const auto dir = std::filesystem::path(ex.source).parent_path();
+                ts.text = (dir / ts.text).lexically_normal().string();
+            }
+            if (!std::filesystem::is_regular_file(ts.text))
+                r.fail(&xn, "task.text",
+                       fmt::format("no text file '{}' (\"kjv\" is installed by "
+                                   "scripts/install_deps.sh)",
+                                   ts.text));
+            count("text_offset", ts.text_offset, 0, std::numeric_limits<std::int64_t>::max());
+            const auto chars = std::filesystem::file_size(ts.text);
+            if (ts.text_offset + ts.washout + ts.train + ts.validation + ts.test + 1 > chars)
+                r.fail(&xn, "task.text",
+                       fmt::format("'{}' has {} bytes, fewer than the {} characters the task needs",
+                                   ts.text, chars,
+                                   ts.text_offset + ts.washout + ts.train + ts.validation +
+                                       ts.test + 1));
         } else {
             rate("rate", ts.rate);
             count("symbols", ts.symbols, 2, 100000);

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/rng.hpp"
+#include "datasets.hpp"
 #include "metrics.hpp"
 #include "trainers.hpp"
 
@@ -54,16 +55,28 @@ TaskStream make_stream(const TaskSpec& task, std::size_t width) {
     } else {
         // One pattern per symbol: its group of entities at `rate`, the rest silent.
         const std::uint32_t A = task.symbols;
+        if (task.kind == TaskSpec::Kind::next_char) {
+            const auto text = encode(read_text(task.text));
+            if (text.size() < task.text_offset + n + 1)
+                throw std::runtime_error(fmt::format(
+                    "text '{}' encodes to {} characters; the task needs {} from offset {}",
+                    task.text, text.size(), n + 1, task.text_offset));
+            // symbol[n] is the character shown as item n; one more is kept: the last target.
+            s.symbol.assign(text.begin() + static_cast<std::ptrdiff_t>(task.text_offset),
+                            text.begin() + static_cast<std::ptrdiff_t>(task.text_offset + n + 1));
+        }
         it.rates.assign(static_cast<std::size_t>(A) * width, 0.0f);
         for (std::uint32_t a = 0; a < A; ++a)
             for (std::size_t i = width * a / A; i < width * (a + 1) / A; ++i)
                 it.rates[a * width + i] = static_cast<float>(task.rate);
-        s.symbol.resize(n);
-        for (std::uint64_t k = 0; k < n; ++k) {
-            RandomStream rs(task.seed, Stream::task, 1, k);
-            s.symbol[k] = static_cast<std::uint32_t>(rs.below(A));
-            it.sequence[k] = s.symbol[k];
+        if (task.kind == TaskSpec::Kind::delayed_recall) {
+            s.symbol.resize(n);
+            for (std::uint64_t k = 0; k < n; ++k) {
+                RandomStream rs(task.seed, Stream::task, 1, k);
+                s.symbol[k] = static_cast<std::uint32_t>(rs.below(A));
+            }
         }
+        for (std::uint64_t k = 0; k < n; ++k) it.sequence[k] = s.symbol[k];
     }
     return s;
 }
@@ -154,6 +167,59 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
                      {"half_life_items", half_life},
                      {"features", static_cast<double>(states.cols())}};
         r.curves = {{"memory_capacity_per_delay", mc}};
+    } else if (task.kind == TaskSpec::Kind::next_char) {
+        // The next character from the state at the end of the current one: a softmax readout
+        // whose L2 penalty minimises the validation bits per character; n-gram models trained
+        // on the same training characters are the baselines.
+        auto next = [&](Eigen::Index first, Eigen::Index rows) {
+            std::vector<int> y;
+            for (Eigen::Index i = 0; i < rows; ++i)
+                y.push_back(
+                    static_cast<int>(stream.symbol[static_cast<std::size_t>(first + i + 1)]));
+            return y;
+        };
+        const std::vector<int> y_train = next(W, T), y_val = next(W + T, V),
+                               y_test = next(W + T + V, E);
+        const int A = static_cast<int>(task.symbols);
+        double best = std::numeric_limits<double>::infinity();
+        SoftmaxModel model;
+        for (double l2 : {1e-3, 1e-2, 1e-1}) {
+            SoftmaxOptions o;
+            o.l2 = l2;
+            o.max_iterations = 200;
+            SoftmaxModel m = fit_softmax(fit_rows.topRows(T), y_train, A, o);
+            const double bpc = score_next_symbol(m.predict_proba(fit_rows.bottomRows(V)), y_val)
+                                   .bits_per_character;
+            if (bpc < best) {
+                best = bpc;
+                model = std::move(m);
+            }
+        }
+        const NextSymbolScores sc = score_next_symbol(model.predict_proba(test_rows), y_test);
+        // n-grams: trained on the characters of the training items (and their successors),
+        // scored on the test items' next characters with everything before them as history.
+        std::vector<int> train_text, history, test_text;
+        for (Eigen::Index i = W; i <= W + T; ++i)
+            train_text.push_back(static_cast<int>(stream.symbol[static_cast<std::size_t>(i)]));
+        for (Eigen::Index i = 0; i <= W + T + V; ++i)
+            history.push_back(static_cast<int>(stream.symbol[static_cast<std::size_t>(i)]));
+        test_text = y_test;
+        const auto baselines = ngram_baselines(train_text, test_text, A, 4, history);
+        r.scalars = {{"bits_per_character", sc.bits_per_character},
+                     {"perplexity", sc.perplexity},
+                     {"top1_accuracy", sc.top1_accuracy},
+                     {"features", static_cast<double>(states.cols())}};
+        std::vector<double> orders, add_one, kneser_ney;
+        for (const auto& b : baselines) {
+            orders.push_back(b.order);
+            add_one.push_back(b.add_one_bpc);
+            kneser_ney.push_back(b.kneser_ney_bpc);
+            r.scalars.emplace_back(fmt::format("ngram{}_kneser_ney_bpc", b.order),
+                                   b.kneser_ney_bpc);
+        }
+        r.curves = {{"ngram_order", orders},
+                    {"ngram_add_one_bpc", add_one},
+                    {"ngram_kneser_ney_bpc", kneser_ney}};
     } else {
         // Delayed recall: a softmax readout per delay d names the symbol d items back; its L2
         // penalty is chosen on the validation rows.

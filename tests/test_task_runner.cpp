@@ -166,3 +166,24 @@ TEST_CASE("CI-sized tasks: the spiking reservoir remembers, above chance", "[tas
         CHECK(acc[1] > acc[2]);    // memory fades
     }
 }
+
+TEST_CASE("CI-sized next-character prediction beats the unigram baseline", "[task]") {
+    const std::string text =
+        std::string(GLIASIM_SOURCE_DIR) + "/tests/fixtures/text/kjv_genesis_1-6.txt";
+    Experiment ex = experiment(read_text("tasks/next_char.toml"),
+                               {"task.text=\"" + text + "\"", "task.washout=50", "task.train=3000",
+                                "task.validation=300", "task.test=1000"});
+    MemoryBackend mb;
+    const auto r = tasks::run_task(ex.network, ex.task, mb);
+    auto scalar = [&](const std::string& name) {
+        for (const auto& [n, v] : r.scalars)
+            if (n == name) return v;
+        FAIL("no scalar " << name);
+        return 0.0;
+    };
+    const double bpc = scalar("bits_per_character");
+    WARN("BPC " << bpc << " vs unigram " << scalar("ngram0_kneser_ney_bpc") << ", bigram "
+                << scalar("ngram1_kneser_ney_bpc"));
+    CHECK(bpc < scalar("ngram0_kneser_ney_bpc") - 0.2);
+    CHECK(scalar("perplexity") == Approx(std::pow(2.0, bpc)));
+}
