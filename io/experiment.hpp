@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "core/network_spec.hpp"
-#include "core/task_spec.hpp"
 #include "core/registry.hpp"
+#include "core/task_spec.hpp"
 #include "input_error.hpp"
 
 namespace gliasim {
