@@ -117,9 +117,9 @@ int finish_task(const Experiment& ex, const Simulation& sim, const tasks::TaskSt
     r.scalars.emplace_back("items", static_cast<double>(n_items));
     r.scalars.emplace_back("items_per_second", items_per_s);
     r.scalars.emplace_back("readout_seconds", seconds_since(t0));
-    const std::string kind = ex.task.kind == TaskSpec::Kind::memory_capacity  ? "memory_capacity"
-                             : ex.task.kind == TaskSpec::Kind::delayed_recall ? "delayed_recall"
-                                                                              : "next_char";
+    const char* kinds[] = {"memory_capacity", "delayed_recall", "next_char",
+                           "image_classification"};
+    const std::string kind = kinds[static_cast<int>(ex.task.kind)];
     try {
         write_figures(out, "/task", {{"kind", kind}}, r.scalars, r.curves);
     } catch (const std::exception& e) {

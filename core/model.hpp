@@ -60,6 +60,10 @@ using ParamValues = std::vector<double>; // one value per ParamSpec, in schema o
 struct ItemStream {
     double item_ms = 20;
     double gap_ms = 0;
+    // The first prefix_items items last prefix_item_ms each, without gaps (e.g. NALSM's
+    // self-organisation on short samples before the task's items).
+    std::size_t prefix_items = 0;
+    double prefix_item_ms = 0;
     std::size_t width = 0; // entities per pattern
     std::vector<float> rates;
     std::vector<std::uint32_t> sequence;

@@ -13,7 +13,7 @@ namespace gliasim {
 
 struct TaskSpec {
     bool enabled = false;
-    enum class Kind { memory_capacity, delayed_recall, next_char };
+    enum class Kind { memory_capacity, delayed_recall, next_char, image_classification };
     Kind kind = Kind::memory_capacity;
     std::uint32_t input = 0; // the item_source population
     double item_ms = 20;
@@ -33,6 +33,14 @@ struct TaskSpec {
     // `text_offset` on; a softmax readout predicts the next character (bits per character).
     std::string text;              // a file path, resolved
     std::uint64_t text_offset = 0; // characters skipped
+    // image_classification (Fashion-MNIST, the NALSM protocol): pixel k of an image fires at
+    // rate * p_k / max p, p_k = x_k / sum x (max over the training set); first `selforg` training
+    // images of `selforg_item_ms` each (self-organisation), then the task's items: washout,
+    // train and validation from the training set, test from the test set; a softmax readout
+    // of spike counts names the class.
+    std::string dataset_dir; // empty: the Debian package's folder
+    std::uint64_t selforg = 0;
+    double selforg_item_ms = 20;
     // The state read at the end of each item, from these populations.
     std::vector<std::uint32_t> readout;
     enum class Reader { counts, trace };

@@ -752,9 +752,12 @@ struct Builder {
         } else if (kind == "next_char") {
             ts.kind = TaskSpec::Kind::next_char;
             allowed.insert(allowed.end(), {"rate", "text", "text_offset"});
+        } else if (kind == "image_classification") {
+            ts.kind = TaskSpec::Kind::image_classification;
+            allowed.insert(allowed.end(), {"rate", "dataset", "selforg", "selforg_item"});
         } else {
-            const auto guess =
-                closest_match(kind, {"memory_capacity", "delayed_recall", "next_char"});
+            const auto guess = closest_match(
+                kind, {"memory_capacity", "delayed_recall", "next_char", "image_classification"});
             r.fail(&kn, "task.kind",
                    fmt::format("unknown task kind '{}'{}", kind,
                                guess.empty()
@@ -812,6 +815,31 @@ struct Builder {
                        fmt::format("max_delay ({}) must not exceed washout ({}): the first "
                                    "read-out item needs max_delay items before it",
                                    ts.max_delay, ts.washout));
+        } else if (ts.kind == TaskSpec::Kind::image_classification) {
+            rate("rate", ts.rate);
+            ts.symbols = 10;
+            const toml::node& dn = r.required(*t, "task", "dataset",
+                                              "\"fashion_mnist\" (Debian dataset-fashion-mnist)");
+            if (r.string(dn, "task.dataset") != "fashion_mnist")
+                r.fail(&dn, "task.dataset", "the only image dataset is \"fashion_mnist\"");
+            ts.dataset_dir = "/usr/share/datasets/fashion-mnist";
+            if (const char* env = std::getenv("GLIASIM_FASHION_MNIST_DIR")) ts.dataset_dir = env;
+            if (!std::filesystem::is_directory(ts.dataset_dir))
+                r.fail(&dn, "task.dataset",
+                       fmt::format("Fashion-MNIST is not installed ({} is missing): apt-get "
+                                   "install dataset-fashion-mnist, or scripts/install_deps.sh",
+                                   ts.dataset_dir));
+            if (width != 784)
+                r.fail(&in, "task.input",
+                       fmt::format("Fashion-MNIST images have 784 pixels; '{}' has {} entities",
+                                   pops[ts.input].name, width));
+            count("selforg", ts.selforg, 0, 100'000'000);
+            time("selforg_item", ts.selforg_item_ms, ex.network.dt);
+            if (ts.washout + ts.train + ts.validation > 60000)
+                r.fail(t, "task.train",
+                       "washout + train + validation exceed the 60000 training images");
+            if (ts.test > 10000)
+                r.fail(t->get("test"), "task.test", "test exceeds the 10000 test images");
         } else if (ts.kind == TaskSpec::Kind::next_char) {
             rate("rate", ts.rate);
             ts.symbols = 36; // tasks/datasets.hpp Alphabet
@@ -894,7 +922,8 @@ struct Builder {
         // The stream decides the duration. A duration given anyway (e.g. --set for a quick
         // look) is kept; the readout is then scored only if the whole stream fits.
         const double items = static_cast<double>(ts.washout + ts.train + ts.validation + ts.test);
-        const double stream_ms = items * (ts.item_ms + ts.gap_ms);
+        const double stream_ms =
+            static_cast<double>(ts.selforg) * ts.selforg_item_ms + items * (ts.item_ms + ts.gap_ms);
         const toml::table* sim = section("simulation");
         if (!sim || !sim->get("duration")) ex.network.duration = stream_ms;
         ts.complete = ex.network.duration >= stream_ms - 1e-9;

@@ -32,11 +32,22 @@ public:
                             s.name, items_->width, s.size));
         item_steps_ = std::max<step_t>(1, std::llround(items_->item_ms / s.dt));
         period_steps_ = item_steps_ + std::llround(items_->gap_ms / s.dt);
+        prefix_steps_ = std::max<step_t>(1, std::llround(items_->prefix_item_ms / s.dt));
+        prefix_end_ = static_cast<step_t>(items_->prefix_items) * prefix_steps_;
     }
 
     void update(step_t step, IndexRange r, std::vector<Spike>& spikes) override {
-        const auto n = static_cast<std::size_t>(step / period_steps_);
-        const bool shown = step % period_steps_ < item_steps_ && n < items_->sequence.size();
+        std::size_t n;
+        bool shown;
+        if (step < prefix_end_) {
+            n = static_cast<std::size_t>(step / prefix_steps_);
+            shown = true;
+        } else {
+            const step_t s = step - prefix_end_;
+            n = items_->prefix_items + static_cast<std::size_t>(s / period_steps_);
+            shown = s % period_steps_ < item_steps_;
+        }
+        shown = shown && n < items_->sequence.size();
         for (index_t i = r.begin; i < r.end; ++i) item_[i] = shown ? static_cast<double>(n) : -1;
         if (!shown) return;
         const float* rate = items_->rates.data() + items_->sequence[n] * items_->width;
@@ -63,6 +74,7 @@ private:
     std::shared_ptr<const ItemStream> items_;
     std::vector<double> item_; // index of the item shown (-1 in gaps), for recording
     step_t item_steps_ = 1, period_steps_ = 1;
+    step_t prefix_steps_ = 1, prefix_end_ = 0; // the prefix's items, then the regular ones
 };
 
 } // namespace

@@ -41,6 +41,56 @@ TaskStream make_stream(const TaskSpec& task, std::size_t width) {
     it.gap_ms = task.gap_ms;
     it.width = width;
     it.sequence.resize(n);
+    if (task.kind == TaskSpec::Kind::image_classification) {
+        const FashionMnist data = load_fashion_mnist(task.dataset_dir);
+        const std::size_t px = data.train.images.pixels_per_image();
+        if (px != width)
+            throw std::runtime_error(fmt::format(
+                "the images have {} pixels but the input population has {} entities", px, width));
+        // NALSM's encoding: p = x / sum(x), divided by the largest p over the training set.
+        auto probabilities = [&](const ImageSet& set, std::size_t i, std::vector<double>& p) {
+            const auto img = set.image(i);
+            double sum = 0;
+            for (auto v : img) sum += v;
+            p.resize(img.size());
+            for (std::size_t k = 0; k < img.size(); ++k) p[k] = sum > 0 ? img[k] / sum : 0.0;
+        };
+        std::vector<double> p;
+        double max_p = 0;
+        for (std::size_t i = 0; i < data.train.images.count; ++i) {
+            probabilities(data.train.images, i, p);
+            max_p = std::max(max_p, *std::max_element(p.begin(), p.end()));
+        }
+        const std::size_t n_train = data.train.images.count;
+        const std::uint64_t trainlike = task.washout + task.train + task.validation;
+        it.prefix_items = task.selforg;
+        it.prefix_item_ms = task.selforg_item_ms;
+        it.sequence.resize(task.selforg + n);
+        s.symbol.resize(n);
+        // Patterns: the training images used (self-organisation cycles through them), then the
+        // test images.
+        const std::size_t used_train = std::min<std::size_t>(
+            n_train,
+            std::max<std::uint64_t>(trainlike, std::min<std::uint64_t>(task.selforg, n_train)));
+        it.rates.resize((used_train + task.test) * width);
+        for (std::size_t i = 0; i < used_train + task.test; ++i) {
+            const bool test = i >= used_train;
+            probabilities(test ? data.test.images : data.train.images, test ? i - used_train : i,
+                          p);
+            for (std::size_t k = 0; k < width; ++k)
+                it.rates[i * width + k] = static_cast<float>(task.rate * p[k] / max_p);
+        }
+        for (std::uint64_t k = 0; k < task.selforg; ++k)
+            it.sequence[k] = static_cast<std::uint32_t>(k % used_train);
+        for (std::uint64_t k = 0; k < n; ++k) {
+            const bool test = k >= trainlike;
+            const std::size_t image = test ? k - trainlike : k;
+            it.sequence[task.selforg + k] =
+                static_cast<std::uint32_t>(test ? used_train + image : image);
+            s.symbol[k] = test ? data.test.labels[image] : data.train.labels[image];
+        }
+        return s;
+    }
     if (task.kind == TaskSpec::Kind::memory_capacity) {
         // One pattern per item: every input entity at rate0 (1 + u(n)).
         s.values.resize(n);
@@ -86,6 +136,9 @@ Eigen::MatrixXd read_states(const Simulation& sim, const TaskSpec& task, std::ui
     const double dt = spec.dt;
     const step_t item_steps = std::llround(task.item_ms / dt);
     const step_t period = item_steps + std::llround(task.gap_ms / dt);
+    // The task's items start after the self-organisation prefix.
+    const step_t start =
+        static_cast<step_t>(task.selforg) * std::llround(task.selforg_item_ms / dt);
     Eigen::Index columns = 0;
     for (auto p : task.readout) columns += spec.populations[p].size;
     Eigen::MatrixXd X = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_items), columns);
@@ -95,8 +148,9 @@ Eigen::MatrixXd read_states(const Simulation& sim, const TaskSpec& task, std::ui
         const index_t n = spec.populations[p].size;
         if (task.reader == TaskSpec::Reader::counts) {
             for (const Spike& s : spikes) {
-                const auto item = static_cast<Eigen::Index>(s.step / period);
-                if (s.step % period < item_steps && item < X.rows())
+                if (s.step < start) continue;
+                const auto item = static_cast<Eigen::Index>((s.step - start) / period);
+                if ((s.step - start) % period < item_steps && item < X.rows())
                     X(item, offset + s.index) += 1.0;
             }
         } else {
@@ -106,7 +160,7 @@ Eigen::MatrixXd read_states(const Simulation& sim, const TaskSpec& task, std::ui
             std::vector<step_t> last(n, 0);
             std::size_t next = 0;
             for (Eigen::Index k = 0; k < X.rows(); ++k) {
-                const step_t end = k * period + item_steps; // in steps; spike s at s + 1
+                const step_t end = start + k * period + item_steps; // spike s counts at s + 1
                 for (; next < spikes.size() && spikes[next].step + 1 <= end; ++next) {
                     const Spike& s = spikes[next];
                     const step_t t = s.step + 1;
@@ -167,6 +221,40 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
                      {"half_life_items", half_life},
                      {"features", static_cast<double>(states.cols())}};
         r.curves = {{"memory_capacity_per_delay", mc}};
+    } else if (task.kind == TaskSpec::Kind::image_classification) {
+        // A softmax readout of the item's state names the class; its L2 penalty is chosen on
+        // the validation images.
+        auto labels = [&](Eigen::Index first, Eigen::Index rows) {
+            std::vector<int> y;
+            for (Eigen::Index i = 0; i < rows; ++i)
+                y.push_back(static_cast<int>(stream.symbol[static_cast<std::size_t>(first + i)]));
+            return y;
+        };
+        const std::vector<int> y_train = labels(W, T), y_val = labels(W + T, V),
+                               y_test = labels(W + T + V, E);
+        double best = -1;
+        SoftmaxModel model;
+        for (double l2 : {1e-4, 1e-3, 1e-2}) {
+            SoftmaxOptions o;
+            o.l2 = l2;
+            o.max_iterations = 300;
+            SoftmaxModel m = fit_softmax(fit_rows.topRows(T), y_train, 10, o);
+            const double acc = accuracy(y_val, m.predict(fit_rows.bottomRows(V)));
+            if (acc > best) {
+                best = acc;
+                model = std::move(m);
+            }
+        }
+        const std::vector<int> predicted = model.predict(test_rows);
+        const Eigen::MatrixXi confusion = confusion_matrix(y_test, predicted, 10);
+        std::vector<double> flat;
+        for (int i = 0; i < 10; ++i)
+            for (int j = 0; j < 10; ++j) flat.push_back(confusion(i, j));
+        r.scalars = {{"test_accuracy", accuracy(y_test, predicted)},
+                     {"validation_accuracy", best},
+                     {"features", static_cast<double>(states.cols())}};
+        r.curves = {{"confusion_true_by_predicted", flat},
+                    {"per_class_accuracy", per_class_accuracy(y_test, predicted, 10)}};
     } else if (task.kind == TaskSpec::Kind::next_char) {
         // The next character from the state at the end of the current one: a softmax readout
         // whose L2 penalty minimises the validation bits per character; n-gram models trained
@@ -268,7 +356,9 @@ TaskResult run_task(NetworkSpec spec, const TaskSpec& task, RecordingBackend& ba
     const std::uint64_t n = total_items(task);
     const TaskStream stream = make_stream(task, spec.populations[task.input].size);
     spec.populations[task.input].items = stream.items;
-    spec.duration = std::max(spec.duration, static_cast<double>(n) * (task.item_ms + task.gap_ms));
+    spec.duration =
+        std::max(spec.duration, static_cast<double>(task.selforg) * task.selforg_item_ms +
+                                    static_cast<double>(n) * (task.item_ms + task.gap_ms));
     Simulation sim(spec);
     for (auto p : task.readout) sim.keep_spikes(p);
     const RunStats stats = sim.run(backend, progress);

@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -186,4 +188,26 @@ TEST_CASE("CI-sized next-character prediction beats the unigram baseline", "[tas
                 << scalar("ngram1_kneser_ney_bpc"));
     CHECK(bpc < scalar("ngram0_kneser_ney_bpc") - 0.2);
     CHECK(scalar("perplexity") == Approx(std::pow(2.0, bpc)));
+}
+
+TEST_CASE("CI-sized Fashion-MNIST with the NALSM protocol beats chance", "[task]") {
+    const char* env = std::getenv("GLIASIM_FASHION_MNIST_DIR");
+    const std::string dir = env ? env : "/usr/share/datasets/fashion-mnist";
+    if (!std::filesystem::is_directory(dir)) {
+        WARN("Fashion-MNIST not installed (" << dir << "); scripts/install_deps.sh installs it");
+        return;
+    }
+    // 100 self-organisation images (2 s), then images of 100 ms instead of 250 ms.
+    std::string text = read_text("tasks/fashion_mnist_nalsm.toml");
+    for (const auto& [from, to] : {std::pair<std::string, std::string>{"\"100 s\"", "\"2 s\""},
+                                   {"\"250 ms\"", "\"100 ms\""}})
+        for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at))
+            text.replace(at, from.size(), to);
+    Experiment ex = experiment(
+        text, {"task.selforg=100", "task.train=300", "task.validation=100", "task.test=200"});
+    MemoryBackend mb;
+    const auto r = tasks::run_task(ex.network, ex.task, mb);
+    const double accuracy = r.scalars[0].second;
+    WARN("Fashion-MNIST accuracy (300 training images) " << accuracy);
+    CHECK(accuracy > 0.5); // chance 0.1
 }
