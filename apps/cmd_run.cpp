@@ -205,7 +205,9 @@ int cmd_run(const std::vector<std::string>& args) {
     try {
         sim = std::make_unique<Simulation>(ex.network);
         if (ex.task.enabled)
-            for (auto p : ex.task.readout) sim->keep_spikes(p);
+            for (auto p : ex.task.readout) // from the task's first item (after self-organisation)
+                sim->keep_spikes(p, std::llround(static_cast<double>(ex.task.selforg) *
+                                                 ex.task.selforg_item_ms / ex.network.dt));
     } catch (const std::exception& e) {
         fmt::print(stderr, "{}: error while building the network: {}\n", file, e.what());
         return kExitUsage;

@@ -360,7 +360,9 @@ TaskResult run_task(NetworkSpec spec, const TaskSpec& task, RecordingBackend& ba
         std::max(spec.duration, static_cast<double>(task.selforg) * task.selforg_item_ms +
                                     static_cast<double>(n) * (task.item_ms + task.gap_ms));
     Simulation sim(spec);
-    for (auto p : task.readout) sim.keep_spikes(p);
+    for (auto p : task.readout) // from the task's first item (after self-organisation)
+        sim.keep_spikes(
+            p, std::llround(static_cast<double>(task.selforg) * task.selforg_item_ms / spec.dt));
     const RunStats stats = sim.run(backend, progress);
     const Eigen::MatrixXd states = read_states(sim, task, n);
     TaskResult r = score(task, stream, states);
