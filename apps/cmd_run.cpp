@@ -117,8 +117,8 @@ int finish_task(const Experiment& ex, const Simulation& sim, const tasks::TaskSt
     r.scalars.emplace_back("items", static_cast<double>(n_items));
     r.scalars.emplace_back("items_per_second", items_per_s);
     r.scalars.emplace_back("readout_seconds", seconds_since(t0));
-    const char* kinds[] = {"memory_capacity", "delayed_recall", "next_char",
-                           "image_classification"};
+    const char* kinds[] = {"memory_capacity", "delayed_recall", "next_char", "image_classification",
+                           "nback"};
     const std::string kind = kinds[static_cast<int>(ex.task.kind)];
     try {
         write_figures(out, "/task", {{"kind", kind}}, r.scalars, r.curves);

@@ -13,7 +13,7 @@ namespace gliasim {
 
 struct TaskSpec {
     bool enabled = false;
-    enum class Kind { memory_capacity, delayed_recall, next_char, image_classification };
+    enum class Kind { memory_capacity, delayed_recall, next_char, image_classification, nback };
     Kind kind = Kind::memory_capacity;
     std::uint32_t input = 0; // the item_source population
     double item_ms = 20;
@@ -25,7 +25,9 @@ struct TaskSpec {
     double rate0 = 20; // [Hz]
     std::uint32_t max_delay = 100;
     // delayed_recall: `symbols` symbols, one-hot on disjoint groups of the input at `rate`
-    // (others silent); a readout reports the symbol `delays` items back.
+    // (others silent); a readout reports the symbol `delays` items back. nback: the same
+    // stream; a binary readout answers whether the symbol equals the one N items back, for
+    // each N in `delays` (balanced accuracy: chance 0.5 whatever the match rate).
     std::uint32_t symbols = 8;
     double rate = 100; // [Hz]
     std::vector<std::uint32_t> delays = {1, 2, 3, 4, 5};

@@ -738,7 +738,8 @@ struct Builder {
         ts.seed = ex.network.seed;
         toml::table& w = *doc.get("task")->as_table();
         const toml::node& kn =
-            r.required(*t, "task", "kind", "\"memory_capacity\" or \"delayed_recall\"");
+            r.required(*t, "task", "kind",
+                       "memory_capacity, delayed_recall, nback, next_char or image_classification");
         const std::string kind = r.string(kn, "task.kind");
         std::vector<std::string> allowed = {"kind",    "input",   "item",       "gap",
                                             "washout", "train",   "validation", "test",
@@ -749,6 +750,9 @@ struct Builder {
         } else if (kind == "delayed_recall") {
             ts.kind = TaskSpec::Kind::delayed_recall;
             allowed.insert(allowed.end(), {"symbols", "rate", "delays"});
+        } else if (kind == "nback") {
+            ts.kind = TaskSpec::Kind::nback;
+            allowed.insert(allowed.end(), {"symbols", "rate", "delays"});
         } else if (kind == "next_char") {
             ts.kind = TaskSpec::Kind::next_char;
             allowed.insert(allowed.end(), {"rate", "text", "text_offset"});
@@ -756,13 +760,13 @@ struct Builder {
             ts.kind = TaskSpec::Kind::image_classification;
             allowed.insert(allowed.end(), {"rate", "dataset", "selforg", "selforg_item"});
         } else {
-            const auto guess = closest_match(
-                kind, {"memory_capacity", "delayed_recall", "next_char", "image_classification"});
+            const std::vector<std::string> kinds = {"memory_capacity", "delayed_recall", "nback",
+                                                    "next_char", "image_classification"};
+            const auto guess = closest_match(kind, kinds);
             r.fail(&kn, "task.kind",
                    fmt::format("unknown task kind '{}'{}", kind,
-                               guess.empty()
-                                   ? "; expected \"memory_capacity\" or \"delayed_recall\""
-                                   : "; did you mean '" + guess + "'?"));
+                               guess.empty() ? "; expected one of " + join(kinds)
+                                             : "; did you mean '" + guess + "'?"));
         }
         r.check_keys(*t, "task", allowed, fmt::format("[task] of kind {}", kind));
         const toml::node& in = r.required(*t, "task", "input", "the item_source population");

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <initializer_list>
 #include <limits>
 #include <stdexcept>
 
@@ -28,6 +29,27 @@ double corr2(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
     if (sxx <= 0 || syy <= 0) return 0;
     const double sxy = x.dot(y);
     return sxy * sxy / (sxx * syy);
+}
+
+// The softmax readout whose L2 penalty scores best (higher is better) on the validation rows.
+template <typename Score>
+SoftmaxModel fit_softmax_validated(const Eigen::MatrixXd& train, const std::vector<int>& y_train,
+                                   const Eigen::MatrixXd& validation, int classes,
+                                   std::initializer_list<double> grid, Score&& score) {
+    double best = -std::numeric_limits<double>::infinity();
+    SoftmaxModel model;
+    for (double l2 : grid) {
+        SoftmaxOptions o;
+        o.l2 = l2;
+        o.max_iterations = 200;
+        SoftmaxModel m = fit_softmax(train, y_train, classes, o);
+        const double value = score(m, validation);
+        if (value > best) {
+            best = value;
+            model = std::move(m);
+        }
+    }
+    return model;
 }
 
 } // namespace
@@ -119,7 +141,7 @@ TaskStream make_stream(const TaskSpec& task, std::size_t width) {
         for (std::uint32_t a = 0; a < A; ++a)
             for (std::size_t i = width * a / A; i < width * (a + 1) / A; ++i)
                 it.rates[a * width + i] = static_cast<float>(task.rate);
-        if (task.kind == TaskSpec::Kind::delayed_recall) {
+        if (task.kind == TaskSpec::Kind::delayed_recall || task.kind == TaskSpec::Kind::nback) {
             s.symbol.resize(n);
             for (std::uint64_t k = 0; k < n; ++k) {
                 RandomStream rs(task.seed, Stream::task, 1, k);
@@ -221,6 +243,40 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
                      {"half_life_items", half_life},
                      {"features", static_cast<double>(states.cols())}};
         r.curves = {{"memory_capacity_per_delay", mc}};
+    } else if (task.kind == TaskSpec::Kind::nback) {
+        // N-back match: a two-class softmax per N answers s(n) == s(n - N); scored by balanced
+        // accuracy (the mean of the two classes' accuracies), so chance is 0.5.
+        std::vector<double> balanced;
+        for (auto d : task.delays) {
+            auto match = [&](Eigen::Index first, Eigen::Index rows) {
+                std::vector<int> y;
+                for (Eigen::Index i = 0; i < rows; ++i) {
+                    const auto at = static_cast<std::size_t>(first + i);
+                    y.push_back(stream.symbol[at] == stream.symbol[at - d] ? 1 : 0);
+                }
+                return y;
+            };
+            const std::vector<int> y_train = match(W, T), y_val = match(W + T, V),
+                                   y_test = match(W + T + V, E);
+            auto score_of = [](const std::vector<int>& y, const std::vector<int>& p) {
+                const auto c = per_class_accuracy(y, p, 2);
+                return 0.5 * ((std::isnan(c[0]) ? 0.5 : c[0]) + (std::isnan(c[1]) ? 0.5 : c[1]));
+            };
+            const SoftmaxModel model = fit_softmax_validated(
+                fit_rows.topRows(T), y_train, fit_rows.bottomRows(V), 2, {1e-3, 1e-2, 1e-1},
+                [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
+                    return score_of(y_val, m.predict(v));
+                });
+            balanced.push_back(score_of(y_test, model.predict(test_rows)));
+        }
+        double mean = 0;
+        for (double b : balanced) mean += b;
+        mean /= static_cast<double>(balanced.size());
+        r.scalars = {{"mean_balanced_accuracy", mean},
+                     {"chance", 0.5},
+                     {"features", static_cast<double>(states.cols())}};
+        std::vector<double> ns(task.delays.begin(), task.delays.end());
+        r.curves = {{"n_back", ns}, {"balanced_accuracy_per_n", balanced}};
     } else if (task.kind == TaskSpec::Kind::image_classification) {
         // A softmax readout of the item's state names the class; its L2 penalty is chosen on
         // the validation images.
@@ -232,19 +288,13 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
         };
         const std::vector<int> y_train = labels(W, T), y_val = labels(W + T, V),
                                y_test = labels(W + T + V, E);
-        double best = -1;
-        SoftmaxModel model;
-        for (double l2 : {1e-4, 1e-3, 1e-2}) {
-            SoftmaxOptions o;
-            o.l2 = l2;
-            o.max_iterations = 300;
-            SoftmaxModel m = fit_softmax(fit_rows.topRows(T), y_train, 10, o);
-            const double acc = accuracy(y_val, m.predict(fit_rows.bottomRows(V)));
-            if (acc > best) {
-                best = acc;
-                model = std::move(m);
-            }
-        }
+        auto validation_accuracy = [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
+            return accuracy(y_val, m.predict(v));
+        };
+        const SoftmaxModel model =
+            fit_softmax_validated(fit_rows.topRows(T), y_train, fit_rows.bottomRows(V), 10,
+                                  {1e-4, 1e-3, 1e-2}, validation_accuracy);
+        const double best = validation_accuracy(model, fit_rows.bottomRows(V));
         const std::vector<int> predicted = model.predict(test_rows);
         const Eigen::MatrixXi confusion = confusion_matrix(y_test, predicted, 10);
         std::vector<double> flat;
@@ -269,20 +319,11 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
         const std::vector<int> y_train = next(W, T), y_val = next(W + T, V),
                                y_test = next(W + T + V, E);
         const int A = static_cast<int>(task.symbols);
-        double best = std::numeric_limits<double>::infinity();
-        SoftmaxModel model;
-        for (double l2 : {1e-3, 1e-2, 1e-1}) {
-            SoftmaxOptions o;
-            o.l2 = l2;
-            o.max_iterations = 200;
-            SoftmaxModel m = fit_softmax(fit_rows.topRows(T), y_train, A, o);
-            const double bpc = score_next_symbol(m.predict_proba(fit_rows.bottomRows(V)), y_val)
-                                   .bits_per_character;
-            if (bpc < best) {
-                best = bpc;
-                model = std::move(m);
-            }
-        }
+        const SoftmaxModel model = fit_softmax_validated(
+            fit_rows.topRows(T), y_train, fit_rows.bottomRows(V), A, {1e-3, 1e-2, 1e-1},
+            [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
+                return -score_next_symbol(m.predict_proba(v), y_val).bits_per_character;
+            });
         const NextSymbolScores sc = score_next_symbol(model.predict_proba(test_rows), y_test);
         // n-grams: trained on the characters of the training items (and their successors),
         // scored on the test items' next characters with everything before them as history.
@@ -324,19 +365,11 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
                 y_test.push_back(
                     static_cast<int>(stream.symbol[static_cast<std::size_t>(W + T + V + i - d)]));
             const int A = static_cast<int>(task.symbols);
-            double best = -1;
-            SoftmaxModel best_model;
-            for (double l2 : {1e-3, 1e-2, 1e-1}) {
-                SoftmaxOptions o;
-                o.l2 = l2;
-                o.max_iterations = 200;
-                SoftmaxModel m = fit_softmax(fit_rows.topRows(T), y_train, A, o);
-                const double acc = accuracy(y_val, m.predict(fit_rows.bottomRows(V)));
-                if (acc > best) {
-                    best = acc;
-                    best_model = std::move(m);
-                }
-            }
+            const SoftmaxModel best_model = fit_softmax_validated(
+                fit_rows.topRows(T), y_train, fit_rows.bottomRows(V), A, {1e-3, 1e-2, 1e-1},
+                [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
+                    return accuracy(y_val, m.predict(v));
+                });
             accuracy_per_delay.push_back(accuracy(y_test, best_model.predict(test_rows)));
         }
         double mean = 0;

@@ -211,3 +211,25 @@ TEST_CASE("CI-sized Fashion-MNIST with the NALSM protocol beats chance", "[task]
     WARN("Fashion-MNIST accuracy (300 training images) " << accuracy);
     CHECK(accuracy > 0.5); // chance 0.1
 }
+
+TEST_CASE("nback scores by balanced accuracy: conjunction features solve N = 1, not N = 2",
+          "[task]") {
+    TaskSpec t;
+    t.kind = TaskSpec::Kind::nback;
+    t.symbols = 3;
+    t.delays = {1, 2};
+    t.washout = 10;
+    t.train = 900;
+    t.validation = 200;
+    t.test = 600;
+    const auto s = tasks::make_stream(t, 30);
+    // One feature per (current, previous) symbol pair: "match at N = 1" is linear in them.
+    const std::uint64_t n = 1710;
+    Eigen::MatrixXd states = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n), 9);
+    for (std::uint64_t k = 1; k < n; ++k)
+        states(static_cast<Eigen::Index>(k), 3 * s.symbol[k] + s.symbol[k - 1]) = 1;
+    const auto r = tasks::score(t, s, states);
+    const auto& acc = r.curves[1].second;
+    CHECK(acc[0] == Approx(1.0));
+    CHECK(std::abs(acc[1] - 0.5) < 0.1); // N = 2 is not in the features: chance
+}

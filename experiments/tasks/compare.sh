@@ -15,6 +15,7 @@ case "$task" in
 memory_capacity) figure=memory_capacity ;;
 delayed_recall) figure=mean_accuracy ;;
 next_char) figure=bits_per_character ;;
+nback) figure=mean_balanced_accuracy ;;
 *) echo "unknown task '$task'" >&2; exit 2 ;;
 esac
 value() { /usr/bin/python3 -c "import h5py, sys; print(h5py.File(sys.argv[1])['task'].attrs[sys.argv[2]])" "$1" "$2"; }
