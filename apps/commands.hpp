@@ -15,6 +15,7 @@ int cmd_run(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
 int cmd_models(const std::vector<std::string>& args);
 int cmd_info(const std::vector<std::string>& args);
+int cmd_compare(const std::vector<std::string>& args);
 
 std::string version_string();
 

@@ -14,6 +14,7 @@ constexpr const char* kUsage = R"(usage: gliasim <command> [options]
 
 commands:
   run FILE        simulate an experiment file and write an HDF5 (SONATA) result
+  compare A B     run two task experiments over seeds; figures side by side
   validate FILE   check an experiment file without simulating
   models [NAME]   list models, or show one model's parameters, units, defaults and ranges
   info OUT.h5     show what a result file holds
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
         if (cmd == "validate") return cmd_validate(args);
         if (cmd == "models") return cmd_models(args);
         if (cmd == "info") return cmd_info(args);
+        if (cmd == "compare") return cmd_compare(args);
     } catch (const std::exception& e) {
         fmt::print(stderr, "gliasim {}: error: {}\n", cmd, e.what());
         return kExitFailure;

@@ -216,5 +216,18 @@ else
   echo "skip: neither h5py nor h5diff; thread comparison skipped"
 fi
 
+# gliasim compare: two task files over seeds, side by side; refuses a non-task file.
+if out=$("$exe" compare "$root/experiments/tasks/memory_capacity.toml" \
+    "$root/experiments/tasks/memory_capacity_astro.toml" --seeds 2 --set task.train=300 \
+    --set task.validation=100 --set task.test=100 --set task.max_delay=10 --set task.washout=20 \
+    2>/dev/null) && echo "$out" | grep -q "^memory_capacity .*±"; then
+  pass "compare prints the task's figures of both files"
+else
+  fail "compare: $out"
+fi
+"$exe" compare "$exp" "$exp" --seeds 1 >/dev/null 2>&1
+[ $? -eq 2 ] && pass "compare refuses a file without [task] (exit 2)" ||
+  fail "compare accepted a file without [task]"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
