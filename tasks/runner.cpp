@@ -204,6 +204,9 @@ Eigen::MatrixXd read_states(const Simulation& sim, const TaskSpec& task, std::ui
 }
 
 TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
+    // One Eigen thread: the readout's sums then do not depend on the number of threads, so a
+    // task's figures are as reproducible as its spikes.
+    Eigen::setNbThreads(1);
     TaskResult r;
     const auto W = static_cast<Eigen::Index>(task.washout);
     const auto T = static_cast<Eigen::Index>(task.train);

@@ -233,3 +233,17 @@ TEST_CASE("nback scores by balanced accuracy: conjunction features solve N = 1, 
     CHECK(acc[0] == Approx(1.0));
     CHECK(std::abs(acc[1] - 0.5) < 0.1); // N = 2 is not in the features: chance
 }
+
+TEST_CASE("task figures are identical with 1 and 2 threads", "[task]") {
+    auto run = [](int threads) {
+        Experiment ex =
+            experiment(read_text("tasks/memory_capacity.toml"),
+                       {"task.washout=40", "task.train=300", "task.validation=100", "task.test=100",
+                        "task.max_delay=20", "simulation.threads=" + std::to_string(threads)});
+        MemoryBackend mb;
+        return tasks::run_task(ex.network, ex.task, mb);
+    };
+    const auto one = run(1), two = run(2);
+    CHECK(one.curves[0].second == two.curves[0].second);
+    CHECK(one.scalars[0].second == two.scalars[0].second);
+}
