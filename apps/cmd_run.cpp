@@ -109,17 +109,8 @@ void print_summary(const Experiment& ex, const Simulation& sim, const RunStats& 
 // stores them in /task of the result file.
 int finish_task(const Experiment& ex, const Simulation& sim, const tasks::TaskStream& stream,
                 const RunStats& stats, const std::string& out, bool quiet) {
-    const auto t0 = Clock::now();
-    const auto n_items = ex.task.washout + ex.task.train + ex.task.validation + ex.task.test;
-    tasks::TaskResult r = tasks::score(ex.task, stream, tasks::read_states(sim, ex.task, n_items));
-    const double items_per_s =
-        stats.wall_simulate > 0 ? static_cast<double>(n_items) / stats.wall_simulate : 0;
-    r.scalars.emplace_back("items", static_cast<double>(n_items));
-    r.scalars.emplace_back("items_per_second", items_per_s);
-    r.scalars.emplace_back("readout_seconds", seconds_since(t0));
-    const char* kinds[] = {"memory_capacity", "delayed_recall", "next_char", "image_classification",
-                           "nback"};
-    const std::string kind = kinds[static_cast<int>(ex.task.kind)];
+    const tasks::TaskResult r = tasks::finish(sim, ex.task, stream, stats);
+    const std::string kind = task_kind_name(ex.task.kind);
     try {
         write_figures(out, "/task", {{"kind", kind}}, r.scalars, r.curves);
     } catch (const std::exception& e) {
@@ -199,15 +190,12 @@ int cmd_run(const std::vector<std::string>& args) {
     std::optional<tasks::TaskStream> stream;
     if (ex.task.enabled) {
         stream = tasks::make_stream(ex.task, ex.network.populations[ex.task.input].size);
-        ex.network.populations[ex.task.input].items = stream->items;
+        tasks::attach_stream(ex.network, ex.task, *stream);
     }
     std::unique_ptr<Simulation> sim;
     try {
         sim = std::make_unique<Simulation>(ex.network);
-        if (ex.task.enabled)
-            for (auto p : ex.task.readout) // from the task's first item (after self-organisation)
-                sim->keep_spikes(p, std::llround(static_cast<double>(ex.task.selforg) *
-                                                 ex.task.selforg_item_ms / ex.network.dt));
+        if (ex.task.enabled) tasks::keep_readout_spikes(*sim, ex.task);
     } catch (const std::exception& e) {
         fmt::print(stderr, "{}: error while building the network: {}\n", file, e.what());
         return kExitUsage;

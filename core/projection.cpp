@@ -137,6 +137,7 @@ Projection::Projection(const ProjectionSetup& s, std::span<const IndexRange> tar
     max_delay_ = 0;
     for (const auto& r : target_parts) {
         parts_.push_back(build_part(s, r));
+        parts_.back().targets = r;
         const Part& p = parts_.back();
         const auto m = p.weight.size();
         n_edges_ += m;

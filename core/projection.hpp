@@ -98,6 +98,7 @@ public:
         std::size_t size;   // synapses in the part
     };
     PartView part(std::size_t i) const;
+    IndexRange part_targets(std::size_t i) const { return parts_[i].targets; }
     // Every synapse as (part, edge id within the part), in an order that does not depend on the
     // partition: by source, then target, then draw order.
     struct EdgeRef {
@@ -118,6 +119,7 @@ private:
         std::vector<std::uint16_t> delay; // empty when every delay equals const_delay
         std::uint16_t const_delay = 1;
         std::vector<index_t> tag; // empty unless the projection has edge tags
+        IndexRange targets;       // the targets this part's synapses end on
     };
     Part build_part(const ProjectionSetup& s, IndexRange targets);
 

@@ -53,4 +53,11 @@ struct TaskSpec {
     bool complete = true;
 };
 
+// The name a [task] gives each kind (`kind = "..."`), in the enum's order.
+inline constexpr const char* kTaskKindNames[] = {"memory_capacity", "delayed_recall", "next_char",
+                                                 "image_classification", "nback"};
+inline const char* task_kind_name(TaskSpec::Kind k) {
+    return kTaskKindNames[static_cast<int>(k)];
+}
+
 } // namespace gliasim

@@ -760,8 +760,8 @@ struct Builder {
             ts.kind = TaskSpec::Kind::image_classification;
             allowed.insert(allowed.end(), {"rate", "dataset", "selforg", "selforg_item"});
         } else {
-            const std::vector<std::string> kinds = {"memory_capacity", "delayed_recall", "nback",
-                                                    "next_char", "image_classification"};
+            const std::vector<std::string> kinds(std::begin(kTaskKindNames),
+                                                 std::end(kTaskKindNames));
             const auto guess = closest_match(kind, kinds);
             r.fail(&kn, "task.kind",
                    fmt::format("unknown task kind '{}'{}", kind,

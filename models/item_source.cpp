@@ -6,11 +6,10 @@
 // the population, its size and `[task] input = "name"`.
 #include <cmath>
 #include <fmt/format.h>
-#include <limits>
 #include <stdexcept>
 
 #include "builtin.hpp"
-#include "core/rng.hpp"
+#include "poisson_draw.hpp"
 
 namespace gliasim::models {
 
@@ -51,21 +50,7 @@ public:
         for (index_t i = r.begin; i < r.end; ++i) item_[i] = shown ? static_cast<double>(n) : -1;
         if (!shown) return;
         const float* rate = items_->rates.data() + items_->sequence[n] * items_->width;
-        // One Philox block serves four neighbouring entities (as poisson_source), so any split
-        // into thread ranges draws the same numbers.
-        const auto stream = static_cast<std::uint32_t>(Stream::source_spikes) << 24 ^ id_;
-        Philox::ctr_type block{};
-        index_t block_of = std::numeric_limits<index_t>::max();
-        for (index_t i = r.begin; i < r.end; ++i) {
-            if (rate[i] <= 0) continue;
-            if ((i >> 2) != block_of) {
-                block_of = i >> 2;
-                block = philox_block(seed_, stream, block_of, static_cast<std::uint64_t>(step));
-            }
-            const double p = -std::expm1(-static_cast<double>(rate[i]) * dt_ * 1e-3);
-            const double u = (block.v[i & 3] + 0.5) * 0x1.0p-32;
-            if (u < p) spikes.push_back({step, i});
-        }
+        draw_poisson_spikes(seed_, id_, step, r, rate, dt_, spikes);
     }
 
     std::span<double> state(std::size_t) override { return item_; }

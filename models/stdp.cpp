@@ -68,15 +68,8 @@ public:
     void bind(Projection& projection, const double*) override {
         incoming_.clear();
         for (std::size_t p = 0; p < projection.parts(); ++p) {
-            const auto v = projection.part(p);
-            // A part's targets: the range its thread owns, recovered from the columns.
-            index_t lo = std::numeric_limits<index_t>::max(), hi = 0;
-            for (std::size_t e = 0; e < v.size; ++e) {
-                lo = std::min(lo, v.cols[e]);
-                hi = std::max(hi, v.cols[e] + 1);
-            }
-            if (lo > hi) lo = hi = 0;
-            incoming_.push_back(build_incoming(v, n_source_, {lo, hi}));
+            incoming_.push_back(
+                build_incoming(projection.part(p), n_source_, projection.part_targets(p)));
             // Weights start inside the bounds.
             for (float& w : projection.weights(p)) w = clip(w);
         }
@@ -121,8 +114,8 @@ public:
                         const double a = a_minus_ * (mod_depression_ ? modulation(t) : 1.0);
                         w[e] = depress(w[e], a * y);
                     }
-                    ring_add(d.ring, receptor, s.step + (v.delay ? v.delay[e] : v.const_delay), t,
-                             w[e]);
+                    d.ring.add(receptor, s.step + (v.delay ? v.delay[e] : v.const_delay), t,
+                               static_cast<double>(w[e]));
                 }
                 events += v.rows[s.index + 1] - v.rows[s.index];
                 pre.spike(s.index, s.step, decay_plus_, nearest_);
@@ -130,7 +123,7 @@ public:
                 const Spike s = d.post[j++];
                 const std::size_t local = s.index - in.first;
                 const bool learn = s.step >= learn_from_ && s.step < learn_until_;
-                if (learn && s.index >= in.first && local + 1 < in.offsets.size()) {
+                if (learn) { // post is filtered to the part's targets, so `local` is in range
                     const double a = a_plus_ * (mod_potentiation_ ? modulation(s.index) : 1.0);
                     for (std::uint32_t k = in.offsets[local]; k < in.offsets[local + 1]; ++k) {
                         const double x = pre.at(in.source[k], s.step, decay_plus_);
@@ -147,10 +140,6 @@ public:
     std::span<const double> state(std::size_t) const override { return {}; }
 
 private:
-    static void ring_add(InputRing& ring, std::size_t receptor, step_t step, index_t target,
-                         float w) {
-        ring.add(receptor, step, target, static_cast<double>(w));
-    }
     double modulation(index_t target) const {
         return modulator_.size() == 1 ? modulator_[0] : modulator_[target];
     }

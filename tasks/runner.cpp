@@ -2,6 +2,7 @@
 #include "runner.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <fmt/format.h>
 #include <initializer_list>
@@ -16,10 +17,6 @@
 namespace gliasim::tasks {
 
 namespace {
-
-std::uint64_t total_items(const TaskSpec& t) {
-    return t.washout + t.train + t.validation + t.test;
-}
 
 // Pearson correlation squared of two equally long vectors (0 when either is constant).
 double corr2(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
@@ -55,7 +52,7 @@ SoftmaxModel fit_softmax_validated(const Eigen::MatrixXd& train, const std::vect
 } // namespace
 
 TaskStream make_stream(const TaskSpec& task, std::size_t width) {
-    const std::uint64_t n = total_items(task);
+    const std::uint64_t n = task_items(task);
     TaskStream s;
     s.items = std::make_shared<ItemStream>();
     ItemStream& it = *s.items;
@@ -387,25 +384,49 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
     return r;
 }
 
-TaskResult run_task(NetworkSpec spec, const TaskSpec& task, RecordingBackend& backend,
-                    const ProgressFn& progress) {
-    const std::uint64_t n = total_items(task);
-    const TaskStream stream = make_stream(task, spec.populations[task.input].size);
+std::uint64_t task_items(const TaskSpec& t) {
+    return t.washout + t.train + t.validation + t.test;
+}
+
+void attach_stream(NetworkSpec& spec, const TaskSpec& task, const TaskStream& stream) {
     spec.populations[task.input].items = stream.items;
-    spec.duration =
-        std::max(spec.duration, static_cast<double>(task.selforg) * task.selforg_item_ms +
-                                    static_cast<double>(n) * (task.item_ms + task.gap_ms));
-    Simulation sim(spec);
+}
+
+void keep_readout_spikes(Simulation& sim, const TaskSpec& task) {
+    const double dt = sim.network().spec().dt;
     for (auto p : task.readout) // from the task's first item (after self-organisation)
         sim.keep_spikes(
-            p, std::llround(static_cast<double>(task.selforg) * task.selforg_item_ms / spec.dt));
-    const RunStats stats = sim.run(backend, progress);
-    const Eigen::MatrixXd states = read_states(sim, task, n);
-    TaskResult r = score(task, stream, states);
+            p, std::llround(static_cast<double>(task.selforg) * task.selforg_item_ms / dt));
+}
+
+TaskResult finish(const Simulation& sim, const TaskSpec& task, const TaskStream& stream,
+                  const RunStats& stats) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::uint64_t n = task_items(task);
+    TaskResult r = score(task, stream, read_states(sim, task, n));
     r.stats = stats;
-    r.items_per_second = stats.wall_simulate > 0 ? static_cast<double>(n) / stats.wall_simulate : 0;
-    r.scalars.emplace_back("items_per_second", r.items_per_second);
+    r.scalars.emplace_back("items", static_cast<double>(n));
+    r.scalars.emplace_back("items_per_second", stats.wall_simulate > 0
+                                                   ? static_cast<double>(n) / stats.wall_simulate
+                                                   : 0);
+    r.scalars.emplace_back(
+        "readout_seconds",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     return r;
+}
+
+TaskResult run_task(NetworkSpec spec, const TaskSpec& task, RecordingBackend& backend,
+                    const ProgressFn& progress) {
+    const TaskStream stream = make_stream(task, spec.populations[task.input].size);
+    attach_stream(spec, task, stream);
+    // The whole stream, whatever simulation.duration says: the readout needs every item.
+    spec.duration = std::max(
+        spec.duration, static_cast<double>(task.selforg) * task.selforg_item_ms +
+                           static_cast<double>(task_items(task)) * (task.item_ms + task.gap_ms));
+    Simulation sim(spec);
+    keep_readout_spikes(sim, task);
+    const RunStats stats = sim.run(backend, progress);
+    return finish(sim, task, stream, stats);
 }
 
 } // namespace gliasim::tasks

@@ -34,12 +34,23 @@ Eigen::MatrixXd read_states(const Simulation& sim, const TaskSpec& task, std::ui
 struct TaskResult {
     std::vector<std::pair<std::string, double>> scalars;
     std::vector<std::pair<std::string, std::vector<double>>> curves;
-    double items_per_second = 0; // simulated items per wall-clock second
     RunStats stats;
 };
 
-// Everything after the stream: scores `states` (items x features) against the stream.
+// Items read out: washout, train, validation and test (the self-organisation prefix excluded).
+std::uint64_t task_items(const TaskSpec& task);
+
+// Scores `states` (items x features) against the stream.
 TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states);
+
+// The steps of a run, for callers that own the simulation (gliasim run): the stream goes to
+// the input population; the readout populations' spikes are kept from
+// the first task item on; after the run, their states are read and scored, and the run's
+// throughput (items, items_per_second, readout_seconds) is added to the figures.
+void attach_stream(NetworkSpec& spec, const TaskSpec& task, const TaskStream& stream);
+void keep_readout_spikes(Simulation& sim, const TaskSpec& task);
+TaskResult finish(const Simulation& sim, const TaskSpec& task, const TaskStream& stream,
+                  const RunStats& stats);
 
 // The whole run. `spec` is the network of the experiment; the stream is attached to the input.
 TaskResult run_task(NetworkSpec spec, const TaskSpec& task, RecordingBackend& backend,
