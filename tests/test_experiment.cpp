@@ -14,8 +14,12 @@
 #include "test_support.hpp"
 
 using namespace gliasim;
+using gliasim::test::pop_index;
 using gliasim::test::read_text;
 using gliasim::test::registry;
+using gliasim::test::Result;
+using gliasim::test::run;
+using gliasim::test::spec_of;
 
 namespace {
 
@@ -41,13 +45,6 @@ std::vector<std::filesystem::path> shipped_experiments() {
 
 Experiment parse(const std::string& text, const std::vector<std::string>& overrides = {}) {
     return parse_experiment(text, "test.toml", overrides, registry());
-}
-
-std::size_t pop_index(const NetworkSpec& s, const std::string& name) {
-    for (std::size_t i = 0; i < s.populations.size(); ++i)
-        if (s.populations[i].name == name) return i;
-    FAIL("no population " << name);
-    return 0;
 }
 
 const ProjectionSpec& projection(const NetworkSpec& s, const std::string& name) {

@@ -20,8 +20,12 @@
 #include "test_support.hpp"
 
 using namespace gliasim;
+using gliasim::test::pop_index;
 using gliasim::test::read_text;
 using gliasim::test::registry;
+using gliasim::test::Result;
+using gliasim::test::run;
+using gliasim::test::spec_of;
 
 namespace {
 
@@ -29,32 +33,9 @@ Experiment shipped(const std::string& name, const std::vector<std::string>& over
     return parse_experiment(read_text(name), name, overrides, registry());
 }
 
-NetworkSpec spec_of(const std::string& text, const std::vector<std::string>& overrides = {}) {
-    return parse_experiment(text, "test.toml", overrides, registry()).network;
-}
-
-struct Result {
-    MemoryBackend mb;
-    RunStats stats;
-};
-
-Result run(const NetworkSpec& spec) {
-    Result r;
-    Simulation sim(spec);
-    r.stats = sim.run(r.mb);
-    return r;
-}
-
 Result run_threads(NetworkSpec spec, int threads) {
     spec.threads = threads;
     return run(spec);
-}
-
-std::size_t pop_index(const NetworkSpec& s, const std::string& name) {
-    for (std::size_t i = 0; i < s.populations.size(); ++i)
-        if (s.populations[i].name == name) return i;
-    FAIL("no population " << name);
-    return 0;
 }
 
 std::size_t report_index(const MemoryBackend& mb, const std::string& pop, const std::string& var) {

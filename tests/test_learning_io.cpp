@@ -23,32 +23,13 @@
 #include "test_support.hpp"
 
 using namespace gliasim;
+using gliasim::test::pop_index;
 using gliasim::test::registry;
+using gliasim::test::Result;
+using gliasim::test::run;
+using gliasim::test::spec_of;
 
 namespace {
-
-NetworkSpec spec_of(const std::string& text, const std::vector<std::string>& overrides = {}) {
-    return parse_experiment(text, "x.toml", overrides, registry()).network;
-}
-
-struct Result {
-    MemoryBackend mb;
-    RunStats stats;
-};
-
-Result run(const NetworkSpec& spec) {
-    Result r;
-    Simulation sim(spec);
-    r.stats = sim.run(r.mb);
-    return r;
-}
-
-std::size_t pop_index(const NetworkSpec& s, const std::string& name) {
-    for (std::size_t i = 0; i < s.populations.size(); ++i)
-        if (s.populations[i].name == name) return i;
-    FAIL("no population " << name);
-    return 0;
-}
 
 std::size_t projection_index(const NetworkSpec& s, const std::string& name) {
     for (std::size_t i = 0; i < s.projections.size(); ++i)

@@ -12,13 +12,13 @@
 #include "test_support.hpp"
 
 using namespace gliasim;
+using gliasim::test::pop_index;
 using gliasim::test::registry;
+using gliasim::test::Result;
+using gliasim::test::run;
+using gliasim::test::spec_of;
 
 namespace {
-
-NetworkSpec spec_of(const std::string& text, const std::vector<std::string>& overrides = {}) {
-    return parse_experiment(text, "modulator.toml", overrides, registry()).network;
-}
 
 const char* kAmsuExternal = R"(
 [simulation]

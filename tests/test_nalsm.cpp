@@ -13,14 +13,14 @@
 #include "test_support.hpp"
 
 using namespace gliasim;
+using gliasim::test::pop_index;
 using gliasim::test::read_text;
 using gliasim::test::registry;
+using gliasim::test::Result;
+using gliasim::test::run;
+using gliasim::test::spec_of;
 
 namespace {
-
-NetworkSpec spec_of(const std::string& text, const std::vector<std::string>& overrides = {}) {
-    return parse_experiment(text, "nalsm_test.toml", overrides, registry()).network;
-}
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
     for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))

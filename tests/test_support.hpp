@@ -8,8 +8,11 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "core/registry.hpp"
+#include "core/simulation.hpp"
+#include "io/experiment.hpp"
 #include "models/builtin.hpp"
 
 namespace gliasim::test {
@@ -27,6 +30,31 @@ inline std::string read_text(const std::string& name) {
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+// The network of an experiment given as text.
+inline NetworkSpec spec_of(const std::string& text,
+                           const std::vector<std::string>& overrides = {}) {
+    return parse_experiment(text, "test.toml", overrides, registry()).network;
+}
+
+// A whole run in memory.
+struct Result {
+    MemoryBackend mb;
+    RunStats stats;
+};
+inline Result run(const NetworkSpec& spec) {
+    Result r;
+    Simulation sim(spec);
+    r.stats = sim.run(r.mb);
+    return r;
+}
+
+inline std::size_t pop_index(const NetworkSpec& s, const std::string& name) {
+    for (std::size_t i = 0; i < s.populations.size(); ++i)
+        if (s.populations[i].name == name) return i;
+    FAIL("no population " << name);
+    return 0;
 }
 
 } // namespace gliasim::test
