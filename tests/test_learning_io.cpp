@@ -488,10 +488,8 @@ interval = "1 ms"
     CHECK(v[39] == 0.0f);
 }
 
-TEST_CASE("resets: nalsm_astrocyte relaxes as b + (A0 - b) exp(-t/tau) and restarts at A0",
-          "[learning_io]") {
-    const double b = 0.15, A0 = 0.5, tau = 100.0, dt = 0.1;
-    const std::string base = R"(
+// Two nalsm_astrocytes (b = 0.15, tau = 100 ms) starting at A = 0.5, A recorded every step.
+const char* const kAstroAlone = R"(
 [simulation]
 duration = "300 ms"
 dt = "0.1 ms"
@@ -507,6 +505,11 @@ population = "astro"
 variables = ["A"]
 interval = "0.1 ms"
 )";
+
+TEST_CASE("resets: nalsm_astrocyte relaxes as b + (A0 - b) exp(-t/tau) and restarts at A0",
+          "[learning_io]") {
+    const double b = 0.15, A0 = 0.5, tau = 100.0, dt = 0.1;
+    const std::string base = kAstroAlone;
     auto closed = [&](double since_reset) { return b + (A0 - b) * std::exp(-since_reset / tau); };
 
     SECTION("without resets: the closed form, to float precision every step, to 1e-12 at the end") {
@@ -565,22 +568,7 @@ interval = "0.1 ms"
 TEST_CASE("resets: a driven nalsm_astrocyte is at b + (A0 - b) exp(-dt/tau) right after a reset",
           "[learning_io]") {
     const double b = 0.15, A0 = 0.5, tau = 100.0, dt = 0.1;
-    const std::string base = R"(
-[simulation]
-duration = "300 ms"
-dt = "0.1 ms"
-[populations.astro]
-model = "nalsm_astrocyte"
-size = 2
-tau = "100 ms"
-b = 0.15
-initial = { A = 0.5 }
-[recorders.A]
-kind = "state"
-population = "astro"
-variables = ["A"]
-interval = "0.1 ms"
-)";
+    const std::string base = kAstroAlone;
 
     const std::string driven = base + R"(
 [populations.input]
