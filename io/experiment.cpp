@@ -1928,8 +1928,9 @@ namespace {
 
 toml::table parse_document(std::string_view text, const std::string& source_name);
 
-// `extends = "base.toml"`: the base file's tables, with this file's keys replacing or adding
-// to them key by key (tables merge, everything else is replaced). Relative to this file.
+// `extends = "base.toml"` (or a list, merged in order): the base file's tables, with this
+// file's keys replacing or adding to them key by key (tables merge, everything else is
+// replaced). Relative to this file.
 void merge_into(toml::table& base, const toml::table& over) {
     for (const auto& [k, v] : over) {
         toml::node* b = base.get(k.str());
@@ -1943,23 +1944,33 @@ void merge_into(toml::table& base, const toml::table& over) {
 toml::table resolve_extends(toml::table doc, const std::string& source_name, int depth) {
     const toml::node* en = doc.get("extends");
     if (!en) return doc;
-    const auto fail = [&](const std::string& msg) -> void {
-        throw InputError(source_name, en->source().begin.line, en->source().begin.column, "extends",
+    const auto fail = [&](const toml::node& at, const std::string& msg) -> void {
+        throw InputError(source_name, at.source().begin.line, at.source().begin.column, "extends",
                          msg);
     };
-    if (!en->is_string()) fail("expected the path of an experiment file to extend");
-    if (depth >= 8) fail("more than 8 levels of extends (a cycle?)");
-    const auto path = (std::filesystem::path(source_name).parent_path() / en->as_string()->get())
-                          .lexically_normal()
-                          .string();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(fmt::format("cannot open '{}'", path));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    toml::table base = resolve_extends(parse_document(ss.str(), path), path, depth + 1);
+    // One base, or several merged left to right (a network, then parts that add to it).
+    std::vector<const toml::node*> bases;
+    if (const auto* list = en->as_array())
+        for (const auto& e : *list) bases.push_back(&e);
+    else
+        bases.push_back(en);
+    if (bases.empty()) fail(*en, "expected the path of an experiment file to extend");
+    if (depth >= 8) fail(*en, "more than 8 levels of extends (a cycle?)");
+    toml::table merged;
+    for (const toml::node* b : bases) {
+        if (!b->is_string()) fail(*b, "expected the path of an experiment file to extend");
+        const auto path = (std::filesystem::path(source_name).parent_path() / b->as_string()->get())
+                              .lexically_normal()
+                              .string();
+        std::ifstream in(path, std::ios::binary);
+        if (!in) fail(*b, fmt::format("cannot open '{}'", path));
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        merge_into(merged, resolve_extends(parse_document(ss.str(), path), path, depth + 1));
+    }
     doc.erase("extends");
-    merge_into(base, doc);
-    return base;
+    merge_into(merged, doc);
+    return merged;
 }
 
 } // namespace

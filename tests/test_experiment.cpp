@@ -38,7 +38,9 @@ std::filesystem::path experiments_dir() {
 std::vector<std::filesystem::path> shipped_experiments() {
     std::vector<std::filesystem::path> out;
     for (const auto& e : std::filesystem::recursive_directory_iterator(experiments_dir()))
-        if (e.is_regular_file() && e.path().extension() == ".toml") out.push_back(e.path());
+        if (e.is_regular_file() && e.path().extension() == ".toml" &&
+            e.path().parent_path().filename() != "parts") // fragments for extends
+            out.push_back(e.path());
     std::sort(out.begin(), out.end());
     return out;
 }
