@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "sweep_plan.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <sys/file.h>
 
 #include "io/experiment.hpp"
 #include "models/builtin.hpp"
@@ -17,15 +19,10 @@ namespace {
 // An error in a point's value is reported where the value was written in the [sweep] table;
 // the experiment parser names it "--set key" since it arrives as an override.
 std::string point_error(const SweepSpec& spec, const SweepPoint& p, const InputError& e) {
-    for (std::size_t k = 0; k < p.parameters.size(); ++k) {
-        const auto& par = p.parameters[k];
-        if (e.file() == "--set " + par.key || e.file() == "--set " + par.key + "=" + par.value) {
-            const auto& where = spec.keys[k];
-            return fmt::format("{}:{}:{}: error: {}: {} (point {}: {} = {})", spec.source,
-                               where.line, where.column, e.key(), e.message(), p.id, par.key,
-                               par.value);
-        }
-    }
+    for (const auto& par : p.parameters)
+        if (e.file() == "--set " + par.key || e.file() == "--set " + par.key + "=" + par.value)
+            return fmt::format("{}:{}:{}: error: {}: {} (point {}: {} = {})", spec.source, par.line,
+                               par.column, e.key(), e.message(), p.id, par.key, par.value);
     return fmt::format("{} (point {})", e.what(), p.id);
 }
 
@@ -42,6 +39,17 @@ std::vector<std::string> absolute_paths(const Experiment& ex) {
     if (ex.task.enabled && ex.task.kind == TaskSpec::Kind::next_char && !ex.task.text.empty())
         return {fmt::format("task.text=\"{}\"", fs::absolute(ex.task.text).string())};
     return {};
+}
+
+// Two sweeps writing one manifest would undo each other's records. The lock lives as long as
+// the process (the descriptor is never closed) and is not inherited by the runs (O_CLOEXEC).
+void lock_sweep_directory(const fs::path& dir) {
+    const fs::path lock = dir / "sweep.lock";
+    const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0)
+        throw std::runtime_error(
+            fmt::format("{}: another gliasim sweep is running in this directory (lock {})",
+                        dir.string(), lock.string()));
 }
 
 } // namespace
@@ -75,8 +83,10 @@ SweepPlan plan_sweep(const std::string& file, const fs::path& dir,
     std::map<std::string, PointRecord> previous;
     if (write_files && fs::exists(dir / "manifest.tsv"))
         for (auto& r : current_records(dir)) previous[r.id] = r;
-    if (write_files)
+    if (write_files) {
         for (const char* sub : {"points", "out", "logs"}) fs::create_directories(dir / sub);
+        lock_sweep_directory(dir);
+    }
 
     std::string first_error;
     for (const auto& p : plan.spec.points) {

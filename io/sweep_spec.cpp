@@ -25,11 +25,22 @@ constexpr std::size_t kMaxPoints = 1000000;
 
 // One group of the product: `rows` assignments, each giving a value to every key of the group.
 struct Group {
-    std::vector<std::size_t> keys; // indices into SweepSpec::keys
-    std::vector<std::vector<std::string>> rows;
+    std::vector<std::size_t> keys;                 // indices into SweepSpec::keys
+    std::vector<std::vector<SweepParameter>> rows; // values and their positions; keys unset
 };
 
+SweepParameter value_at(std::string text, const toml::node& n) {
+    return {"", std::move(text), n.source().begin.line, n.source().begin.column};
+}
+
 std::string toml_text(const toml::node& n) {
+    // Floats in their shortest exact form (0.05, not toml++'s 0.050000000000000003), still
+    // TOML floats ("1" would read back as an integer).
+    if (const auto* f = n.as_floating_point()) {
+        std::string s = fmt::format("{}", f->get());
+        if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+        return s;
+    }
     toml::table wrapper;
     if (const auto* t = n.as_table()) {
         toml::table copy = *t;
@@ -100,11 +111,11 @@ public:
         return spec.keys.size() - 1;
     }
 
-    std::vector<std::string> value_list(const toml::node& n, const std::string& key) const {
+    std::vector<SweepParameter> value_list(const toml::node& n, const std::string& key) const {
         if (!n.is_array() || n.as_array()->empty())
             fail(&n, key, "expected a non-empty list of values, e.g. [\"4 nS\", \"6 nS\"]");
-        std::vector<std::string> out;
-        for (const auto& e : *n.as_array()) out.push_back(toml_text(e));
+        std::vector<SweepParameter> out;
+        for (const auto& e : *n.as_array()) out.push_back(value_at(toml_text(e), e));
         return out;
     }
 
@@ -117,7 +128,7 @@ public:
             g.keys.push_back(add_key(spec, key, where, *node));
             if (g.rows.size() * values.size() > kMaxPoints)
                 fail(node, where, fmt::format("the grid has more than {} points", kMaxPoints));
-            std::vector<std::vector<std::string>> rows;
+            std::vector<std::vector<SweepParameter>> rows;
             for (const auto& row : g.rows)
                 for (const auto& v : values) {
                     rows.push_back(row);
@@ -204,17 +215,20 @@ public:
             seed = static_cast<std::uint64_t>(*s->value<std::int64_t>());
         }
         std::vector<sweep::RandomRange> ranges;
+        std::vector<const toml::node*> range_nodes;
         for (const auto& [key, node] : in_file_order(t)) {
             if (key == "n" || key == "seed") continue;
             const std::string where = "sweep.random." + key;
             ranges.push_back(range(*node, where));
+            range_nodes.push_back(node);
             g.keys.push_back(add_key(spec, key, where, *node));
         }
         if (ranges.empty()) fail(&t, "sweep.random", "no key to sample");
         std::mt19937_64 rng(seed);
         for (std::size_t i = 0; i < n; ++i) {
             g.rows.emplace_back();
-            for (const auto& r : ranges) g.rows.back().push_back(sweep::sample(r, rng));
+            for (std::size_t k = 0; k < ranges.size(); ++k)
+                g.rows.back().push_back(value_at(sweep::sample(ranges[k], rng), *range_nodes[k]));
         }
         return g;
     }
@@ -225,7 +239,8 @@ public:
         if (n.is_integer()) {
             const auto count = *n.value<std::int64_t>();
             if (count < 1) fail(&n, "sweep.seeds", "expected a count >= 1 or a list of seeds");
-            for (std::int64_t s = 1; s <= count; ++s) g.rows.push_back({std::to_string(s)});
+            for (std::int64_t s = 1; s <= count; ++s)
+                g.rows.push_back({value_at(std::to_string(s), n)});
             return g;
         }
         if (!n.is_array() || n.as_array()->empty())
@@ -233,7 +248,7 @@ public:
         for (const auto& e : *n.as_array()) {
             if (!e.is_integer() || *e.value<std::int64_t>() < 0)
                 fail(&e, "sweep.seeds", "seeds must be non-negative integers");
-            g.rows.push_back({toml_text(e)});
+            g.rows.push_back({value_at(toml_text(e), e)});
         }
         return g;
     }
@@ -268,7 +283,7 @@ std::vector<SweepPoint> expand(const SweepSpec& spec, const std::vector<Group>& 
     std::vector<SweepPoint> points(total);
     const std::size_t width = std::max<std::size_t>(4, std::to_string(total - 1).size());
     for (std::size_t i = 0; i < total; ++i) {
-        std::vector<std::string> values(spec.keys.size());
+        std::vector<SweepParameter> values(spec.keys.size());
         std::size_t rest = i;
         for (auto g = groups.rbegin(); g != groups.rend(); ++g) {
             const auto& row = g->rows[rest % g->rows.size()];
@@ -277,8 +292,8 @@ std::vector<SweepPoint> expand(const SweepSpec& spec, const std::vector<Group>& 
         }
         SweepPoint& p = points[i];
         p.index = i;
-        for (std::size_t k = 0; k < spec.keys.size(); ++k)
-            p.parameters.push_back({spec.keys[k].key, values[k]});
+        p.parameters = std::move(values);
+        for (std::size_t k = 0; k < spec.keys.size(); ++k) p.parameters[k].key = spec.keys[k].key;
         p.id = fmt::format("{:0{}}-{}", i, width, parameter_hash(p.parameters));
     }
     return points;

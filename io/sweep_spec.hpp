@@ -15,7 +15,8 @@ namespace gliasim {
 struct SweepParameter {
     std::string key;
     std::string value;
-    bool operator==(const SweepParameter&) const = default;
+    std::uint32_t line = 0, column = 0; // where the value is written in the [sweep] table
+    bool operator==(const SweepParameter& o) const { return key == o.key && value == o.value; }
 };
 
 struct SweepPoint {

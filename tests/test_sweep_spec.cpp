@@ -42,7 +42,7 @@ SweepSpec sweep_of(const std::string& sweep_text) {
 
 std::map<std::string, std::string> values_of(const SweepPoint& p) {
     std::map<std::string, std::string> m;
-    for (const auto& [k, v] : p.parameters) m[k] = v;
+    for (const auto& par : p.parameters) m[par.key] = par.value;
     return m;
 }
 
@@ -79,6 +79,9 @@ TEST_CASE("sweep grid: the cartesian product, last key fastest, values keep unit
         CHECK(s.points[i].parameters[0].value == want[i].first);
         CHECK(s.points[i].parameters[1].value == want[i].second);
     }
+    // Each value knows where it is written: "2 ms" is the second value on the second key line.
+    CHECK(s.points[4].parameters[1].line == kFirstSweepLine + 2);
+    CHECK(s.points[4].parameters[1].column == 35);
     CHECK(s.points[4].overrides() ==
           std::vector<std::string>{"projections.nn.weight='2 nS'", "projections.nn.delay='2 ms'"});
 }
@@ -89,13 +92,18 @@ TEST_CASE("sweep values keep their TOML type: integers, floats, booleans, lists"
 "projections.nn.p" = [0.5]
 "projections.nn.allow_autapses" = [false]
 "recorders.r.ids" = [[0, 1]]
+"projections.nn.U" = [0.05, 1.0, 1e-7]
 )");
-    REQUIRE(s.points.size() == 2);
-    const auto v = values_of(s.points[1]);
+    REQUIRE(s.points.size() == 6);
+    const auto v = values_of(s.points[3]);
     CHECK(v.at("populations.n.size") == "3");
     CHECK(v.at("projections.nn.p") == "0.5");
     CHECK(v.at("projections.nn.allow_autapses") == "false");
     CHECK(v.at("recorders.r.ids") == "[ 0, 1 ]");
+    // Floats in their shortest exact form, and still floats.
+    CHECK(v.at("projections.nn.U") == "0.05");
+    CHECK(values_of(s.points[4]).at("projections.nn.U") == "1.0");
+    CHECK(values_of(s.points[5]).at("projections.nn.U") == "1e-07");
 }
 
 TEST_CASE("sweep zip: lists in lock-step; unequal lengths are an error at the shorter list") {

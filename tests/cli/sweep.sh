@@ -41,12 +41,16 @@ EOF
 } > resume.toml
 "$exe" sweep resume.toml -o r --local -j 2 > first.log 2>&1 &
 sweep_pid=$!
+disown "$sweep_pid" # no "Killed" job report from bash
 for _ in $(seq 600); do
   [ -f r/manifest.tsv ] && [ "$(count_status done r)" -ge 3 ] && break
   sleep 0.05
 done
+"$exe" sweep resume.toml -o r -j 2 > second_sweep.log 2>&1
+rc=$?
+check "a second sweep in the same directory is refused" "[ $rc -eq 1 ] && grep -q 'another gliasim sweep is running' second_sweep.log"
 kill -9 "$sweep_pid"
-wait "$sweep_pid" 2>/dev/null
+while kill -0 "$sweep_pid" 2>/dev/null; do sleep 0.05; done
 sweep_pid=
 sleep 0.5
 done_before=$(count_status done r)
@@ -89,7 +93,7 @@ rc=$?
 check "a sweep with a failed point exits 1" "[ $rc -eq 1 ]"
 bad_id=$(awk -F'\t' 'NR==3{print $2}' b/manifest.tsv)
 check "the bad point is failed with exit code 2" "[ \"\$(col $bad_id status b)\" = failed ] && [ \"\$(col $bad_id exit_code b)\" = 2 ]"
-check "its error names the sweep file, line and value" "col $bad_id error b | grep -q \"bad.toml:28:[0-9]*: error: projections.in_n.weight: .*-3 mV\""
+check "its error names the sweep file, line and value" "col $bad_id error b | grep -q \"bad.toml:28:38: error: projections.in_n.weight: .*-3 mV\""
 check "the other points are done" "[ \$(count_status done b) -eq 2 ]"
 # A point that fails at run time (its output path is a directory) fails alone too.
 { cat base.toml; cat <<'EOF'
