@@ -8,6 +8,7 @@ set -u
 if [ $# -ne 1 ]; then echo "usage: $0 PATH/TO/gliasim"; exit 2; fi
 exe=$(realpath "$1")
 fixtures=$(realpath "$(dirname "$0")/../fixtures/sweep")
+experiments=$(realpath "$(dirname "$0")/../../experiments")
 work=$(mktemp -d)
 sweep_pid=
 cleanup() {
@@ -156,6 +157,20 @@ EOF
   check "collect's CSV and HDF5 table match the result files" "[ $? -eq 0 ]"
 else
   echo "note: /usr/bin/python3 has no h5py; the HDF5 table was not checked"
+fi
+
+# A task experiment's /task figures reach the table (memory capacity, shortened to ~1 s).
+sed -e 's/^washout = 100/washout = 40/; s/^train = 2000/train = 300/' \
+    -e 's/^validation = 400/validation = 100/; s/^test = 600/test = 100/' \
+    "$experiments/tasks/memory_capacity.toml" > task.toml
+printf '\n[sweep]\nseeds = [5]\n' >> task.toml
+"$exe" sweep task.toml -o mc -j 1 -q > mc.log 2>&1 && "$exe" collect mc > mc.csv
+mc_col=$(head -1 mc.csv | tr ',' '\n' | grep -nx 'task.memory_capacity' | cut -d: -f1)
+mc_value=$(sed -n 2p mc.csv | cut -d, -f"${mc_col:-1}")
+mc_id=$(sed -n 2p mc.csv | cut -d, -f2)
+check "collect has the task's memory capacity ($mc_value)" "[ -n '$mc_col' ] && awk -v v='$mc_value' 'BEGIN{exit !(v > 0)}' && grep -q 'task.kind' <(head -1 mc.csv)"
+if /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
+  check "it is the result file's /task memory_capacity" "/usr/bin/python3 -c \"import h5py, sys; v = h5py.File('mc/out/$mc_id.h5')['task'].attrs['memory_capacity']; sys.exit(int(abs(v - $mc_value) > 1e-5 * abs(v)))\""
 fi
 
 # --- Slurm script (dry run: no Slurm needed) --------------------------------------------------
