@@ -30,6 +30,17 @@ bool output_completed(const std::string& path) {
     }
 }
 
+bool output_verified(const std::string& path, const std::string& experiment, bool needs_task) {
+    if (!std::filesystem::is_regular_file(path)) return false;
+    try {
+        const SonataFile f(path);
+        return find(f.metadata(), "completed") == "1" && f.experiment() == experiment &&
+               (!needs_task || !f.attributes("/task").empty());
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
 std::vector<std::pair<std::string, std::string>> output_figures(const std::string& path) {
     const SonataFile f(path);
     std::vector<std::pair<std::string, std::string>> out;

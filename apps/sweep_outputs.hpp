@@ -13,6 +13,11 @@ namespace gliasim::app {
 // SonataWriter only when a run closed normally).
 bool output_completed(const std::string& path);
 
+// What resume trusts: completed, run from exactly `experiment` (the point's resolved text, which
+// the run stores in /metadata/experiment, so an edited experiment file reruns its points), and
+// with its /task figures when the experiment scores a task.
+bool output_verified(const std::string& path, const std::string& experiment, bool needs_task);
+
 // Summary figures of a finished run, in a stable order: numeric /metadata attributes, /task
 // attributes as "task.<name>", and per spike population "spikes.<pop>" and "rate_hz.<pop>"
 // (spikes / size / duration, with the size from the stored experiment).

@@ -81,7 +81,7 @@ SweepPlan plan_sweep(const std::string& file, const fs::path& dir,
     const ModelRegistry registry = models::builtin_registry();
 
     std::map<std::string, PointRecord> previous;
-    if (write_files && fs::exists(dir / "manifest.tsv"))
+    if (fs::exists(dir / "manifest.tsv"))
         for (auto& r : current_records(dir)) previous[r.id] = r;
     if (write_files) {
         for (const char* sub : {"points", "out", "logs"}) fs::create_directories(dir / sub);
@@ -119,10 +119,14 @@ SweepPlan plan_sweep(const std::string& file, const fs::path& dir,
             if (!fs::exists(resolved) || read_file(resolved) != ex.resolved_toml)
                 write_file_atomically(resolved, ex.resolved_toml);
         }
-        const auto prev = previous.find(p.id);
-        if (prev != previous.end() && prev->second.status == "done" &&
-            output_completed((dir / r.output).string())) {
-            r = prev->second;
+        // Done is what the output says, not the manifest: a run killed after it finished but
+        // before the manifest was rewritten, or a lost manifest, costs nothing.
+        if (output_verified((dir / r.output).string(), ex.resolved_toml,
+                            ex.task.enabled && ex.task.complete)) {
+            const auto prev = previous.find(p.id);
+            if (prev != previous.end() && prev->second.status == "done") r = prev->second;
+            r.status = "done";
+            if (r.exit_code < 0) r.exit_code = 0;
             ++plan.already_done;
         }
         plan.records.push_back(std::move(r));

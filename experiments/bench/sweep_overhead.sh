@@ -7,6 +7,8 @@
 #     fork/exec, parsing, building the network, writing HDF5, and the sweep's bookkeeping;
 #   - of which the sweep's own share, beyond `gliasim run` = (wall x J - sum of the children's
 #     wall times) / 100: planning, resolved files, manifest rewrites, reaping;
+#   - the CPU time (user + sys) of the sweep and its children per point: what a point costs
+#     whatever else the machine runs (the wall-time figures grow when cores are shared);
 #   - a resume of the finished sweep (every output verified, nothing run).
 # Usage: experiments/bench/sweep_overhead.sh [path/to/gliasim] [J] [points]
 set -euo pipefail
@@ -23,14 +25,15 @@ trap 'rm -rf "$tmp"' EXIT
 
 now() { date +%s.%N; }
 t0=$(now)
-"$exe" sweep "$tmp/bench.toml" -o "$tmp/d" -j "$jobs" -q > "$tmp/sweep.log"
+/usr/bin/time -f "%U %S" -o "$tmp/cpu" "$exe" sweep "$tmp/bench.toml" -o "$tmp/d" -j "$jobs" -q > "$tmp/sweep.log"
 t1=$(now)
+read -r user sys < "$tmp/cpu"
 "$exe" sweep "$tmp/bench.toml" -o "$tmp/d" -j "$jobs" -q > "$tmp/resume.log"
 t2=$(now)
 "$exe" collect "$tmp/d" -o "$tmp/table.csv"
 grep -q "$points done" "$tmp/sweep.log" || { echo "not every point finished:"; cat "$tmp/sweep.log"; exit 1; }
 
-awk -F, -v t0="$t0" -v t1="$t1" -v t2="$t2" -v j="$jobs" -v n="$points" '
+awk -F, -v t0="$t0" -v t1="$t1" -v t2="$t2" -v j="$jobs" -v n="$points" -v cpu="$(echo "$user + $sys" | awk '{print $1 + $3}')" '
 NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 { sim += $c["wall_simulate_s"]; child += $c["wall_s"] }
 END {
@@ -39,5 +42,6 @@ END {
     printf "simulation itself (wall_simulate_s): %.2f ms per point\n", 1000 * sim / n
     printf "overhead beyond the simulation: %.1f ms per point\n", 1000 * (wall * j - sim) / n
     printf "  of which the sweep itself, beyond gliasim run: %.1f ms per point\n", 1000 * (wall * j - child) / n
+    printf "CPU time (user + sys of the sweep and its runs): %.1f ms per point\n", 1000 * cpu / n
     printf "resume of the finished sweep (verify %d outputs, run nothing): %.3f s\n", n, t2 - t1
 }' "$tmp/table.csv"

@@ -96,6 +96,13 @@ bad_id=$(awk -F'\t' 'NR==3{print $2}' b/manifest.tsv)
 check "the bad point is failed with exit code 2" "[ \"\$(col $bad_id status b)\" = failed ] && [ \"\$(col $bad_id exit_code b)\" = 2 ]"
 check "its error names the sweep file, line and value" "col $bad_id error b | grep -q \"bad.toml:28:38: error: projections.in_n.weight: .*-3 mV\""
 check "the other points are done" "[ \$(count_status done b) -eq 2 ]"
+# Resume trusts the outputs, not the manifest: without it nothing reruns...
+rm b/manifest.tsv
+"$exe" sweep bad.toml -o b -j 2 --set 'simulation.duration="200 ms"' > bad2.log 2>&1
+check "a lost manifest is rebuilt from the verified outputs" "grep -q '2 done (2 from an earlier run)' bad2.log && ! grep -q '^\[' bad2.log"
+# ...and an output of another experiment text (here: another duration) does not count.
+"$exe" sweep bad.toml -o b -j 2 --set 'simulation.duration="300 ms"' > bad3.log 2>&1
+check "an edited experiment reruns its points" "grep -q '2 done (0 from an earlier run)' bad3.log && [ \$(grep -c '^\[' bad3.log) -eq 2 ]"
 # A point that fails at run time (its output path is a directory) fails alone too.
 { cat base.toml; cat <<'EOF'
 [sweep]
