@@ -2,8 +2,9 @@
 # gliasim sweep --slurm against a real single-node Slurm started here: installs slurmctld,
 # slurmd and munge from Debian if they are missing, starts the daemons in a temporary directory
 # with a generated slurm.conf (ports of their own, so a Slurm already running is left alone),
-# submits a 6-point sweep as a job array, polls `gliasim sweep --status`, checks every point's
-# output and the collected table, and stops the daemons.
+# submits a 6-point sweep as a job array (one point made to fail), polls squeue, checks
+# `gliasim sweep --status` and Slurm's own record, resubmits the failed point, checks every
+# point's output and the collected table, and stops the daemons.
 # Exit status: 0 passed, 1 failed, 77 skipped (Slurm could not be started: the reason is
 # printed). See docs/cluster.md, "Testing against a real Slurm".
 #   bash sweep_slurm.sh PATH/TO/gliasim
@@ -128,26 +129,43 @@ cpus_per_task = 1
 EOF
 } > "$B/sweep.toml"
 D=$B/sweep
+# wait_for JOB: polls squeue until the job array has left the queue.
+wait_for() {
+  local t0; t0=$(date +%s.%N)
+  for _ in $(seq 600); do
+    [ -z "$(squeue -h -j "$1" 2> /dev/null)" ] && break
+    sleep 0.2
+  done
+  echo "job array $1 left the queue after $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b - a}') s"
+}
+# Point 4 will fail at run time: its output path is a directory.
+bad_id=$("$exe" sweep "$B/sweep.toml" -o "$D" --dry-run | awk 'NR==9{print $1}')
+mkdir -p "$D/out/$bad_id.h5"
 "$exe" sweep "$B/sweep.toml" -o "$D" --slurm --mem 200M > "$B/submit.log" 2>&1
 rc=$?
 cat "$B/submit.log"
 check "sweep --slurm submits (exit 0)" "[ $rc -eq 0 ] && [ -s '$D/slurm_job_id' ]"
 check "the script asks for the array and the resources" "grep -q '^#SBATCH --array=0-5$' '$D/sweep.sbatch' && grep -q '^#SBATCH --mem=200M$' '$D/sweep.sbatch' && grep -q '^#SBATCH --time=00:05:00$' '$D/sweep.sbatch'"
 job=$(cat "$D/slurm_job_id" 2> /dev/null)
-t0=$(date +%s.%N)
 # While the array is queued or running, --status reads the tasks' states from scontrol.
 "$exe" sweep --status "$D" > "$B/early.log" 2>&1
 check "--status while the array runs reads scontrol" "grep -q 'states from scontrol show job' '$B/early.log'"
-for _ in $(seq 600); do
-  [ -z "$(squeue -h -j "$job" 2> /dev/null)" ] && break
-  sleep 0.2
-done
-echo "job array $job left the queue after $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b - a}') s"
+wait_for "$job"
 "$exe" sweep --status "$D" > "$B/status.log" 2>&1
 rc=$?
 cat "$B/status.log"
-check "--status: every point done (exit 0)" "[ $rc -eq 0 ] && grep -q '^6 points: 6 done, 0 running, 0 pending, 0 failed (Slurm job $job)' '$B/status.log'"
-check "every array task completed in Slurm's own record" "[ \$(grep -c 'JobState=COMPLETED' '$B/log/jobcomp.txt') -eq 6 ]"
+check "--status: 5 points done, the broken one failed alone (exit 1)" "[ $rc -eq 1 ] && grep -q '^6 points: 5 done, 0 running, 0 pending, 1 failed (Slurm job $job' '$B/status.log' && grep -q '^$bad_id *failed *1 ' '$B/status.log'"
+check "Slurm recorded 5 tasks COMPLETED and 1 FAILED" "[ \$(grep -c 'JobState=COMPLETED' '$B/log/jobcomp.txt') -eq 5 ] && [ \$(grep -c 'JobState=FAILED' '$B/log/jobcomp.txt') -eq 1 ]"
+# Resubmitting runs the failed point alone.
+rmdir "$D/out/$bad_id.h5"
+"$exe" sweep "$B/sweep.toml" -o "$D" --slurm > "$B/resubmit.log" 2>&1
+check "a resubmission asks for the failed point only" "grep -q '^#SBATCH --array=4$' '$D/sweep.sbatch'"
+job2=$(cat "$D/slurm_job_id" 2> /dev/null)
+wait_for "$job2"
+"$exe" sweep --status "$D" > "$B/status2.log" 2>&1
+rc=$?
+cat "$B/status2.log"
+check "--status: every point done (exit 0)" "[ $rc -eq 0 ] && grep -q '^6 points: 6 done, 0 running, 0 pending, 0 failed (Slurm job $job2)' '$B/status2.log'"
 complete=0
 for f in "$D"/out/*.h5; do "$exe" info "$f" 2> /dev/null | grep -q "completed *1" && complete=$((complete + 1)); done
 check "6 result files, each with the completed-run marker" "[ $complete -eq 6 ]"
