@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // gliasim collect: one row per sweep point (parameters, status, summary figures of its output)
 // as CSV, and optionally as an HDF5 table with one dataset per column.
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <fstream>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The local executor: a pool of at most N gliasim children, reaped with waitpid.
 #include <cerrno>
+#include <cstring>
 #include <fmt/format.h>
 #include <map>
 #include <sys/wait.h>

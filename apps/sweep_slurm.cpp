@@ -2,6 +2,7 @@
 // The Slurm executor: a job array whose task i runs `gliasim sweep-task DIR i`; each task
 // records its point in DIR/status/<id>.tsv, and --status merges those into the manifest.
 #include <array>
+#include <cerrno>
 #include <cstdio>
 #include <fmt/format.h>
 #include <fstream>

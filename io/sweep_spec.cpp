@@ -7,8 +7,6 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iterator>
-#include <map>
-#include <set>
 #include <sstream>
 #include <toml++/toml.h>
 
