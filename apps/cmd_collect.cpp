@@ -60,7 +60,7 @@ void add_unit_column(Table& t, const std::string& key) {
     const std::string name = fmt::format("{} [{}]", key, unit);
     t.add_column(name);
     for (std::size_t i = 0; i < t.rows.size(); ++i)
-        t.rows[i][name] = fmt::format("{:.17g}", values[i]);
+        t.rows[i][name] = fmt::format("{}", values[i]); // shortest exact form
 }
 
 Table collect(const fs::path& dir) {
