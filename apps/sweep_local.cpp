@@ -25,17 +25,24 @@ std::size_t run_local(SweepPlan& plan, int jobs, bool quiet) {
     };
     std::map<pid_t, Running> running;
     std::size_t next = 0, finished = 0, failed = 0;
+    bool dirty = false;
     while (next < queue.size() || !running.empty()) {
-        bool started = false;
         while (next < queue.size() && running.size() < static_cast<std::size_t>(jobs)) {
             auto& r = plan.records[queue[next++]];
             r.status = "running";
             running[start_point(exe, plan.dir, r)] = {r.index, SweepClock::now()};
-            started = true;
+            dirty = true;
         }
-        if (started) write_manifest(plan.dir, plan.records);
         int status = 0;
-        const pid_t pid = waitpid(-1, &status, 0);
+        pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid == 0) {
+            // Nothing to reap: the manifest is rewritten now, while the pool waits anyway, and
+            // not after every event (points of a few ms would spend their time on it). Resume
+            // trusts the outputs, so a kill between two rewrites loses nothing.
+            if (dirty) write_manifest(plan.dir, plan.records);
+            dirty = false;
+            pid = waitpid(-1, &status, 0);
+        }
         if (pid < 0) {
             if (errno == EINTR) continue;
             throw std::runtime_error(fmt::format("waitpid failed: {}", strerror(errno)));
@@ -47,12 +54,13 @@ std::size_t run_local(SweepPlan& plan, int jobs, bool quiet) {
         running.erase(it);
         ++finished;
         failed += r.status != "done";
-        write_manifest(plan.dir, plan.records);
+        dirty = true;
         if (!quiet)
             fmt::print("[{}/{}] {} {} ({:.2f} s){}\n", finished, queue.size(), r.id, r.status,
                        r.wall_s, r.status == "done" ? "" : ": " + r.error);
         std::fflush(stdout);
     }
+    write_manifest(plan.dir, plan.records);
     return failed;
 }
 
