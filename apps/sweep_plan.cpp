@@ -41,18 +41,16 @@ std::vector<std::string> absolute_paths(const Experiment& ex) {
     return {};
 }
 
-// Two sweeps writing one manifest would undo each other's records. The lock lives as long as
-// the process (the descriptor is never closed) and is not inherited by the runs (O_CLOEXEC).
-void lock_sweep_directory(const fs::path& dir) {
+} // namespace
+
+bool try_lock_sweep_directory(const fs::path& dir) {
     const fs::path lock = dir / "sweep.lock";
     const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0)
-        throw std::runtime_error(
-            fmt::format("{}: another gliasim sweep is running in this directory (lock {})",
-                        dir.string(), lock.string()));
+    if (fd < 0) return false;
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return true; // held until the process exits
+    ::close(fd);
+    return false;
 }
-
-} // namespace
 
 std::string point_experiment_path(const std::string& id) {
     return "points/" + id + ".toml";
@@ -85,7 +83,10 @@ SweepPlan plan_sweep(const std::string& file, const fs::path& dir,
         for (auto& r : current_records(dir)) previous[r.id] = r;
     if (write_files) {
         for (const char* sub : {"points", "out", "logs"}) fs::create_directories(dir / sub);
-        lock_sweep_directory(dir);
+        if (!try_lock_sweep_directory(dir))
+            throw std::runtime_error(
+                fmt::format("{}: another gliasim sweep is running in this directory (lock {})",
+                            dir.string(), (dir / "sweep.lock").string()));
     }
 
     std::string first_error;

@@ -29,6 +29,10 @@ SweepPlan plan_sweep(const std::string& file, const fs::path& dir,
 // Throws std::runtime_error when DIR holds no manifest.
 std::vector<PointRecord> current_records(const fs::path& dir);
 
+// Takes DIR/sweep.lock (flock) for the rest of the process, so that one process at a time
+// rewrites the manifest; false when another holds it. Not inherited by the runs (O_CLOEXEC).
+bool try_lock_sweep_directory(const fs::path& dir);
+
 // Where a point's files go, relative to DIR.
 std::string point_experiment_path(const std::string& id);
 std::string point_output_path(const std::string& id);

@@ -168,6 +168,15 @@ int submit_slurm(SweepPlan& plan, const SlurmResources& res, const std::string& 
 int print_status(const fs::path& dir) {
     auto records = current_records(dir);
     const std::string job = read_job_id(dir);
+    // Without the lock a local sweep is running and owns the manifest; with it, "running"
+    // records of a local sweep are left over from one that was stopped.
+    const bool owner = try_lock_sweep_directory(dir);
+    if (owner && job.empty())
+        for (auto& r : records)
+            if (r.status == "running") {
+                r.status = "pending";
+                r.error = "interrupted: the sweep stopped before this point finished; rerun it";
+            }
     std::map<std::size_t, std::string> states;
     std::string source;
     bool unsettled = false;
@@ -195,12 +204,13 @@ int print_status(const fs::path& dir) {
                    r.exit_code < 0 ? "-" : std::to_string(r.exit_code),
                    std::isnan(r.wall_s) ? "-" : fmt::format("{:.2f}", r.wall_s), detail);
     }
-    write_manifest(dir, records);
-    fmt::print("{} points: {} done, {} running, {} pending, {} failed{}\n", records.size(),
+    if (owner) write_manifest(dir, records);
+    fmt::print("{} points: {} done, {} running, {} pending, {} failed{}{}\n", records.size(),
                counts["done"], counts["running"], counts["pending"], counts["failed"],
                job.empty() ? ""
                            : fmt::format(" (Slurm job {}{})", job,
-                                         source.empty() ? "" : ", states from " + source));
+                                         source.empty() ? "" : ", states from " + source),
+               owner ? "" : " (a gliasim sweep is running in this directory)");
     return counts["failed"] > 0 ? 1 : 0;
 }
 

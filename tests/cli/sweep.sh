@@ -50,6 +50,8 @@ done
 "$exe" sweep resume.toml -o r -j 2 > second_sweep.log 2>&1
 rc=$?
 check "a second sweep in the same directory is refused" "[ $rc -eq 1 ] && grep -q 'another gliasim sweep is running' second_sweep.log"
+"$exe" sweep --status r > live_status.log 2>&1
+check "--status during a local sweep says it is running and leaves the manifest alone" "grep -q '(a gliasim sweep is running in this directory)' live_status.log"
 kill -9 "$sweep_pid"
 while kill -0 "$sweep_pid" 2>/dev/null; do sleep 0.05; done
 sweep_pid=
@@ -59,6 +61,8 @@ check "the sweep was killed mid-way ($done_before of 10 done)" "[ $done_before -
 # No child outlives the killed sweep (they die with it: PR_SET_PDEATHSIG).
 check "no orphan run left writing into the sweep" "! pgrep -f '$work/r/points' > /dev/null"
 check "the manifest survived the kill whole (11 lines)" "[ \$(wc -l < r/manifest.tsv) -eq 11 ]"
+"$exe" sweep --status r > dead_status.log 2>&1
+check "--status after the kill shows no point running, the interrupted ones pending" "grep -q '10 points: $done_before done, 0 running, $((10 - done_before)) pending, 0 failed$' dead_status.log"
 declare -A mtime
 for id in $(awk -F'\t' 'NR>1 && $3=="done"{print $2}' r/manifest.tsv); do
   mtime[$id]=$(stat -c %Y.%y "r/out/$id.h5")
