@@ -16,6 +16,9 @@ int cmd_validate(const std::vector<std::string>& args);
 int cmd_models(const std::vector<std::string>& args);
 int cmd_info(const std::vector<std::string>& args);
 int cmd_compare(const std::vector<std::string>& args);
+int cmd_sweep(const std::vector<std::string>& args);
+int cmd_sweep_task(const std::vector<std::string>& args);
+int cmd_collect(const std::vector<std::string>& args);
 
 std::string version_string();
 

@@ -18,6 +18,8 @@ commands:
   validate FILE   check an experiment file without simulating
   models [NAME]   list models, or show one model's parameters, units, defaults and ranges
   info OUT.h5     show what a result file holds
+  sweep FILE      run every point of the file's [sweep] table (locally or on Slurm)
+  collect DIR     one table of a sweep's parameters and results (CSV, HDF5)
 
 options:
   -h, --help      show this help (also: gliasim <command> --help)
@@ -50,6 +52,9 @@ int main(int argc, char** argv) {
         if (cmd == "models") return cmd_models(args);
         if (cmd == "info") return cmd_info(args);
         if (cmd == "compare") return cmd_compare(args);
+        if (cmd == "sweep") return cmd_sweep(args);
+        if (cmd == "sweep-task") return cmd_sweep_task(args);
+        if (cmd == "collect") return cmd_collect(args);
     } catch (const std::exception& e) {
         fmt::print(stderr, "gliasim {}: error: {}\n", cmd, e.what());
         return kExitFailure;

@@ -27,7 +27,8 @@ constexpr std::int64_t kMaxPopulationSize = std::numeric_limits<std::int32_t>::m
 constexpr double kMaxTimeMs = 1e14;
 
 const std::vector<std::string> kTopLevel = {"simulation", "output",    "populations", "projections",
-                                            "stimuli",    "recorders", "analysis",    "task"};
+                                            "stimuli",    "recorders", "analysis",    "task",
+                                            "sweep"}; // [sweep]: read by `gliasim sweep` only
 const std::vector<std::string> kSimulationKeys = {"duration", "dt", "seed", "threads"};
 const std::vector<std::string> kOutputKeys = {"file", "flush_interval"};
 const std::vector<std::string> kPopulationKeys = {"model",    "size",      "initial", "spike_times",
@@ -1827,7 +1828,9 @@ std::string resolved_text(const toml::table& doc, const NetworkSpec& net) {
         if (const toml::node* n = doc.get(k)) emit(k, "", *n);
     for (const auto& [k, v] : doc) {
         const std::string key(k.str());
-        if (!named.count(key) && key != "simulation" && key != "output") emit(key, "", v);
+        // A resolved experiment is one run: the [sweep] that produced it is not part of it.
+        if (!named.count(key) && key != "simulation" && key != "output" && key != "sweep")
+            emit(key, "", v);
     }
     auto emit_all = [&](const std::string& section, const std::vector<std::string>& names) {
         const toml::node* t = doc.get(section);
