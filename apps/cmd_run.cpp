@@ -107,9 +107,10 @@ void print_summary(const Experiment& ex, const Simulation& sim, const RunStats& 
 
 // Reads the readout populations' states, trains and scores the readout, prints the figures and
 // stores them in /task of the result file.
-int finish_task(const Experiment& ex, const Simulation& sim, const tasks::TaskStream& stream,
-                const RunStats& stats, const std::string& out, bool quiet) {
-    const tasks::TaskResult r = tasks::finish(sim, ex.task, stream, stats);
+int finish_task(const Experiment& ex, tasks::StateAccumulator& states,
+                const tasks::TaskStream& stream, const RunStats& stats, const std::string& out,
+                bool quiet) {
+    const tasks::TaskResult r = tasks::finish(states, ex.task, stream, stats);
     const std::string kind = task_kind_name(ex.task.kind);
     try {
         write_figures(out, "/task", {{"kind", kind}}, r.scalars, r.curves);
@@ -186,7 +187,7 @@ int cmd_run(const std::vector<std::string>& args) {
 
     const auto t_build = Clock::now();
     // A task run: the input population presents the task's stream, and the readout
-    // populations' spikes are kept for the readout after the run.
+    // populations' spikes stream into the readout's item states as the run goes.
     std::optional<tasks::TaskStream> stream;
     if (ex.task.enabled) {
         stream = tasks::make_stream(ex.task, ex.network.populations[ex.task.input].size,
@@ -194,9 +195,10 @@ int cmd_run(const std::vector<std::string>& args) {
         tasks::attach_stream(ex.network, ex.task, *stream);
     }
     std::unique_ptr<Simulation> sim;
+    std::shared_ptr<tasks::StateAccumulator> states;
     try {
         sim = std::make_unique<Simulation>(ex.network);
-        if (ex.task.enabled) tasks::keep_readout_spikes(*sim, ex.task);
+        if (ex.task.enabled) states = tasks::stream_readout(*sim, ex.task);
     } catch (const std::exception& e) {
         fmt::print(stderr, "{}: error while building the network: {}\n", file, e.what());
         return kExitUsage;
@@ -253,7 +255,7 @@ int cmd_run(const std::vector<std::string>& args) {
                        ex.network.duration);
         return kExitOk;
     }
-    if (ex.task.enabled) return finish_task(ex, *sim, *stream, stats, out, quiet);
+    if (ex.task.enabled) return finish_task(ex, *states, *stream, stats, out, quiet);
     return kExitOk;
 }
 

@@ -37,6 +37,7 @@ Simulation::Simulation(const NetworkSpec& spec)
     keep_from_.assign(P, std::numeric_limits<step_t>::max());
     last_reset_.assign(P, 0);
     kept_.resize(P);
+    sinks_.resize(P);
     for (const auto& sr : spec.spike_recorders)
         for (auto p : sr.populations) record_spikes_[p] = true;
 
@@ -142,6 +143,10 @@ void Simulation::keep_spikes(std::size_t population, step_t from) {
     keep_from_[population] = std::min(keep_from_[population], std::max<step_t>(0, from));
 }
 
+void Simulation::stream_spikes(std::size_t population, SpikeSink sink, step_t from) {
+    sinks_[population].emplace_back(std::max<step_t>(0, from), std::move(sink));
+}
+
 RecordingLayout Simulation::layout() const {
     const NetworkSpec& spec = net_.spec();
     RecordingLayout l;
@@ -229,6 +234,14 @@ void Simulation::merge_spikes() {
         if (keep_from_[p] < n_steps_)
             for (const Spike& s : merged)
                 if (s.step >= keep_from_[p]) kept_[p].push_back(s);
+        for (auto& [from, sink] : sinks_[p]) {
+            const auto first =
+                std::lower_bound(merged.begin(), merged.end(), from,
+                                 [](const Spike& s, step_t f) { return s.step < f; });
+            if (first != merged.end())
+                sink(std::span<const Spike>(&*first,
+                                            static_cast<std::size_t>(merged.end() - first)));
+        }
         if (!record_spikes_[p]) continue;
         for (const Spike& s : merged) {
             // A spike emitted during step n carries the time at the end of that step (as NEST).

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "branching_factor.hpp"
@@ -44,6 +45,11 @@ public:
     const std::vector<Spike>& kept_spikes(std::size_t population) const {
         return kept_[population];
     }
+    // Hands the spikes of `population` emitted from step `from` on to `sink`, once per slice in
+    // canonical order, so a readout can consume them as they come instead of keeping them all
+    // (a long task run emits more spikes than memory holds). Call before run().
+    using SpikeSink = std::function<void(std::span<const Spike>)>;
+    void stream_spikes(std::size_t population, SpikeSink sink, step_t from = 0);
     RunStats run(RecordingBackend& backend, const ProgressFn& progress = {});
 
 private:
@@ -101,6 +107,7 @@ private:
     std::vector<bool> record_spikes_;
     std::vector<step_t> keep_from_;        // per population: keep its spikes from this step on
     std::vector<std::vector<Spike>> kept_; // in canonical order
+    std::vector<std::vector<std::pair<step_t, SpikeSink>>> sinks_; // per population: from, sink
     std::vector<ReportState> reports_;
     std::vector<StimulusState> stimuli_;
     std::vector<WeightRecorderState> weight_recorders_;

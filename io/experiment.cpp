@@ -1934,13 +1934,16 @@ toml::table parse_document(std::string_view text, const std::string& source_name
 // `extends = "base.toml"` (or a list, merged in order): the base file's tables, with this
 // file's keys replacing or adding to them key by key (tables merge, everything else is
 // replaced). Relative to this file.
-void merge_into(toml::table& base, const toml::table& over) {
-    for (const auto& [k, v] : over) {
+void merge_into(toml::table& base, toml::table&& over) {
+    // Nodes are moved, not copied: a copy would lose its source position, which errors need.
+    for (auto&& [k, v] : over) {
         toml::node* b = base.get(k.str());
         if (b && b->is_table() && v.is_table())
-            merge_into(*b->as_table(), *v.as_table());
+            merge_into(*b->as_table(), std::move(*v.as_table()));
         else
-            base.insert_or_assign(k, v);
+            v.visit([&, &key = k](auto&& concrete) {
+                base.insert_or_assign(key, std::move(concrete));
+            });
     }
 }
 
@@ -1972,7 +1975,7 @@ toml::table resolve_extends(toml::table doc, const std::string& source_name, int
         merge_into(merged, resolve_extends(parse_document(ss.str(), path), path, depth + 1));
     }
     doc.erase("extends");
-    merge_into(merged, doc);
+    merge_into(merged, std::move(doc));
     return merged;
 }
 

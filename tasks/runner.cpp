@@ -262,54 +262,78 @@ TaskStream make_stream(const TaskSpec& task, std::size_t width, std::size_t teac
     return s;
 }
 
-Eigen::MatrixXd read_states(const Simulation& sim, const TaskSpec& task, std::uint64_t n_items) {
-    const NetworkSpec& spec = sim.network().spec();
-    const double dt = spec.dt;
-    const step_t item_steps = std::llround(task.item_ms / dt);
-    const step_t period = item_steps + std::llround(task.gap_ms / dt);
+StateAccumulator::StateAccumulator(const NetworkSpec& spec, const TaskSpec& task,
+                                   std::uint64_t n_items)
+    : task_(task), dt_(spec.dt) {
+    item_steps_ = std::llround(task.item_ms / dt_);
+    period_ = item_steps_ + std::llround(task.gap_ms / dt_);
     // The task's items start after the self-organisation prefix.
-    const step_t start =
-        static_cast<step_t>(task.selforg) * std::llround(task.selforg_item_ms / dt);
+    start_ = static_cast<step_t>(task.selforg) * std::llround(task.selforg_item_ms / dt_);
     Eigen::Index columns = 0;
-    for (auto p : task.readout) columns += spec.populations[p].size;
-    Eigen::MatrixXd X = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_items), columns);
-    Eigen::Index offset = 0;
     for (auto p : task.readout) {
-        const auto& spikes = sim.kept_spikes(p); // by step
-        const index_t n = spec.populations[p].size;
-        if (task.reader == TaskSpec::Reader::counts) {
-            for (const Spike& s : spikes) {
-                if (s.step < start) continue;
-                const auto item = static_cast<Eigen::Index>((s.step - start) / period);
-                if ((s.step - start) % period < item_steps && item < X.rows())
-                    X(item, offset + s.index) += 1.0;
-            }
-        } else {
-            // Each spike (recorded at the end of its step) adds 1 to its neuron's trace, which
-            // decays with tau; the state of item k is the trace at the end of the item.
-            std::vector<double> trace(n, 0.0);
-            std::vector<step_t> last(n, 0);
-            std::size_t next = 0;
-            for (Eigen::Index k = 0; k < X.rows(); ++k) {
-                const step_t end = start + k * period + item_steps; // spike s counts at s + 1
-                for (; next < spikes.size() && spikes[next].step + 1 <= end; ++next) {
-                    const Spike& s = spikes[next];
-                    const step_t t = s.step + 1;
-                    trace[s.index] =
-                        trace[s.index] *
-                            std::exp(-static_cast<double>(t - last[s.index]) * dt / task.tau) +
-                        1.0;
-                    last[s.index] = t;
-                }
-                for (index_t i = 0; i < n; ++i)
-                    if (trace[i] != 0)
-                        X(k, offset + i) = trace[i] * std::exp(-static_cast<double>(end - last[i]) *
-                                                               dt / task.tau);
-            }
+        Readout r;
+        r.offset = columns;
+        r.size = spec.populations[p].size;
+        if (task.reader == TaskSpec::Reader::trace) {
+            r.trace.assign(r.size, 0.0);
+            r.last.assign(r.size, 0);
         }
-        offset += n;
+        readouts_.push_back(std::move(r));
+        columns += spec.populations[p].size;
     }
-    return X;
+    X_ = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_items), columns);
+}
+
+std::size_t StateAccumulator::readouts() const {
+    return readouts_.size();
+}
+
+// The trace state of every item that ends before step t (a spike in step s counts at s + 1).
+void StateAccumulator::close_items_before(Readout& r, step_t t) {
+    for (; r.next_item < X_.rows(); ++r.next_item) {
+        const step_t end = start_ + r.next_item * period_ + item_steps_;
+        if (end >= t) return;
+        for (index_t i = 0; i < r.size; ++i)
+            if (r.trace[i] != 0)
+                X_(r.next_item, r.offset + i) =
+                    r.trace[i] * std::exp(-static_cast<double>(end - r.last[i]) * dt_ / task_.tau);
+    }
+}
+
+void StateAccumulator::add(std::size_t k, std::span<const Spike> spikes) {
+    Readout& r = readouts_[k];
+    if (task_.reader == TaskSpec::Reader::counts) {
+        for (const Spike& s : spikes) {
+            if (s.step < start_) continue;
+            const auto item = static_cast<Eigen::Index>((s.step - start_) / period_);
+            if ((s.step - start_) % period_ < item_steps_ && item < X_.rows())
+                X_(item, r.offset + s.index) += 1.0;
+        }
+        return;
+    }
+    // Each spike (recorded at the end of its step) adds 1 to its neuron's trace, which decays
+    // with tau; the state of item k is the trace at the end of the item.
+    for (const Spike& s : spikes) {
+        const step_t t = s.step + 1;
+        close_items_before(r, t);
+        r.trace[s.index] = r.trace[s.index] * std::exp(-static_cast<double>(t - r.last[s.index]) *
+                                                       dt_ / task_.tau) +
+                           1.0;
+        r.last[s.index] = t;
+    }
+}
+
+Eigen::MatrixXd StateAccumulator::finish() {
+    if (task_.reader == TaskSpec::Reader::trace)
+        for (auto& r : readouts_) close_items_before(r, std::numeric_limits<step_t>::max());
+    return std::move(X_);
+}
+
+Eigen::MatrixXd read_states(const Simulation& sim, const TaskSpec& task, std::uint64_t n_items) {
+    StateAccumulator acc(sim.network().spec(), task, n_items);
+    for (std::size_t k = 0; k < task.readout.size(); ++k)
+        acc.add(k, sim.kept_spikes(task.readout[k]));
+    return acc.finish();
 }
 
 TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
@@ -507,18 +531,21 @@ void attach_stream(NetworkSpec& spec, const TaskSpec& task, const TaskStream& st
     if (stream.teacher) spec.populations[task.teacher].items = stream.teacher;
 }
 
-void keep_readout_spikes(Simulation& sim, const TaskSpec& task) {
+std::shared_ptr<StateAccumulator> stream_readout(Simulation& sim, const TaskSpec& task) {
+    auto acc = std::make_shared<StateAccumulator>(sim.network().spec(), task, task_items(task));
     const double dt = sim.network().spec().dt;
-    for (auto p : task.readout) // from the task's first item (after self-organisation)
-        sim.keep_spikes(
-            p, std::llround(static_cast<double>(task.selforg) * task.selforg_item_ms / dt));
+    for (std::size_t k = 0; k < task.readout.size(); ++k) // from the task's first item on
+        sim.stream_spikes(
+            task.readout[k], [acc, k](std::span<const Spike> s) { acc->add(k, s); },
+            std::llround(static_cast<double>(task.selforg) * task.selforg_item_ms / dt));
+    return acc;
 }
 
-TaskResult finish(const Simulation& sim, const TaskSpec& task, const TaskStream& stream,
+TaskResult finish(StateAccumulator& states, const TaskSpec& task, const TaskStream& stream,
                   const RunStats& stats) {
     const auto t0 = std::chrono::steady_clock::now();
     const std::uint64_t n = task_items(task);
-    TaskResult r = score(task, stream, read_states(sim, task, n));
+    TaskResult r = score(task, stream, states.finish());
     r.stats = stats;
     r.scalars.emplace_back("items", static_cast<double>(n));
     r.scalars.emplace_back("items_per_second", stats.wall_simulate > 0
@@ -540,9 +567,9 @@ TaskResult run_task(NetworkSpec spec, const TaskSpec& task, RecordingBackend& ba
         spec.duration, static_cast<double>(task.selforg) * task.selforg_item_ms +
                            static_cast<double>(task_items(task)) * (task.item_ms + task.gap_ms));
     Simulation sim(spec);
-    keep_readout_spikes(sim, task);
+    const auto states = stream_readout(sim, task);
     const RunStats stats = sim.run(backend, progress);
-    return finish(sim, task, stream, stats);
+    return finish(*states, task, stream, stats);
 }
 
 } // namespace gliasim::tasks

@@ -8,6 +8,7 @@
 #include <Eigen/Dense>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,8 +33,33 @@ struct TaskStream {
 };
 TaskStream make_stream(const TaskSpec& task, std::size_t width, std::size_t teacher_width = 0);
 
-// The state of `populations` at the end of every item (rows: items; columns: their neurons,
-// concatenated): spike counts within the item, or exponentially filtered spike trains.
+// The state of the readout populations at the end of every item (rows: items; columns: their
+// neurons, concatenated): spike counts within the item, or exponentially filtered spike trains,
+// built from each population's spikes in step order as the run hands them over.
+class StateAccumulator {
+public:
+    StateAccumulator(const NetworkSpec& spec, const TaskSpec& task, std::uint64_t n_items);
+    std::size_t readouts() const;
+    void add(std::size_t readout, std::span<const Spike> spikes); // readout k = task.readout[k]
+    Eigen::MatrixXd finish();                                     // once, after the last spike
+
+private:
+    struct Readout {
+        Eigen::Index offset = 0;
+        index_t size = 0;
+        std::vector<double> trace; // reader = trace: value after the last spike ...
+        std::vector<step_t> last;  // ... and when it was
+        Eigen::Index next_item = 0;
+    };
+    void close_items_before(Readout& r, step_t t);
+    const TaskSpec& task_;
+    double dt_;
+    step_t item_steps_ = 0, period_ = 0, start_ = 0;
+    std::vector<Readout> readouts_;
+    Eigen::MatrixXd X_;
+};
+
+// The same from spikes kept by the simulation (Simulation::keep_spikes).
 Eigen::MatrixXd read_states(const Simulation& sim, const TaskSpec& task, std::uint64_t n_items);
 
 struct TaskResult {
@@ -49,12 +75,12 @@ std::uint64_t task_items(const TaskSpec& task);
 TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states);
 
 // The steps of a run, for callers that own the simulation (gliasim run): the stream goes to
-// the input population; the readout populations' spikes are kept from
-// the first task item on; after the run, their states are read and scored, and the run's
+// the input population; the readout populations' spikes stream into their item states from
+// the first task item on; after the run, the states are scored, and the run's
 // throughput (items, items_per_second, readout_seconds) is added to the figures.
 void attach_stream(NetworkSpec& spec, const TaskSpec& task, const TaskStream& stream);
-void keep_readout_spikes(Simulation& sim, const TaskSpec& task);
-TaskResult finish(const Simulation& sim, const TaskSpec& task, const TaskStream& stream,
+std::shared_ptr<StateAccumulator> stream_readout(Simulation& sim, const TaskSpec& task);
+TaskResult finish(StateAccumulator& states, const TaskSpec& task, const TaskStream& stream,
                   const RunStats& stats);
 
 // The whole run. `spec` is the network of the experiment; the stream is attached to the input.

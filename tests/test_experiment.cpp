@@ -672,6 +672,12 @@ TEST_CASE("extends: a file inherits another's tables and replaces keys one by on
         CHECK(what.find("base.toml:3:") != std::string::npos);
         CHECK(what.find("simulation.dt") != std::string::npos);
     }
+    // ... and errors in a key the extending file wrote name that file and line.
+    std::ofstream(tmp / "ok.toml") << "[simulation]\nduration = \"1 s\"\n";
+    std::ofstream(tmp / "sub" / "bad.toml")
+        << "extends = \"../ok.toml\"\n[simulation]\n\nduration = \"2 apples\"\n";
+    CHECK_THROWS_WITH(load_experiment((tmp / "sub" / "bad.toml").string(), {}, registry()),
+                      Catch::Contains("bad.toml:4:") && Catch::Contains("simulation.duration"));
     std::ofstream(tmp / "loop.toml") << "extends = \"loop.toml\"\n";
     CHECK_THROWS_WITH(load_experiment((tmp / "loop.toml").string(), {}, registry()),
                       Catch::Contains("levels of extends"));

@@ -106,7 +106,7 @@ TEST_CASE("sweep values keep their TOML type: integers, floats, booleans, lists"
     CHECK(values_of(s.points[5]).at("projections.nn.U") == "1e-07");
 }
 
-TEST_CASE("sweep zip: lists in lock-step; unequal lengths are an error at the shorter list") {
+TEST_CASE("sweep zip: lists in lock-step, unequal lengths are an error at the shorter list") {
     const SweepSpec s = sweep_of(R"([sweep.zip]
 "projections.nn.weight" = ["1 nS", "2 nS", "3 nS"]
 "projections.nn.delay" = ["1 ms", "2 ms", "3 ms"]
