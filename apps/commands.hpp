@@ -16,6 +16,8 @@ int cmd_validate(const std::vector<std::string>& args);
 int cmd_models(const std::vector<std::string>& args);
 int cmd_info(const std::vector<std::string>& args);
 int cmd_compare(const std::vector<std::string>& args);
+int cmd_analyze(const std::vector<std::string>& args);
+int cmd_plot(const std::vector<std::string>& args);
 
 std::string version_string();
 

@@ -18,6 +18,8 @@ commands:
   validate FILE   check an experiment file without simulating
   models [NAME]   list models, or show one model's parameters, units, defaults and ranges
   info OUT.h5     show what a result file holds
+  analyze OUT.h5  firing statistics, synchrony, spectra, Ca events (also a folder of results)
+  plot OUT.h5     figures: raster, astro, isi, rates, weights, memory, heatmap (PNG or PDF)
 
 options:
   -h, --help      show this help (also: gliasim <command> --help)
@@ -50,6 +52,8 @@ int main(int argc, char** argv) {
         if (cmd == "models") return cmd_models(args);
         if (cmd == "info") return cmd_info(args);
         if (cmd == "compare") return cmd_compare(args);
+        if (cmd == "analyze") return cmd_analyze(args);
+        if (cmd == "plot") return cmd_plot(args);
     } catch (const std::exception& e) {
         fmt::print(stderr, "gliasim {}: error: {}\n", cmd, e.what());
         return kExitFailure;

@@ -115,7 +115,7 @@ try:
     future = os.path.join(work, "future.h5")
     shutil.copy(qs, future)
     with h5py.File(future, "r+") as raw:
-        raw["metadata"].attrs["version"] = "99.0.0"
+        raw["metadata"].attrs["version"] = np.bytes_("99.0.0")
     try:
         gr.open(future)
         check("future version refused", False)
