@@ -154,7 +154,7 @@ std::string text_table(const std::vector<FileAnalysis>& files,
     const Parameters& names = parameters.empty() ? none : parameters.front();
     std::string header = fmt::format("{:<24}", "file");
     for (const auto& [name, value] : names) header += fmt::format(" {:>12}", name);
-    out += header + "\n" + std::string(header.size(), ' ') + spike_header().substr(1);
+    out += header + spike_header().substr(1);
     for (std::size_t f = 0; f < files.size(); ++f) {
         std::string lead =
             fmt::format("{:<24}", files[f].path.substr(files[f].path.find_last_of('/') + 1));

@@ -96,7 +96,7 @@ def plot_raster(plt, f, args):
     bottom.set_xlabel("time (ms)")
     bottom.set_ylabel(f"rate (Hz)\n{bin_ms:g} ms bins")
     bottom.set_xlim(t0, t1)
-    bottom.legend(loc="upper right", fontsize=8, ncol=min(3, len(pops)))
+    bottom.legend(loc="lower right", bbox_to_anchor=(1, 1.0), fontsize=8, ncol=min(3, len(pops)))
     return fig
 
 
@@ -124,10 +124,20 @@ def plot_astro(plt, f, args):
         for k, c in enumerate(cols):
             ax.plot(r.times[keep] / 1000, r.values[keep, c], lw=1, color=COLOURS[k],
                     label=f"#{r.node_ids[c]}")
-        ax.set_ylabel(f"{v}\n({r.units})" if r.units else v)
+        units = r.units.replace("uM", "µM")
+        ax.set_ylabel(f"{v}\n({units})" if units and units != "1" else v)
+    # The model's own Ca threshold (release or SIC), where it has one, as a dashed line.
+    params = f.experiment_dict().get("populations", {}).get(pop, {})
+    for name in ("C_theta", "SIC_th"):
+        if name in params and order.get(variables[0].lower()) == 0:
+            value = float(str(params[name]).split()[0])
+            axes[0, 0].axhline(value, color="0.5", ls="--", lw=0.8)
+            axes[0, 0].annotate(f"{name} = {value:g}", (0, value), xycoords=("axes fraction",
+                                "data"), xytext=(2, 2), textcoords="offset points", fontsize=7,
+                                color="0.4")
     axes[0, 0].set_title(f"{os.path.basename(f.path)}: population '{pop}', "
-                         f"{len(cols)} sampled astrocytes")
-    axes[0, 0].legend(loc="upper right", fontsize=7, ncol=len(cols))
+                         f"{len(cols)} sampled astrocytes", loc="left")
+    axes[0, 0].legend(loc="lower right", bbox_to_anchor=(1, 1.0), fontsize=7, ncol=len(cols))
     axes[-1, 0].set_xlabel("time (s)")
     return fig
 
@@ -202,6 +212,11 @@ def plot_weights(plt, f, args):
                              squeeze=False)
     for ax, name in zip(axes[0], projections):
         w = f.weights(name)
+        if w.counts is not None and w.counts.any():
+            # Only the occupied part of the recorded range, with a bin of margin.
+            used = np.flatnonzero(w.counts.sum(axis=0))
+            lo, hi = max(used[0] - 1, 0), min(used[-1] + 2, len(w.bin_edges) - 1)
+            ax.set_xlim(w.bin_edges[lo], w.bin_edges[hi])
         rows = sorted({0, len(w.times) // 2, len(w.times) - 1})
         for k, r in enumerate(rows):
             label = f"t = {w.times[r] / 1000:g} s"
