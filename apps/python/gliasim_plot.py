@@ -346,6 +346,7 @@ def main(argv):
     p.add_argument("-p", "--population", help="only this population (projection for 'weights')")
     p.add_argument("--from", dest="t_from", type=float, help="start of the window [ms]")
     p.add_argument("--to", dest="t_to", type=float, help="end of the window [ms]")
+    p.add_argument("--dpi", type=float, default=110, help="PNG resolution (default 110)")
     p.add_argument("--metric", default="rate_hz.mean",
                    help="heatmap: a field of `gliasim analyze --json`, e.g. synchrony_chi, "
                         "cv_isi.mean (default rate_hz.mean)")
@@ -380,7 +381,7 @@ def main(argv):
         sys.stderr.write(f"error: -o {out}: use a .png, .pdf or .svg file name\n")
         return 2
     fig.tight_layout()
-    fig.savefig(out)
+    fig.savefig(out, dpi=args.dpi)
     print(out)
     return 0
 
