@@ -4,14 +4,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
-#include <sstream>
 
 #include "analysis/analysis_output.hpp"
 #include "analysis/file_analysis.hpp"
 #include "commands.hpp"
 #include "core/units.hpp"
 #include "options.hpp"
+#include "result_folder.hpp"
 
 namespace gliasim::app {
 
@@ -34,75 +33,26 @@ double time_ms(const std::string& option, const std::string& text) {
         fmt::format("--{} '{}': expected a time such as \"500 ms\" or \"2 s\"", option, text));
 }
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-    std::vector<std::string> out;
-    std::string cell;
-    bool quoted = false;
-    for (char c : line) {
-        if (c == '"')
-            quoted = !quoted;
-        else if (c == ',' && !quoted)
-            out.push_back(cell), cell.clear();
-        else if (c != '\r')
-            cell += c;
-    }
-    out.push_back(cell);
-    return out;
-}
-
-// The swept parameters of each file, from DIR/manifest.csv when the sweep wrote one: a header
-// row, one row per point, and a column naming the point's result file (file, output or path).
-// Files without a row get no parameters.
-std::vector<Parameters> manifest_parameters(const fs::path& dir,
-                                            const std::vector<fs::path>& files) {
-    std::vector<Parameters> out(files.size());
-    std::ifstream in(dir / "manifest.csv");
-    std::string line;
-    if (!in || !std::getline(in, line)) return out;
-    const auto header = split_csv_line(line);
-    std::size_t file_col = header.size();
-    for (std::size_t c = 0; c < header.size(); ++c)
-        if (header[c] == "file" || header[c] == "output" || header[c] == "path") file_col = c;
-    if (file_col == header.size()) return out;
-    while (std::getline(in, line)) {
-        const auto cells = split_csv_line(line);
-        if (cells.size() != header.size()) continue;
-        const std::string name = fs::path(cells[file_col]).filename().string();
-        for (std::size_t f = 0; f < files.size(); ++f) {
-            if (files[f].filename() != name) continue;
-            for (std::size_t c = 0; c < header.size(); ++c)
-                if (c != file_col) out[f].emplace_back(header[c], cells[c]);
-        }
-    }
-    // Every row gets every column, so the table lines up even where a file had no row.
-    Parameters names;
-    for (const auto& p : out)
-        if (p.size() > names.size()) names = p;
-    for (auto& p : out)
-        if (p.size() != names.size()) {
-            p = names;
-            for (auto& [k, v] : p) v = "";
-        }
-    return out;
-}
-
 int analyze_folder(const fs::path& dir, const analysis::AnalysisOptions& o, bool json) {
-    std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(dir))
-        if (e.is_regular_file() && e.path().extension() == ".h5") files.push_back(e.path());
-    std::sort(files.begin(), files.end());
-    if (files.empty()) {
-        fmt::print(stderr, "error: no *.h5 result files in folder '{}'\n", dir.string());
+    FolderContents contents;
+    try {
+        contents = folder_results(dir);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "error: {}\n", e.what());
         return kExitUsage;
     }
-    const auto parameters = manifest_parameters(dir, files);
+    for (const auto& s : contents.skipped) fmt::print(stderr, "note: {}\n", s);
+    if (contents.results.empty()) {
+        fmt::print(stderr, "error: no result files in folder '{}'\n", dir.string());
+        return kExitUsage;
+    }
     std::vector<analysis::FileAnalysis> results;
     std::vector<Parameters> kept;
     int code = kExitOk;
-    for (std::size_t f = 0; f < files.size(); ++f) {
+    for (const auto& r : contents.results) {
         try {
-            results.push_back(analysis::analyze_file(files[f].string(), o));
-            kept.push_back(parameters[f]);
+            results.push_back(analysis::analyze_file(r.file.string(), o));
+            kept.push_back(r.parameters);
         } catch (const std::exception& e) {
             fmt::print(stderr, "error: {} (skipped)\n", e.what());
             code = kExitUsage;
@@ -131,9 +81,9 @@ int cmd_analyze(const std::vector<std::string>& args) {
                                                      "correlations")(
         "seed", po::value<std::uint64_t>()->default_value(1), "seed of the pair sample")(
         "ca-threshold", po::value<double>(),
-        "Ca event threshold in the report's units (default: half max of each trace)")(
-        "sic-threshold", po::value<double>()->default_value(0.0),
-        "SIC above this [pA] counts as on");
+        "Ca event threshold in the report's units (default: the model's C_theta or SIC_th, "
+        "else half max of each trace)")("sic-threshold", po::value<double>()->default_value(0.0),
+                                        "SIC above this [pA] counts as on");
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::string>()->required(), "result file or folder");
     po::positional_options_description pos;

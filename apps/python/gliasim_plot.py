@@ -81,8 +81,11 @@ def plot_raster(plt, f, args):
         row[shown] = np.arange(len(shown))
         keep = row[s.node_ids.astype(np.int64)] >= 0
         colour = COLOURS[k % len(COLOURS)]
-        top.scatter(s.times[keep], row[s.node_ids[keep].astype(np.int64)] + offset, s=1.5,
-                    marker="|" if len(s) < 20000 else ".", color=colour, linewidths=0.6)
+        # Ticks while they stay apart, dots for dense rasters.
+        sparse = len(s) < 20000
+        top.scatter(s.times[keep], row[s.node_ids[keep].astype(np.int64)] + offset,
+                    s=6 if sparse else 1.5, marker="|" if sparse else ".", color=colour,
+                    linewidths=0.6)
         ticks.append(offset + len(shown) / 2)
         labels.append(f"{p}\n({len(shown)} of {n})" if n > len(shown) else p)
         edges = np.arange(t0, t1 + bin_ms / 2, bin_ms)
@@ -91,7 +94,7 @@ def plot_raster(plt, f, args):
                     label=f"{p}: {len(s) / n / ((t1 - t0) * 1e-3):.1f} Hz")
         offset += len(shown) + max(5, len(shown) // 20)
     top.set_yticks(ticks, labels)
-    top.set_ylim(-1, offset)
+    top.set_ylim(offset, -1)  # the first population on top
     top.set_title(f"{os.path.basename(f.path)}: spikes")
     bottom.set_xlabel("time (ms)")
     bottom.set_ylabel(f"rate (Hz)\n{bin_ms:g} ms bins")
@@ -117,10 +120,15 @@ def plot_astro(plt, f, args):
     t0, t1 = window(f, args)
     fig, axes = plt.subplots(len(variables), 1, figsize=(8, 1.6 + 1.4 * len(variables)),
                              sharex=True, squeeze=False)
+    cols = None
     for ax, v in zip(axes[:, 0], variables):
         r = f.report(pop, v)
         keep = (r.times >= t0) & (r.times <= t1)
-        cols = np.linspace(0, r.values.shape[1] - 1, min(5, r.values.shape[1])).astype(int)
+        if cols is None:
+            # The 5 recorded astrocytes whose Ca varies most (the ones where something happens),
+            # the same ones in every panel.
+            spread = r.values[keep].max(axis=0) - r.values[keep].min(axis=0)
+            cols = np.sort(np.argsort(-spread, kind="stable")[:5])
         for k, c in enumerate(cols):
             ax.plot(r.times[keep] / 1000, r.values[keep, c], lw=1, color=COLOURS[k],
                     label=f"#{r.node_ids[c]}")
@@ -135,8 +143,10 @@ def plot_astro(plt, f, args):
             axes[0, 0].annotate(f"{name} = {value:g}", (0, value), xycoords=("axes fraction",
                                 "data"), xytext=(2, 2), textcoords="offset points", fontsize=7,
                                 color="0.4")
-    axes[0, 0].set_title(f"{os.path.basename(f.path)}: population '{pop}', "
-                         f"{len(cols)} sampled astrocytes", loc="left")
+    many = r.values.shape[1] > len(cols)
+    fig.suptitle(f"{os.path.basename(f.path)}: population '{pop}', "
+                 + (f"the {len(cols)} most active of {r.values.shape[1]} recorded astrocytes"
+                    if many else f"{len(cols)} recorded astrocyte" + ("s" if len(cols) > 1 else "")))
     axes[0, 0].legend(loc="lower right", bbox_to_anchor=(1, 1.0), fontsize=7, ncol=len(cols))
     axes[-1, 0].set_xlabel("time (s)")
     return fig
@@ -305,7 +315,7 @@ def plot_heatmap(plt, args):
 
     def key(v):
         try:
-            return (0, float(v.split()[0]), v)
+            return (0, float(v.strip("\"'").split()[0]), v)
         except (ValueError, IndexError):
             return (1, 0.0, v)
     xs = sorted({e["parameters"][x] for e in entries}, key=key)
@@ -316,8 +326,10 @@ def plot_heatmap(plt, args):
             metric_value(e, args.metric, args.population)
     fig, ax = plt.subplots(figsize=(1.6 + 0.9 * len(xs), 1.4 + 0.7 * len(ys)))
     im = ax.imshow(grid, origin="lower", aspect="auto", cmap="viridis")
-    ax.set_xticks(range(len(xs)), xs, rotation=30 if len(xs) > 4 else 0)
-    ax.set_yticks(range(len(ys)), ys)
+    def label(v):
+        return v.strip("\"'")
+    ax.set_xticks(range(len(xs)), [label(v) for v in xs], rotation=30 if len(xs) > 4 else 0)
+    ax.set_yticks(range(len(ys)), [label(v) for v in ys])
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     for (i, j), v in np.ndenumerate(grid):

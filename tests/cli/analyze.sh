@@ -74,6 +74,23 @@ expect_in "DIR table has one row per file and population" "$out" '^w4.h5 +1 +4 n
 run_cmd analyze sweep --json
 expect_in "DIR JSON carries the parameters" "$out" '"parameters": \{"point": "1", "weight": "4 nS"\}'
 
+# The manifest `gliasim sweep` writes: tab-separated, run columns first, results under out/;
+# a failed point without a result is noted and left out.
+mkdir -p sweep2/out
+cp sweep/w2.h5 sweep2/out/p0.h5
+cp sweep/w4.h5 sweep2/out/p1.h5
+{
+  printf 'index\tid\tstatus\texit_code\twall_s\toutput\texperiment\terror\tprojections.input_exc.weight\n'
+  printf '0\tp0\tdone\t0\t0.5\tout/p0.h5\tpoints/p0.toml\t\t"2 nS"\n'
+  printf '1\tp1\tdone\t0\t0.5\tout/p1.h5\tpoints/p1.toml\t\t"4 nS"\n'
+  printf '2\tp2\tfailed\t2\t0.1\tout/p2.h5\tpoints/p2.toml\tbad weight\t"-1 nS"\n'
+} > sweep2/manifest.tsv
+run_cmd analyze sweep2
+expect_rc "analyze a sweep folder" 0
+expect_in "sweep table: parameter columns only" "$out" '^file +projections.input_exc.weight population'
+expect_in "sweep table: rows in manifest order" "$(printf '%s\n' "$out" | sed -n 2p)" '^p0.h5 +"2 nS" +exc '
+expect_in "failed point noted" "$err" 'manifest.tsv:4: no result file out/p2.h5 \(status failed\)'
+
 # --- bad input ---------------------------------------------------------------------------------
 echo "not an HDF5 file" > junk.h5
 run_cmd analyze junk.h5
@@ -108,7 +125,7 @@ expect_rc "missing file" 2
 mkdir empty
 run_cmd analyze empty
 expect_rc "folder without results" 2
-expect_in "empty folder named" "$err" "no \*.h5 result files in folder 'empty'"
+expect_in "empty folder named" "$err" "no result files in folder 'empty'"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

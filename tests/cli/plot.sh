@@ -106,5 +106,19 @@ expect_rc "unknown kind" 2
 run_cmd plot qs.h5 -o qs.jpg
 expect_rc "unsupported output type" 2
 
+# No python, or a python without matplotlib (-S hides Debian's packages): exit 1, and the
+# message says what to install.
+export GLIASIM_PYTHON="$work/no-such-python"
+run_cmd plot qs.h5
+expect_rc "no python" 1
+expect_in "no python: says what to install" "$err" "python3-matplotlib"
+printf '#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n' > bare-python
+chmod +x bare-python
+export GLIASIM_PYTHON="$work/bare-python"
+run_cmd plot qs.h5
+expect_rc "python without matplotlib" 1
+expect_in "no matplotlib: says what to install" "$err" "python3-matplotlib"
+unset GLIASIM_PYTHON
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
