@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "analysis_output.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -149,17 +150,29 @@ std::string json_report(const FileAnalysis& a, const Parameters& parameters) {
 
 std::string text_table(const std::vector<FileAnalysis>& files,
                        const std::vector<Parameters>& parameters) {
-    std::string out;
+    auto file_name = [](const FileAnalysis& f) {
+        return f.path.substr(f.path.find_last_of('/') + 1);
+    };
+    // Columns as wide as their widest entry, the header included.
+    std::size_t file_width = 4;
+    for (const auto& f : files) file_width = std::max(file_width, file_name(f).size());
     const Parameters none;
     const Parameters& names = parameters.empty() ? none : parameters.front();
-    std::string header = fmt::format("{:<24}", "file");
-    for (const auto& [name, value] : names) header += fmt::format(" {:>12}", name);
-    out += header + spike_header().substr(1);
+    std::vector<std::size_t> widths;
+    for (const auto& [name, value] : names) widths.push_back(name.size());
+    for (const auto& row : parameters)
+        for (std::size_t c = 0; c < row.size() && c < widths.size(); ++c)
+            widths[c] = std::max(widths[c], row[c].second.size());
+
+    std::string out = fmt::format("{:<{}}", "file", file_width);
+    for (std::size_t c = 0; c < names.size(); ++c)
+        out += fmt::format("  {:>{}}", names[c].first, widths[c]);
+    out += spike_header().substr(1);
     for (std::size_t f = 0; f < files.size(); ++f) {
-        std::string lead =
-            fmt::format("{:<24}", files[f].path.substr(files[f].path.find_last_of('/') + 1));
+        std::string lead = fmt::format("{:<{}}", file_name(files[f]), file_width);
         if (f < parameters.size())
-            for (const auto& [name, value] : parameters[f]) lead += fmt::format(" {:>12}", value);
+            for (std::size_t c = 0; c < parameters[f].size() && c < widths.size(); ++c)
+                lead += fmt::format("  {:>{}}", parameters[f][c].second, widths[c]);
         for (const auto& p : files[f].populations)
             out += lead + spike_row(p.name, p.spikes).substr(1);
         if (files[f].populations.empty()) out += lead + "  (no spikes)\n";

@@ -19,7 +19,7 @@ commands:
   models [NAME]   list models, or show one model's parameters, units, defaults and ranges
   info OUT.h5     show what a result file holds
   analyze OUT.h5  firing statistics, synchrony, spectra, Ca events (also a folder of results)
-  plot OUT.h5     figures: raster, astro, isi, rates, weights, memory, heatmap (PNG or PDF)
+  plot OUT.h5     figures: raster, astro, isi, rates, weights, memory, heatmap, all
 
 options:
   -h, --help      show this help (also: gliasim <command> --help)

@@ -4,7 +4,8 @@
 Kinds: raster (spikes with the population rate underneath), astro (Ca/IP3/SIC traces of
 sampled astrocytes), isi (inter-spike intervals and their CV), rates (firing-rate
 histograms), weights (weight histograms), memory (task curves from /task), heatmap (a sweep
-folder: a metric over two swept parameters). Exit status 0, 2 for bad input, 1 otherwise.
+folder: a metric over two swept parameters), all (every figure the file has data for).
+Exit status 0, 2 for bad input, 1 otherwise.
 """
 
 import argparse
@@ -15,7 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-KINDS = ["raster", "astro", "isi", "rates", "weights", "memory", "heatmap"]
+KINDS = ["raster", "astro", "isi", "rates", "weights", "memory", "heatmap", "all"]
 COLOURS = ["#1f4e99", "#c0392b", "#2a9d5c", "#8e44ad", "#d68910", "#17a2b8", "#6c757d"]
 
 
@@ -124,6 +125,9 @@ def plot_astro(plt, f, args):
     for ax, v in zip(axes[:, 0], variables):
         r = f.report(pop, v)
         keep = (r.times >= t0) & (r.times <= t1)
+        if not keep.any():
+            raise BadInput(f"'{f.path}': report {pop}/{v} has no samples in "
+                           f"[{t0:g}, {t1:g}] ms")
         if cols is None:
             # The 5 recorded astrocytes whose Ca varies most (the ones where something happens),
             # the same ones in every panel.
@@ -292,6 +296,25 @@ def metric_value(entry, metric, population):
     return float("nan") if node is None else float(node)
 
 
+def plot_metric_line(plt, args, entries, x, key, label):
+    """One swept parameter: the metric against it, one line per population."""
+    xs = sorted({e["parameters"][x] for e in entries}, key=key)
+    pops = sorted({p["population"] for e in entries for p in e.get("populations", [])})
+    if args.population:
+        pops = [args.population]
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    for k, pop in enumerate(pops):
+        values = [metric_value(next(e for e in entries if e["parameters"][x] == v), args.metric,
+                               pop) for v in xs]
+        ax.plot(range(len(xs)), values, "o-", color=COLOURS[k % 7], label=pop)
+    ax.set_xticks(range(len(xs)), [label(v) for v in xs])
+    ax.set_xlabel(x)
+    ax.set_ylabel(args.metric)
+    ax.legend(fontsize=8)
+    ax.set_title(os.path.basename(os.path.normpath(args.input)))
+    return fig
+
+
 def plot_heatmap(plt, args):
     import numpy as np
     if args.analysis:
@@ -306,11 +329,11 @@ def plot_heatmap(plt, args):
         entries = json.loads(run.stdout)
     names = list(entries[0].get("parameters", {})) if entries else []
     x, y = args.x or (names[0] if names else None), args.y or (names[1] if len(names) > 1 else None)
-    if x is None or y is None:
-        raise BadInput(f"'{args.input}': a heatmap needs two swept parameters (a manifest.csv "
-                       f"with parameter columns); found: {', '.join(names) or 'none'}")
+    if x is None:
+        raise BadInput(f"'{args.input}': no swept parameters (a manifest.tsv or manifest.csv "
+                       f"with parameter columns)")
     for name in (x, y):
-        if name not in names:
+        if name is not None and name not in names:
             raise BadInput(f"no swept parameter '{name}' (have: {', '.join(names)})")
 
     def key(v):
@@ -318,6 +341,11 @@ def plot_heatmap(plt, args):
             return (0, float(v.strip("\"'").split()[0]), v)
         except (ValueError, IndexError):
             return (1, 0.0, v)
+
+    def label(v):
+        return v.strip("\"'")
+    if y is None:
+        return plot_metric_line(plt, args, entries, x, key, label)
     xs = sorted({e["parameters"][x] for e in entries}, key=key)
     ys = sorted({e["parameters"][y] for e in entries}, key=key)
     grid = np.full((len(ys), len(xs)), np.nan)
@@ -326,8 +354,6 @@ def plot_heatmap(plt, args):
             metric_value(e, args.metric, args.population)
     fig, ax = plt.subplots(figsize=(1.6 + 0.9 * len(xs), 1.4 + 0.7 * len(ys)))
     im = ax.imshow(grid, origin="lower", aspect="auto", cmap="viridis")
-    def label(v):
-        return v.strip("\"'")
     ax.set_xticks(range(len(xs)), [label(v) for v in xs], rotation=30 if len(xs) > 4 else 0)
     ax.set_yticks(range(len(ys)), [label(v) for v in ys])
     ax.set_xlabel(x)
@@ -344,9 +370,13 @@ def plot_heatmap(plt, args):
 def default_kind(f):
     if f.spike_populations():
         return "raster"
-    if f.reports():
+    if any(f.h5[f"report/{p}/{v}/data"].shape[0] for p, v in f.reports()):
         return "astro"
-    raise BadInput(f"'{f.path}' holds neither spikes nor reports")
+    raise BadInput(f"'{f.path}' holds neither spikes nor report samples")
+
+
+PLOTS = {"raster": plot_raster, "astro": plot_astro, "isi": plot_isi, "rates": plot_rates,
+         "weights": plot_weights, "memory": plot_memory}
 
 
 def main(argv):
@@ -354,7 +384,8 @@ def main(argv):
                                 description="Figures of a result file or a sweep folder.")
     p.add_argument("input", help="result file (OUT.h5), or a sweep folder for 'heatmap'")
     p.add_argument("kind", nargs="?", choices=KINDS, help="default: raster (astro without spikes)")
-    p.add_argument("-o", "--output", help="FILE.png or FILE.pdf (default: <input>_<kind>.png)")
+    p.add_argument("-o", "--output", help="FILE.png, .pdf or .svg (default: <input>_<kind>.png); "
+                                          "for 'all', a folder")
     p.add_argument("-p", "--population", help="only this population (projection for 'weights')")
     p.add_argument("--from", dest="t_from", type=float, help="start of the window [ms]")
     p.add_argument("--to", dest="t_to", type=float, help="end of the window [ms]")
@@ -367,34 +398,49 @@ def main(argv):
     p.add_argument("--analysis", help="heatmap: read this `gliasim analyze DIR --json` output")
     args = p.parse_args(argv)
 
+    if args.output and os.path.splitext(args.output)[1].lower() not in (".png", ".pdf", ".svg") \
+            and args.kind != "all":
+        sys.stderr.write(f"error: -o {args.output}: use a .png, .pdf or .svg file name\n")
+        return 2
     plt = import_matplotlib()
     style(plt)
     import gliasim_reader as gr
+    stem = os.path.splitext(os.path.basename(os.path.normpath(args.input)))[0]
+
+    def save(fig, out):
+        fig.tight_layout()
+        fig.savefig(out, dpi=args.dpi)
+        plt.close(fig)
+        print(out)
+
     try:
         if args.kind == "heatmap" or os.path.isdir(args.input):
             if not os.path.isdir(args.input) and not args.analysis:
                 raise BadInput(f"'{args.input}': a heatmap is drawn from a sweep folder")
-            kind = "heatmap"
-            fig = plot_heatmap(plt, args)
-        else:
-            if not os.path.exists(args.input):
-                raise BadInput(f"'{args.input}' does not exist")
-            with gr.open(args.input) as f:
+            save(plot_heatmap(plt, args), args.output or f"{stem}_heatmap.png")
+            return 0
+        if not os.path.exists(args.input):
+            raise BadInput(f"'{args.input}' does not exist")
+        with gr.open(args.input) as f:
+            if args.kind != "all":
                 kind = args.kind or default_kind(f)
-                fig = {"raster": plot_raster, "astro": plot_astro, "isi": plot_isi,
-                       "rates": plot_rates, "weights": plot_weights,
-                       "memory": plot_memory}[kind](plt, f, args)
+                save(PLOTS[kind](plt, f, args), args.output or f"{stem}_{kind}.png")
+                return 0
+            # Every figure the file has data for, into the folder -o (default: here).
+            folder = args.output or "."
+            os.makedirs(folder, exist_ok=True)
+            made = 0
+            for kind, draw in PLOTS.items():
+                try:
+                    save(draw(plt, f, args), os.path.join(folder, f"{stem}_{kind}.png"))
+                    made += 1
+                except BadInput:
+                    pass
+            if not made:
+                raise BadInput(f"'{args.input}' holds nothing to plot")
     except (BadInput, gr.FormatError, KeyError) as e:
         sys.stderr.write(f"error: {e.args[0] if e.args else e}\n")
         return 2
-    stem = os.path.splitext(os.path.basename(os.path.normpath(args.input)))[0]
-    out = args.output or f"{stem}_{kind}.png"
-    if os.path.splitext(out)[1].lower() not in (".png", ".pdf", ".svg"):
-        sys.stderr.write(f"error: -o {out}: use a .png, .pdf or .svg file name\n")
-        return 2
-    fig.tight_layout()
-    fig.savefig(out, dpi=args.dpi)
-    print(out)
     return 0
 
 

@@ -40,8 +40,8 @@ while IFS= read -r -d '' f; do
     fail "$name: run"; cat log; continue
   fi
   run_cmd plot "$name.h5" -o "$name.png"
-  if [ "$rc" -eq 2 ] && printf '%s' "$err" | grep -q "holds neither spikes nor reports"; then
-    pass "$name records nothing to draw, and plot says so"  # e.g. tasks without recorders
+  if [ "$rc" -eq 2 ] && printf '%s' "$err" | grep -q "holds neither spikes nor report samples"; then
+    pass "$name records nothing to draw, and plot says so"  # e.g. tasks without recorders, or reports sampled less often than 50 ms
     continue
   fi
   expect_rc "plot $name" 0
@@ -88,6 +88,20 @@ done
 run_cmd plot sweep heatmap -p exc --metric synchrony_chi -o heat.png
 expect_rc "plot heatmap" 0
 valid_png "heat.png" heat.png 10000
+# all: every figure the file has data for, into a folder.
+run_cmd plot qs.h5 all -o every
+expect_rc "plot all" 0
+for kind in raster isi rates; do valid_png "all: qs_$kind.png" "every/qs_$kind.png" 15000; done
+if [ ! -e every/qs_astro.png ]; then pass "all: no astro figure without astrocytes"; else
+  fail "all: an astro figure without astrocytes"; fi
+
+# One swept parameter: the metric against it, a line per population.
+mkdir sweep1
+cp sweep/p_2_5.h5 sweep/p_4_5.h5 sweep1/
+printf 'weight,file\n2 nS,p_2_5.h5\n4 nS,p_4_5.h5\n' > sweep1/manifest.csv
+run_cmd plot sweep1 heatmap --metric cv_isi.mean -o line.png
+expect_rc "plot one swept parameter" 0
+valid_png "line.png" line.png 10000
 
 # Bad input: exit 2 with the reason.
 run_cmd plot missing.h5
