@@ -103,7 +103,11 @@ std::string spike_row(const std::string& name, const SpikeMetrics& s) {
 
 std::string text_report(const FileAnalysis& a) {
     std::string out = fmt::format("{}: gliasim {}, {}, window {:g} .. {:g} ms\n", a.path, a.version,
-                                  a.completed ? "completed" : "INCOMPLETE run", a.t_from, a.t_to);
+                                  a.completed ? "completed"
+                                              : fmt::format("INCOMPLETE run (recorded until {:g} "
+                                                            "of {:g} ms)",
+                                                            a.recorded_until_ms, a.duration_ms),
+                                  a.t_from, a.t_to);
     if (std::isfinite(a.branching_factor))
         out += fmt::format("branching factor (NALSM, stored by the run): {}\n",
                            num(a.branching_factor, 4));
@@ -132,10 +136,12 @@ std::string text_report(const FileAnalysis& a) {
 
 std::string json_report(const FileAnalysis& a, const Parameters& parameters) {
     std::string out =
-        fmt::format(R"({{"file": {}, "version": {}, "completed": {}, "window_ms": [{}, {}], )"
+        fmt::format(R"({{"file": {}, "version": {}, "completed": {}, "duration_ms": {}, )"
+                    R"("recorded_until_ms": {}, "window_ms": [{}, {}], )"
                     R"("branching_factor": {}, "parameters": {{)",
                     json_str(a.path), json_str(a.version), a.completed ? "true" : "false",
-                    json_num(a.t_from), json_num(a.t_to), json_num(a.branching_factor));
+                    json_num(a.duration_ms), json_num(a.recorded_until_ms), json_num(a.t_from),
+                    json_num(a.t_to), json_num(a.branching_factor));
     for (std::size_t i = 0; i < parameters.size(); ++i)
         out += fmt::format("{}{}: {}", i ? ", " : "", json_str(parameters[i].first),
                            json_str(parameters[i].second));

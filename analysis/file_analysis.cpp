@@ -233,6 +233,29 @@ ReportMetrics report_metrics(hid_t file, const std::string& path, const std::str
     return m;
 }
 
+// The latest time the file holds data for: the last spike, or the last sample of a report.
+double recorded_until(hid_t file, const std::string& path,
+                      const std::vector<std::string>& spike_pops,
+                      const std::vector<std::pair<std::string, std::string>>& reports) {
+    double until = 0;
+    for (const auto& p : spike_pops) {
+        BlockReader times(file, "/spikes/" + p + "/timestamps", path);
+        double last = 0;
+        if (times.rows() > 0) times.read(times.rows() - 1, 1, H5T_NATIVE_DOUBLE, &last);
+        until = std::max(until, last);
+    }
+    for (const auto& [p, v] : reports) {
+        const std::string base = "/report/" + p + "/" + v;
+        BlockReader data(file, base + "/data", path);
+        BlockReader time(file, base + "/mapping/time", path);
+        double ts[3] = {0, 0, 0};
+        if (time.rows() == 3) time.read(0, 3, H5T_NATIVE_DOUBLE, ts);
+        if (data.rows() > 0)
+            until = std::max(until, ts[0] + static_cast<double>(data.rows() - 1) * ts[2]);
+    }
+    return until;
+}
+
 } // namespace
 
 std::string supported_format_version() {
@@ -258,16 +281,24 @@ FileAnalysis analyze_file(const std::string& path, const AnalysisOptions& o) {
     fa.dt_ms = number(meta, "dt_ms", 0);
     fa.duration_ms = number(meta, "duration_ms", 0);
     fa.branching_factor = number(meta, "branching_factor", kNaN);
-    fa.t_from = o.t_from.value_or(0);
-    fa.t_to = o.t_to.value_or(fa.duration_ms);
-    if (!(fa.t_from >= 0 && fa.t_to > fa.t_from && fa.t_to <= fa.duration_ms + 1e-9))
-        throw std::runtime_error(fmt::format(
-            "'{}': the window [{:g}, {:g}) ms is empty or outside the run (0 .. {:g} ms)", path,
-            fa.t_from, fa.t_to, fa.duration_ms));
-
     const auto pops = populations_of(f.experiment());
     const auto spike_pops = f.spike_populations();
     const auto reports = f.reports();
+    h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (file.get() < 0) throw std::runtime_error(fmt::format("cannot open '{}'", path));
+
+    // A run that was killed holds data up to its last flush only: by default the window ends
+    // there, or rates would count the missing time as silence.
+    fa.recorded_until_ms =
+        fa.completed ? fa.duration_ms
+                     : std::min(fa.duration_ms, recorded_until(file, path, spike_pops, reports));
+    fa.t_from = o.t_from.value_or(0);
+    fa.t_to = o.t_to.value_or(fa.recorded_until_ms);
+    if (!(fa.t_from >= 0 && fa.t_to > fa.t_from && fa.t_to <= fa.duration_ms + 1e-9))
+        throw std::runtime_error(fmt::format(
+            "'{}': the window [{:g}, {:g}) ms is empty or outside the run (0 .. {:g} ms{})", path,
+            fa.t_from, fa.t_to, fa.duration_ms,
+            fa.completed ? "" : fmt::format(", recorded until {:g} ms", fa.recorded_until_ms)));
     if (o.population) {
         const bool has = std::count(spike_pops.begin(), spike_pops.end(), *o.population) ||
                          std::any_of(reports.begin(), reports.end(),
@@ -281,8 +312,6 @@ FileAnalysis analyze_file(const std::string& path, const AnalysisOptions& o) {
         }
     }
 
-    h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
-    if (file.get() < 0) throw std::runtime_error(fmt::format("cannot open '{}'", path));
     SpikeStatsOptions so = o.spikes;
     so.t_from = fa.t_from;
     so.t_to = fa.t_to;

@@ -47,6 +47,8 @@ struct FileAnalysis {
     std::string path, version;
     bool completed = false;
     double dt_ms = 0, duration_ms = 0, t_from = 0, t_to = 0;
+    // duration_ms for a completed run; for a killed one, the last spike or sample it holds
+    double recorded_until_ms = 0;
     // NALSM's branching factor when the run computed it ([analysis] branching_factor), else NaN
     double branching_factor = 0;
     std::vector<PopulationMetrics> populations;

@@ -59,6 +59,33 @@ assert a["populations"][0]["spikes"] == inside, (a["populations"][0]["spikes"], 
 print("window ok")')
 expect_in "window counts the spikes inside it" "$check" '^window ok$'
 
+# A killed run (completed = 0, datasets ending at its last flush, here 250 ms): the window ends
+# where the data ends, so the figures equal those of the whole file cut at 250 ms.
+cp qs.h5 killed.h5
+"$py" - <<'PY'
+import h5py
+f = h5py.File("killed.h5", "r+")
+f["metadata"].attrs["completed"] = 0
+for p in f["spikes"]:
+    g = f["spikes"][p]
+    n = int((g["timestamps"][:] <= 250).sum())
+    g["timestamps"].resize((n,))
+    g["node_ids"].resize((n,))
+for v in f["report/exc"]:
+    f["report/exc"][v]["data"].resize((250, 10))
+PY
+run_cmd analyze killed.h5
+expect_rc "analyze a killed run" 0
+expect_in "says it is incomplete and where the data ends" "$out" 'INCOMPLETE run \(recorded until 250 of 500 ms\), window 0 \.\. 250 ms'
+"$exe" analyze killed.h5 --json > killed.json
+"$exe" analyze qs.h5 --to 250 --json > cut.json
+check=$("$py" -c '
+import json
+a, b = json.load(open("killed.json")), json.load(open("cut.json"))
+assert a["populations"] == b["populations"]
+print("same figures")')
+expect_in "killed run = whole run cut at its end" "$check" '^same figures$'
+
 # --- a folder with a manifest ----------------------------------------------------------------
 mkdir sweep
 for w in 2 4; do
