@@ -167,11 +167,7 @@ class Result:
     # --- data ---------------------------------------------------------------------------
     def spikes(self, population, t_from=None, t_to=None):
         """Spikes of `population`, optionally only those with t_from <= t < t_to (ms)."""
-        key = f"spikes/{population}"
-        if key not in self._f:
-            raise KeyError(f"'{self.path}' has no spikes of population '{population}' "
-                           f"(it has: {', '.join(self.spike_populations()) or 'none'})")
-        g = self._f[key]
+        g = self._spike_group(population)
         times = g["timestamps"][:]
         ids = g["node_ids"][:]
         if t_from is not None or t_to is not None:
@@ -183,6 +179,21 @@ class Result:
             times, ids = times[keep], ids[keep]
         return Spikes(node_ids=ids, times=times, size=self.population_size(population),
                       units=_text(g["timestamps"].attrs.get("units", "ms")))
+
+    def spike_blocks(self, population, rows=1 << 20):
+        """Yields (node_ids, times) blocks of at most `rows` spikes, in file (time) order: for
+        files too large to hold in memory at once."""
+        g = self._spike_group(population)
+        times, ids = g["timestamps"], g["node_ids"]
+        for start in range(0, len(times), rows):
+            yield ids[start:start + rows], times[start:start + rows]
+
+    def _spike_group(self, population):
+        key = f"spikes/{population}"
+        if key not in self._f:
+            raise KeyError(f"'{self.path}' has no spikes of population '{population}' "
+                           f"(it has: {', '.join(self.spike_populations()) or 'none'})")
+        return self._f[key]
 
     def report(self, population, variable):
         key = f"report/{population}/{variable}"

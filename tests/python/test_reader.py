@@ -66,6 +66,12 @@ try:
         rates = gr.firing_rates(f.spikes("input"), 300.0)
         check(f"input mean rate {rates.mean():.2f} Hz within 4 sd of 10 Hz",
               abs(rates.mean() - 10) < 4 * np.sqrt(300) / 30)
+        blocks = list(f.spike_blocks("exc", rows=1000))
+        whole = f.spikes("exc")
+        check("spike_blocks: blocks of 1000 that add up to the whole",
+              all(len(t) <= 1000 for _, t in blocks)
+              and np.array_equal(np.concatenate([t for _, t in blocks]), whole.times)
+              and np.array_equal(np.concatenate([i for i, _ in blocks]), whole.node_ids))
         w = f.spikes("exc", t_from=100, t_to=200)
         check("time window", len(w) == 0 or (w.times.min() >= 100 and w.times.max() < 200))
         r = f.report("exc", "V_m")
