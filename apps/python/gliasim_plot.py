@@ -361,7 +361,7 @@ def plot_heatmap(plt, args):
     for (i, j), v in np.ndenumerate(grid):
         if np.isfinite(v):
             ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=8,
-                    color="white" if v < np.nanmean(grid) else "black")
+                    color="black" if v > (np.nanmin(grid) + np.nanmax(grid)) / 2 else "white")
     fig.colorbar(im, ax=ax, label=args.metric + (f" ({args.population})" if args.population else ""))
     ax.set_title(os.path.basename(os.path.normpath(args.input)))
     return fig
