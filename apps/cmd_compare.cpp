@@ -35,6 +35,7 @@ int cmd_compare(const std::vector<std::string>& args) {
     po::options_description visible("options");
     visible.add_options()("help,h", "show this help")("seeds", po::value<int>()->default_value(5),
                                                       "seeds 1..N (network and stream)")(
+        "markdown", "print the table as Markdown (for docs/results.md)")(
         "set", po::value<std::vector<std::string>>()->composing(),
         "override a key in both files (repeatable)")("threads", po::value<int>(),
                                                      "OpenMP threads per run");
@@ -95,16 +96,42 @@ int cmd_compare(const std::vector<std::string>& args) {
                 fmt::print(stderr, "{}: error: {}\n", ex.source, e.what());
                 return kExitFailure;
             }
-            for (const auto& [name, v] : r.scalars) {
-                if (name == "features" || name == "chance") continue;
+            auto add = [&](const std::string& name, double v) {
                 if (seed == 1 && f == 0) names.push_back(name);
                 values[f][name].push_back(v);
+            };
+            for (const auto& [name, v] : r.scalars)
+                if (name != "features" && name != "chance") add(name, v);
+            // Short curves point by point, labelled by their axis (the curve before them
+            // whose values every run shares, e.g. the delays); long ones (confusion) are left
+            // to the output files.
+            const std::vector<double>* axis = nullptr;
+            for (const auto& [name, c] : r.curves) {
+                if (c.size() > 12) continue;
+                const bool is_axis = name == "delays" || name == "n_back" ||
+                                     name == "interfering_pairs" || name == "ngram_order";
+                if (is_axis) {
+                    axis = &c;
+                    continue;
+                }
+                for (std::size_t i = 0; i < c.size(); ++i)
+                    add(axis && axis->size() == c.size() ? fmt::format("{} @ {}", name, (*axis)[i])
+                                                         : fmt::format("{}[{}]", name, i),
+                        c[i]);
             }
             fmt::print(stderr, "[gliasim] seed {} {} done\n", seed, ex.source);
         }
     }
-    fmt::print("A = {}\nB = {}\n{} seeds (1..{}): mean ± sd\n\n", files[0], files[1], seeds, seeds);
-    fmt::print("{:<28} {:>20} {:>20} {:>20}\n", "figure", "A", "B", "B - A");
+    const bool markdown = vm->count("markdown") > 0;
+    if (markdown) {
+        fmt::print("A = `{}`, B = `{}`; {} seeds (1..{}), mean ± sd\n\n", files[0], files[1], seeds,
+                   seeds);
+        fmt::print("| figure | A | B | B − A |\n|---|---|---|---|\n");
+    } else {
+        fmt::print("A = {}\nB = {}\n{} seeds (1..{}): mean ± sd\n\n", files[0], files[1], seeds,
+                   seeds);
+        fmt::print("{:<34} {:>20} {:>20} {:>20}\n", "figure", "A", "B", "B - A");
+    }
     for (const auto& name : names) {
         const auto& a = values[0][name];
         const auto& b = values[1][name];
@@ -112,8 +139,12 @@ int cmd_compare(const std::vector<std::string>& args) {
         std::vector<double> d;
         for (std::size_t i = 0; i < a.size(); ++i) d.push_back(b[i] - a[i]);
         const Spread sa = spread(a), sb = spread(b), sd = spread(d);
-        fmt::print("{:<28} {:>11.4g} ± {:<6.3g} {:>11.4g} ± {:<6.3g} {:>+11.4g} ± {:<6.3g}\n", name,
-                   sa.mean, sa.sd, sb.mean, sb.sd, sd.mean, sd.sd);
+        if (markdown)
+            fmt::print("| {} | {:.4g} ± {:.2g} | {:.4g} ± {:.2g} | {:+.3g} ± {:.2g} |\n", name,
+                       sa.mean, sa.sd, sb.mean, sb.sd, sd.mean, sd.sd);
+        else
+            fmt::print("{:<34} {:>11.4g} ± {:<6.3g} {:>11.4g} ± {:<6.3g} {:>+11.4g} ± {:<6.3g}\n",
+                       name, sa.mean, sa.sd, sb.mean, sb.sd, sd.mean, sd.sd);
     }
     return kExitOk;
 }

@@ -189,7 +189,8 @@ int cmd_run(const std::vector<std::string>& args) {
     // populations' spikes are kept for the readout after the run.
     std::optional<tasks::TaskStream> stream;
     if (ex.task.enabled) {
-        stream = tasks::make_stream(ex.task, ex.network.populations[ex.task.input].size);
+        stream = tasks::make_stream(ex.task, ex.network.populations[ex.task.input].size,
+                                    ex.network.populations[ex.task.teacher].size);
         tasks::attach_stream(ex.network, ex.task, *stream);
     }
     std::unique_ptr<Simulation> sim;

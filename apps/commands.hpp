@@ -18,6 +18,9 @@ int cmd_info(const std::vector<std::string>& args);
 int cmd_compare(const std::vector<std::string>& args);
 int cmd_analyze(const std::vector<std::string>& args);
 int cmd_plot(const std::vector<std::string>& args);
+int cmd_sweep(const std::vector<std::string>& args);
+int cmd_sweep_task(const std::vector<std::string>& args);
+int cmd_collect(const std::vector<std::string>& args);
 
 std::string version_string();
 

@@ -20,6 +20,8 @@ commands:
   info OUT.h5     show what a result file holds
   analyze OUT.h5  firing statistics, synchrony, spectra, Ca events (also a folder of results)
   plot OUT.h5     figures: raster, astro, isi, rates, weights, memory, heatmap, all
+  sweep FILE      run every point of the file's [sweep] table (locally or on Slurm)
+  collect DIR     one table of a sweep's parameters and results (CSV, HDF5)
 
 options:
   -h, --help      show this help (also: gliasim <command> --help)
@@ -54,6 +56,9 @@ int main(int argc, char** argv) {
         if (cmd == "compare") return cmd_compare(args);
         if (cmd == "analyze") return cmd_analyze(args);
         if (cmd == "plot") return cmd_plot(args);
+        if (cmd == "sweep") return cmd_sweep(args);
+        if (cmd == "sweep-task") return cmd_sweep_task(args);
+        if (cmd == "collect") return cmd_collect(args);
     } catch (const std::exception& e) {
         fmt::print(stderr, "gliasim {}: error: {}\n", cmd, e.what());
         return kExitFailure;

@@ -13,7 +13,14 @@ namespace gliasim {
 
 struct TaskSpec {
     bool enabled = false;
-    enum class Kind { memory_capacity, delayed_recall, next_char, image_classification, nback };
+    enum class Kind {
+        memory_capacity,
+        delayed_recall,
+        next_char,
+        image_classification,
+        nback,
+        associative_recall
+    };
     Kind kind = Kind::memory_capacity;
     std::uint32_t input = 0; // the item_source population
     double item_ms = 20;
@@ -43,6 +50,15 @@ struct TaskSpec {
     std::string dataset_dir; // empty: the Debian package's folder
     std::uint64_t selforg = 0;
     double selforg_item_ms = 20;
+    // associative_recall: key -> value pairs, one per item: the key's code (`code_size` of the
+    // input's lines, one fixed random code per key) on the input, the value's code on the
+    // `teacher` population. Episode e writes a target pair, then L = delays[e % size] pairs
+    // with other keys, then shows the target key alone (the query, teacher silent); a softmax
+    // readout of the state at the end of the query names the value. washout, train,
+    // validation and test count episodes.
+    std::uint32_t teacher = 0;
+    std::uint32_t keys = 32, values = 8;
+    std::uint32_t code_size = 10;
     // The state read at the end of each item, from these populations.
     std::vector<std::uint32_t> readout;
     enum class Reader { counts, trace };
@@ -51,11 +67,21 @@ struct TaskSpec {
     // False when simulation.duration cuts the stream short: the network runs, the readout is
     // not scored.
     bool complete = true;
+
+    std::uint64_t episodes() const { return washout + train + validation + test; }
+    // Items presented after the self-organisation prefix.
+    std::uint64_t stream_items() const {
+        if (kind != Kind::associative_recall) return episodes();
+        std::uint64_t n = 0;
+        for (std::uint64_t e = 0; e < episodes(); ++e) n += delays[e % delays.size()] + 2;
+        return n;
+    }
 };
 
 // The name a [task] gives each kind (`kind = "..."`), in the enum's order.
-inline constexpr const char* kTaskKindNames[] = {"memory_capacity", "delayed_recall", "next_char",
-                                                 "image_classification", "nback"};
+inline constexpr const char* kTaskKindNames[] = {"memory_capacity", "delayed_recall",
+                                                 "next_char",       "image_classification",
+                                                 "nback",           "associative_recall"};
 inline const char* task_kind_name(TaskSpec::Kind k) {
     return kTaskKindNames[static_cast<int>(k)];
 }

@@ -27,7 +27,8 @@ constexpr std::int64_t kMaxPopulationSize = std::numeric_limits<std::int32_t>::m
 constexpr double kMaxTimeMs = 1e14;
 
 const std::vector<std::string> kTopLevel = {"simulation", "output",    "populations", "projections",
-                                            "stimuli",    "recorders", "analysis",    "task"};
+                                            "stimuli",    "recorders", "analysis",    "task",
+                                            "sweep"}; // [sweep]: read by `gliasim sweep` only
 const std::vector<std::string> kSimulationKeys = {"duration", "dt", "seed", "threads"};
 const std::vector<std::string> kOutputKeys = {"file", "flush_interval"};
 const std::vector<std::string> kPopulationKeys = {"model",    "size",      "initial", "spike_times",
@@ -99,20 +100,26 @@ public:
     Reader(std::string file, std::set<std::string> overridden)
         : file_(std::move(file)), overridden_(std::move(overridden)) {}
 
+    // A name accepted wherever a time is, e.g. "selforg_end" of an image task, so schedules
+    // follow the task's phases instead of hand-computed times.
+    void name_time(const std::string& name, double ms) { named_times_[name] = ms; }
+
     [[noreturn]] void fail(const toml::node* n, const std::string& key,
                            const std::string& msg) const {
         std::uint32_t line = 0, col = 0;
+        const std::string* file = nullptr; // set for nodes from a file this one extends
         if (n) {
             line = n->source().begin.line;
             col = n->source().begin.column;
+            file = n->source().path.get();
         }
-        fail_at(line, col, key, msg);
+        fail_at(line, col, key, msg, file);
     }
 
     // Errors inside what --set wrote name that override; nodes with no position in the file
     // (tables --set created) are blamed on the override sharing the longest key prefix.
     [[noreturn]] void fail_at(std::uint32_t line, std::uint32_t col, const std::string& key,
-                              const std::string& msg) const {
+                              const std::string& msg, const std::string* file = nullptr) const {
         for (const auto& o : overridden_)
             if (key == o || key.starts_with(o + ".") || key.starts_with(o + "["))
                 throw InputError("--set " + o, 0, 0, key, msg);
@@ -127,7 +134,7 @@ public:
             if (!best.empty()) throw InputError("--set " + best, 0, 0, key, msg);
             line = 1, col = 1;
         }
-        throw InputError(file_, line, col, key, msg);
+        throw InputError(file && !file->empty() ? *file : file_, line, col, key, msg);
     }
 
     const toml::table& table(const toml::node& n, const std::string& key) const {
@@ -205,6 +212,9 @@ public:
                                     : fmt::format("a {} such as {} (or a bare number in {})",
                                                   dim_name(d), example_for(d), internal_unit(d));
         if (n.is_integer() || n.is_floating_point()) return checked_time(n, key, d, number(n, key));
+        if (d == Dim::time && n.is_string())
+            if (auto it = named_times_.find(n.as_string()->get()); it != named_times_.end())
+                return it->second;
         if (!n.is_string())
             fail(&n, key, fmt::format("expected {}, got {}", expected, type_name(n)));
         std::string err;
@@ -308,6 +318,7 @@ public:
 private:
     std::string file_;
     std::set<std::string> overridden_;
+    std::map<std::string, double> named_times_;
 };
 
 // Splits "a.b.c=value" and writes value into the document, creating tables on the way.
@@ -368,7 +379,7 @@ std::string quantity_text(double v, Dim d) {
 }
 
 struct Builder {
-    const Reader& r;
+    Reader& r;
     const ModelRegistry& reg;
     toml::table& doc; // defaults are written back into it for the resolved experiment
     Experiment ex;
@@ -721,6 +732,21 @@ struct Builder {
         return out;
     }
 
+    // "selforg_end" = task.selforg x task.selforg_item, known before populations and projections
+    // are read so their reset schedules and learn_until can name it.
+    void task_phase_times() {
+        const toml::node* tn = doc.get("task");
+        if (!tn || !tn->is_table()) return;
+        const toml::table& t = *tn->as_table();
+        const toml::node* sn = t.get("selforg");
+        if (!sn) return;
+        double item_ms = TaskSpec{}.selforg_item_ms;
+        if (const auto* n = t.get("selforg_item"))
+            item_ms = r.quantity(*n, "task.selforg_item", Dim::time);
+        const auto count = r.integer(*sn, "task.selforg", 0, 100'000'000, "a count");
+        r.name_time("selforg_end", static_cast<double>(count) * item_ms);
+    }
+
     // [task]: the input stream, the readout and how it is trained (core/task_spec.hpp). The
     // run lasts as long as the stream: simulation.duration is set from it.
     void task() {
@@ -739,7 +765,8 @@ struct Builder {
         toml::table& w = *doc.get("task")->as_table();
         const toml::node& kn =
             r.required(*t, "task", "kind",
-                       "memory_capacity, delayed_recall, nback, next_char or image_classification");
+                       "memory_capacity, delayed_recall, nback, next_char, image_classification or "
+                       "associative_recall");
         const std::string kind = r.string(kn, "task.kind");
         std::vector<std::string> allowed = {"kind",    "input",   "item",       "gap",
                                             "washout", "train",   "validation", "test",
@@ -756,6 +783,10 @@ struct Builder {
         } else if (kind == "next_char") {
             ts.kind = TaskSpec::Kind::next_char;
             allowed.insert(allowed.end(), {"rate", "text", "text_offset"});
+        } else if (kind == "associative_recall") {
+            ts.kind = TaskSpec::Kind::associative_recall;
+            allowed.insert(allowed.end(),
+                           {"rate", "teacher", "keys", "values", "code_size", "delays"});
         } else if (kind == "image_classification") {
             ts.kind = TaskSpec::Kind::image_classification;
             allowed.insert(allowed.end(), {"rate", "dataset", "selforg", "selforg_item"});
@@ -811,7 +842,42 @@ struct Builder {
             }
         };
         const index_t width = pops[ts.input].size;
-        if (ts.kind == TaskSpec::Kind::memory_capacity) {
+        auto delays = [&](std::int64_t max) {
+            const auto* n = t->get("delays");
+            if (!n) return;
+            ts.delays.clear();
+            if (!n->is_array() || n->as_array()->empty())
+                r.fail(n, "task.delays", "expected a non-empty array of delays in items");
+            std::size_t i = 0;
+            for (const auto& e : *n->as_array())
+                ts.delays.push_back(static_cast<std::uint32_t>(
+                    r.integer(e, fmt::format("task.delays[{}]", i++), 0, max, "a delay")));
+        };
+        if (ts.kind == TaskSpec::Kind::associative_recall) {
+            rate("rate", ts.rate);
+            const toml::node& tn =
+                r.required(*t, "task", "teacher", "the item_source population of the values");
+            ts.teacher = population_index(tn, "task.teacher");
+            if (!pops[ts.teacher].model->takes_items || ts.teacher == ts.input)
+                r.fail(&tn, "task.teacher",
+                       fmt::format("the teacher must be an item_source population other than "
+                                   "the input; '{}' is {}",
+                                   pops[ts.teacher].name,
+                                   ts.teacher == ts.input
+                                       ? "the input"
+                                       : "model " + pops[ts.teacher].model->name));
+            count("keys", ts.keys, 2, 1'000'000);
+            count("values", ts.values, 2, 1'000'000);
+            count("code_size", ts.code_size, 1, 1'000'000);
+            const index_t narrow = std::min(width, pops[ts.teacher].size);
+            if (ts.code_size > narrow)
+                r.fail(t->get("code_size") ? t->get("code_size") : t, "task.code_size",
+                       fmt::format("codes of {} lines do not fit '{}' ({} entities) and '{}' ({})",
+                                   ts.code_size, pops[ts.input].name, width, pops[ts.teacher].name,
+                                   pops[ts.teacher].size));
+            ts.delays = {0, 2, 4, 8, 16};
+            delays(100000);
+        } else if (ts.kind == TaskSpec::Kind::memory_capacity) {
             rate("rate0", ts.rate0);
             count("max_delay", ts.max_delay, 1, 100000);
             if (ts.max_delay > ts.washout)
@@ -859,7 +925,10 @@ struct Builder {
                 ts.text = "/usr/local/share/gliasim/kjv.txt";
                 if (const char* env = std::getenv("GLIASIM_KJV_PATH")) ts.text = env;
             } else {
-                const auto dir = std::filesystem::path(ex.source).parent_path();
+                // Relative to the file that wrote the key (a base file, through extends).
+                const auto* from = xn.source().path.get();
+                const auto dir =
+                    std::filesystem::path(from && !from->empty() ? *from : ex.source).parent_path();
                 ts.text = (dir / ts.text).lexically_normal().string();
             }
             if (!std::filesystem::is_regular_file(ts.text))
@@ -882,15 +951,7 @@ struct Builder {
                 r.fail(t->get("symbols") ? t->get("symbols") : t, "task.symbols",
                        fmt::format("{} symbols need at least one input entity each; '{}' has {}",
                                    ts.symbols, pops[ts.input].name, width));
-            if (const auto* n = t->get("delays")) {
-                ts.delays.clear();
-                if (!n->is_array() || n->as_array()->empty())
-                    r.fail(n, "task.delays", "expected a non-empty array of delays in items");
-                std::size_t i = 0;
-                for (const auto& e : *n->as_array())
-                    ts.delays.push_back(static_cast<std::uint32_t>(
-                        r.integer(e, fmt::format("task.delays[{}]", i++), 0, 100000, "a delay")));
-            }
+            delays(100000);
             for (auto d : ts.delays)
                 if (d > ts.washout)
                     r.fail(t->get("delays") ? t->get("delays") : t, "task.delays",
@@ -925,7 +986,7 @@ struct Builder {
         time("tau", ts.tau, ex.network.dt);
         // The stream decides the duration. A duration given anyway (e.g. --set for a quick
         // look) is kept; the readout is then scored only if the whole stream fits.
-        const double items = static_cast<double>(ts.washout + ts.train + ts.validation + ts.test);
+        const double items = static_cast<double>(ts.stream_items());
         const double stream_ms =
             static_cast<double>(ts.selforg) * ts.selforg_item_ms + items * (ts.item_ms + ts.gap_ms);
         const toml::table* sim = section("simulation");
@@ -1767,7 +1828,9 @@ std::string resolved_text(const toml::table& doc, const NetworkSpec& net) {
         if (const toml::node* n = doc.get(k)) emit(k, "", *n);
     for (const auto& [k, v] : doc) {
         const std::string key(k.str());
-        if (!named.count(key) && key != "simulation" && key != "output") emit(key, "", v);
+        // A resolved experiment is one run: the [sweep] that produced it is not part of it.
+        if (!named.count(key) && key != "simulation" && key != "output" && key != "sweep")
+            emit(key, "", v);
     }
     auto emit_all = [&](const std::string& section, const std::vector<std::string>& names) {
         const toml::node* t = doc.get(section);
@@ -1812,6 +1875,7 @@ Experiment build(toml::table doc, const std::string& source,
     b.ex.source = source;
     b.simulation();
     b.output();
+    b.task_phase_times();
     b.populations();
     b.place_populations();
     b.population_modulators();
@@ -1863,9 +1927,67 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> first_invalid_utf8(std::s
 
 } // namespace
 
+namespace {
+
+toml::table parse_document(std::string_view text, const std::string& source_name);
+
+// `extends = "base.toml"` (or a list, merged in order): the base file's tables, with this
+// file's keys replacing or adding to them key by key (tables merge, everything else is
+// replaced). Relative to this file.
+void merge_into(toml::table& base, const toml::table& over) {
+    for (const auto& [k, v] : over) {
+        toml::node* b = base.get(k.str());
+        if (b && b->is_table() && v.is_table())
+            merge_into(*b->as_table(), *v.as_table());
+        else
+            base.insert_or_assign(k, v);
+    }
+}
+
+toml::table resolve_extends(toml::table doc, const std::string& source_name, int depth) {
+    const toml::node* en = doc.get("extends");
+    if (!en) return doc;
+    const auto fail = [&](const toml::node& at, const std::string& msg) -> void {
+        throw InputError(source_name, at.source().begin.line, at.source().begin.column, "extends",
+                         msg);
+    };
+    // One base, or several merged left to right (a network, then parts that add to it).
+    std::vector<const toml::node*> bases;
+    if (const auto* list = en->as_array())
+        for (const auto& e : *list) bases.push_back(&e);
+    else
+        bases.push_back(en);
+    if (bases.empty()) fail(*en, "expected the path of an experiment file to extend");
+    if (depth >= 8) fail(*en, "more than 8 levels of extends (a cycle?)");
+    toml::table merged;
+    for (const toml::node* b : bases) {
+        if (!b->is_string()) fail(*b, "expected the path of an experiment file to extend");
+        const auto path = (std::filesystem::path(source_name).parent_path() / b->as_string()->get())
+                              .lexically_normal()
+                              .string();
+        std::ifstream in(path, std::ios::binary);
+        if (!in) fail(*b, fmt::format("cannot open '{}'", path));
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        merge_into(merged, resolve_extends(parse_document(ss.str(), path), path, depth + 1));
+    }
+    doc.erase("extends");
+    merge_into(merged, doc);
+    return merged;
+}
+
+} // namespace
+
 Experiment parse_experiment(std::string_view text, const std::string& source_name,
                             const std::vector<std::string>& overrides,
                             const ModelRegistry& registry) {
+    return build(resolve_extends(parse_document(text, source_name), source_name, 0), source_name,
+                 overrides, registry);
+}
+
+namespace {
+
+toml::table parse_document(std::string_view text, const std::string& source_name) {
     unsigned byte = 0;
     if (const auto pos = first_invalid_utf8(text, byte))
         throw InputError(
@@ -1878,8 +2000,10 @@ Experiment parse_experiment(std::string_view text, const std::string& source_nam
         throw InputError(source_name, e.source().begin.line, e.source().begin.column, "",
                          std::string(e.description()));
     }
-    return build(std::move(doc), source_name, overrides, registry);
+    return doc;
 }
+
+} // namespace
 
 Experiment load_experiment(const std::string& path, const std::vector<std::string>& overrides,
                            const ModelRegistry& registry) {

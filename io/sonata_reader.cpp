@@ -165,9 +165,14 @@ std::string SonataFile::experiment() const {
 }
 
 std::vector<std::pair<std::string, std::string>> SonataFile::metadata() const {
+    return attributes("/metadata");
+}
+
+std::vector<std::pair<std::string, std::string>>
+SonataFile::attributes(const std::string& group) const {
     std::vector<std::pair<std::string, std::string>> out;
-    if (H5Lexists(file_, "/metadata", H5P_DEFAULT) <= 0) return out;
-    h5::Handle g(H5Gopen2(file_, "/metadata", H5P_DEFAULT));
+    if (H5Lexists(file_, group.c_str(), H5P_DEFAULT) <= 0) return out;
+    h5::Handle g(H5Gopen2(file_, group.c_str(), H5P_DEFAULT));
     H5O_info_t info;
     if (H5Oget_info2(g, &info, H5O_INFO_NUM_ATTRS) < 0) return out;
     for (hsize_t i = 0; i < info.num_attrs; ++i) {

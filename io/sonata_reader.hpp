@@ -49,6 +49,8 @@ public:
     std::string experiment() const;
     // Attributes of /metadata rendered as "name = value" lines, in name order.
     std::vector<std::pair<std::string, std::string>> metadata() const;
+    // The same for any group ("/task"); empty when the group is missing.
+    std::vector<std::pair<std::string, std::string>> attributes(const std::string& group) const;
 
 private:
     std::string path_;

@@ -14,6 +14,9 @@ packages=(
   python3-h5py python3-numpy python3-matplotlib
   dataset-fashion-mnist bible-kjv bible-kjv-text
 )
+# `install_deps.sh --slurm` adds a single-node Slurm and munge, for the Slurm integration test
+# (ctest -L slurm) and for trying `gliasim sweep --slurm` on one machine.
+if [ "${1:-}" = "--slurm" ]; then packages+=(slurmctld slurmd slurm-client munge); fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 missing=()

@@ -51,7 +51,115 @@ SoftmaxModel fit_softmax_validated(const Eigen::MatrixXd& train, const std::vect
 
 } // namespace
 
-TaskStream make_stream(const TaskSpec& task, std::size_t width) {
+namespace {
+
+// `count` fixed random codes of `size` lines out of `width` (row-major rates, `rate` on the
+// code's lines).
+std::vector<float> random_codes(std::uint64_t seed, std::uint64_t which, std::uint32_t count,
+                                std::uint32_t size, std::size_t width, double rate) {
+    std::vector<float> rates(static_cast<std::size_t>(count) * width, 0.0f);
+    std::vector<std::uint32_t> lines(width);
+    for (std::uint32_t c = 0; c < count; ++c) {
+        RandomStream rs(seed, Stream::task, which, c);
+        for (std::size_t i = 0; i < width; ++i) lines[i] = static_cast<std::uint32_t>(i);
+        for (std::uint32_t k = 0; k < size; ++k) { // partial Fisher-Yates
+            const auto j = k + static_cast<std::uint32_t>(rs.below(width - k));
+            std::swap(lines[k], lines[j]);
+            rates[c * width + lines[k]] = static_cast<float>(rate);
+        }
+    }
+    return rates;
+}
+
+// Episodes of key -> value pairs (TaskSpec::associative_recall): the key stream on the input,
+// the value stream on the teacher (pattern `values` is silence, for the queries).
+void associative_stream(const TaskSpec& task, std::size_t width, std::size_t teacher_width,
+                        TaskStream& s) {
+    ItemStream& keys = *s.items;
+    keys.rates = random_codes(task.seed, 2, task.keys, task.code_size, width, task.rate);
+    s.teacher = std::make_shared<ItemStream>(keys);
+    ItemStream& values = *s.teacher;
+    values.width = teacher_width;
+    values.rates =
+        random_codes(task.seed, 3, task.values, task.code_size, teacher_width, task.rate);
+    values.rates.resize(values.rates.size() + teacher_width, 0.0f);
+    std::uint64_t item = 0;
+    auto show = [&](std::uint32_t key, std::uint32_t value) {
+        keys.sequence[item] = key;
+        values.sequence[item] = value;
+        ++item;
+    };
+    for (std::uint64_t e = 0; e < task.episodes(); ++e) {
+        RandomStream rs(task.seed, Stream::task, 4, e);
+        const auto L = task.delays[e % task.delays.size()];
+        const auto key = static_cast<std::uint32_t>(rs.below(task.keys));
+        const auto value = static_cast<std::uint32_t>(rs.below(task.values));
+        show(key, value);
+        for (std::uint32_t l = 0; l < L; ++l) {
+            auto other = static_cast<std::uint32_t>(rs.below(task.keys - 1));
+            if (other >= key) ++other;
+            show(other, static_cast<std::uint32_t>(rs.below(task.values)));
+        }
+        s.query_item.push_back(item);
+        s.query_value.push_back(value);
+        s.query_interference.push_back(L);
+        show(key, task.values);
+    }
+}
+
+// Associative recall: one softmax readout names the value from the state at the end of each
+// query (train queries fit it, validation queries choose its L2 penalty); the test accuracy
+// is reported overall and per number of interfering pairs.
+TaskResult score_associative_recall(const TaskSpec& task, const TaskStream& stream,
+                                    const Eigen::MatrixXd& states) {
+    const auto W = static_cast<Eigen::Index>(task.washout);
+    const auto T = static_cast<Eigen::Index>(task.train);
+    const auto V = static_cast<Eigen::Index>(task.validation);
+    const auto E = static_cast<Eigen::Index>(task.test);
+    Eigen::MatrixXd Q(W + T + V + E, states.cols());
+    for (Eigen::Index e = 0; e < Q.rows(); ++e)
+        Q.row(e) =
+            states.row(static_cast<Eigen::Index>(stream.query_item[static_cast<std::size_t>(e)]));
+    auto labels = [&](Eigen::Index first, Eigen::Index rows) {
+        std::vector<int> y;
+        for (Eigen::Index i = 0; i < rows; ++i)
+            y.push_back(static_cast<int>(stream.query_value[static_cast<std::size_t>(first + i)]));
+        return y;
+    };
+    const std::vector<int> y_train = labels(W, T), y_val = labels(W + T, V),
+                           y_test = labels(W + T + V, E);
+    const int classes = static_cast<int>(task.values);
+    const SoftmaxModel model = fit_softmax_validated(
+        Q.middleRows(W, T), y_train, Q.middleRows(W + T, V), classes, {1e-3, 1e-2, 1e-1},
+        [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
+            return accuracy(y_val, m.predict(v));
+        });
+    const std::vector<int> predicted = model.predict(Q.middleRows(W + T + V, E));
+    std::vector<double> ls(task.delays.begin(), task.delays.end()), per_l;
+    std::sort(ls.begin(), ls.end());
+    ls.erase(std::unique(ls.begin(), ls.end()), ls.end());
+    for (double l : ls) {
+        std::size_t right = 0, all = 0;
+        for (Eigen::Index i = 0; i < E; ++i) {
+            const auto e = static_cast<std::size_t>(W + T + V + i);
+            if (stream.query_interference[e] != l) continue;
+            ++all;
+            right += predicted[static_cast<std::size_t>(i)] == y_test[static_cast<std::size_t>(i)];
+        }
+        per_l.push_back(all ? static_cast<double>(right) / static_cast<double>(all)
+                            : std::numeric_limits<double>::quiet_NaN());
+    }
+    TaskResult r;
+    r.scalars = {{"test_accuracy", accuracy(y_test, predicted)},
+                 {"chance", 1.0 / static_cast<double>(task.values)},
+                 {"features", static_cast<double>(states.cols())}};
+    r.curves = {{"interfering_pairs", ls}, {"accuracy_per_interfering_pairs", per_l}};
+    return r;
+}
+
+} // namespace
+
+TaskStream make_stream(const TaskSpec& task, std::size_t width, std::size_t teacher_width) {
     const std::uint64_t n = task_items(task);
     TaskStream s;
     s.items = std::make_shared<ItemStream>();
@@ -108,6 +216,10 @@ TaskStream make_stream(const TaskSpec& task, std::size_t width) {
                 static_cast<std::uint32_t>(test ? used_train + image : image);
             s.symbol[k] = test ? data.test.labels[image] : data.train.labels[image];
         }
+        return s;
+    }
+    if (task.kind == TaskSpec::Kind::associative_recall) {
+        associative_stream(task, width, teacher_width, s);
         return s;
     }
     if (task.kind == TaskSpec::Kind::memory_capacity) {
@@ -243,6 +355,8 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
                      {"half_life_items", half_life},
                      {"features", static_cast<double>(states.cols())}};
         r.curves = {{"memory_capacity_per_delay", mc}};
+    } else if (task.kind == TaskSpec::Kind::associative_recall) {
+        r = score_associative_recall(task, stream, states);
     } else if (task.kind == TaskSpec::Kind::nback) {
         // N-back match: a two-class softmax per N answers s(n) == s(n - N); scored by balanced
         // accuracy (the mean of the two classes' accuracies), so chance is 0.5.
@@ -385,11 +499,12 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
 }
 
 std::uint64_t task_items(const TaskSpec& t) {
-    return t.washout + t.train + t.validation + t.test;
+    return t.stream_items();
 }
 
 void attach_stream(NetworkSpec& spec, const TaskSpec& task, const TaskStream& stream) {
     spec.populations[task.input].items = stream.items;
+    if (stream.teacher) spec.populations[task.teacher].items = stream.teacher;
 }
 
 void keep_readout_spikes(Simulation& sim, const TaskSpec& task) {
@@ -417,7 +532,8 @@ TaskResult finish(const Simulation& sim, const TaskSpec& task, const TaskStream&
 
 TaskResult run_task(NetworkSpec spec, const TaskSpec& task, RecordingBackend& backend,
                     const ProgressFn& progress) {
-    const TaskStream stream = make_stream(task, spec.populations[task.input].size);
+    const TaskStream stream =
+        make_stream(task, spec.populations[task.input].size, spec.populations[task.teacher].size);
     attach_stream(spec, task, stream);
     // The whole stream, whatever simulation.duration says: the readout needs every item.
     spec.duration = std::max(

@@ -24,8 +24,13 @@ struct TaskStream {
     std::shared_ptr<ItemStream> items;
     std::vector<double> values;        // memory_capacity: u(n) in [-1, 1]
     std::vector<std::uint32_t> symbol; // delayed_recall: the symbol of item n
+    // associative_recall: the values' stream on the teacher, and per episode the item of its
+    // query, the value to recall and the number of interfering pairs.
+    std::shared_ptr<ItemStream> teacher;
+    std::vector<std::uint64_t> query_item;
+    std::vector<std::uint32_t> query_value, query_interference;
 };
-TaskStream make_stream(const TaskSpec& task, std::size_t width);
+TaskStream make_stream(const TaskSpec& task, std::size_t width, std::size_t teacher_width = 0);
 
 // The state of `populations` at the end of every item (rows: items; columns: their neurons,
 // concatenated): spike counts within the item, or exponentially filtered spike trains.
@@ -37,7 +42,7 @@ struct TaskResult {
     RunStats stats;
 };
 
-// Items read out: washout, train, validation and test (the self-organisation prefix excluded).
+// Items presented after the self-organisation prefix (each read out).
 std::uint64_t task_items(const TaskSpec& task);
 
 // Scores `states` (items x features) against the stream.

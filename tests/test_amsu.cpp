@@ -283,7 +283,7 @@ TEST_CASE("amsu: each mode moves the rate as its equation predicts", "[amsu]") {
     CHECK(th_up > 0);
 }
 
-TEST_CASE("amsu: a domain shares one astrocyte; private astrocytes are independent", "[amsu]") {
+TEST_CASE("amsu: a domain shares one astrocyte, private astrocytes are independent", "[amsu]") {
     const double dt = 1.0, tau_a = 40, gamma = 0.05, gamma_in = 0.01, c0 = 0.2;
     const double alpha = std::exp(-dt / tau_a);
     // Inputs (step, unit, weight): strong ones make a spike, weak ones only feed gamma_in.
@@ -359,7 +359,7 @@ TEST_CASE("amsu: a domain shares one astrocyte; private astrocytes are independe
     }
 }
 
-TEST_CASE("amsu: grain() is the domain size; a range that cuts a domain is refused", "[amsu]") {
+TEST_CASE("amsu: grain() is the domain size, a range that cuts a domain is refused", "[amsu]") {
     auto priv = make(6, 1.0);
     CHECK(priv->grain() == 1);
     auto pop = make(12, 1.0, {{"domain_size", 4}});

@@ -38,13 +38,16 @@ std::filesystem::path experiments_dir() {
 std::vector<std::filesystem::path> shipped_experiments() {
     std::vector<std::filesystem::path> out;
     for (const auto& e : std::filesystem::recursive_directory_iterator(experiments_dir()))
-        if (e.is_regular_file() && e.path().extension() == ".toml") out.push_back(e.path());
+        if (e.is_regular_file() && e.path().extension() == ".toml" &&
+            e.path().parent_path().filename() != "parts") // fragments for extends
+            out.push_back(e.path());
     std::sort(out.begin(), out.end());
     return out;
 }
 
-Experiment parse(const std::string& text, const std::vector<std::string>& overrides = {}) {
-    return parse_experiment(text, "test.toml", overrides, registry());
+Experiment parse(const std::string& text, const std::vector<std::string>& overrides = {},
+                 const std::string& source = "test.toml") {
+    return parse_experiment(text, source, overrides, registry());
 }
 
 const ProjectionSpec& projection(const NetworkSpec& s, const std::string& name) {
@@ -443,11 +446,11 @@ TEST_CASE("overrides (--set) change the spec", "[experiment]") {
 TEST_CASE("the resolved experiment re-parses to the same spec (matched by name)", "[experiment]") {
     std::vector<std::pair<std::string, std::string>> cases;
     cases.emplace_back("small", kSmall);
-    for (const auto& p : shipped_experiments())
-        cases.emplace_back(p.filename().string(), read_text(p));
+    for (const auto& p : shipped_experiments()) cases.emplace_back(p.string(), read_text(p));
     for (const auto& [name, text] : cases) {
         INFO(name);
-        const Experiment a = parse(text, {"simulation.seed=123", "simulation.duration=\"50 ms\""});
+        const Experiment a =
+            parse(text, {"simulation.seed=123", "simulation.duration=\"50 ms\""}, name);
         const Experiment b = parse(a.resolved_toml);
         check_same_spec_by_name(a.network, b.network);
         CHECK(b.network.seed == 123);
@@ -462,11 +465,10 @@ TEST_CASE("the resolved experiment re-parses to the same spec (matched by name)"
 TEST_CASE("the resolved experiment keeps population and projection order", "[experiment]") {
     std::vector<std::pair<std::string, std::string>> cases;
     cases.emplace_back("small", kSmall);
-    for (const auto& p : shipped_experiments())
-        cases.emplace_back(p.filename().string(), read_text(p));
+    for (const auto& p : shipped_experiments()) cases.emplace_back(p.string(), read_text(p));
     for (const auto& [name, text] : cases) {
         INFO(name);
-        const Experiment a = parse(text);
+        const Experiment a = parse(text, {}, name);
         const Experiment b = parse(a.resolved_toml);
         auto names = [](const auto& items) {
             std::vector<std::string> n;
@@ -556,7 +558,7 @@ weight = "3 pA"
     CHECK(projection(r, "explicit").receptor == 0);
 }
 
-TEST_CASE("recorder defaults: all populations, all variables, all ids; sample spreads ids",
+TEST_CASE("recorder defaults: all populations, all variables, all ids, sample spreads ids",
           "[experiment]") {
     const NetworkSpec s = parse(kSmall).network;
     REQUIRE(s.spike_recorders.size() == 1);
@@ -564,7 +566,7 @@ TEST_CASE("recorder defaults: all populations, all variables, all ids; sample sp
 
     const StateRecorderSpec& z = s.state_recorders[0];
     CHECK(z.population == 0);
-    CHECK(z.variables == std::vector<std::size_t>{0, 1, 2}); // V_m, I_syn_ex, I_syn_in
+    CHECK(z.variables == std::vector<std::size_t>{0, 1, 2, 3}); // V_m, I_syn_ex, I_syn_in, I_SIC
     std::vector<index_t> all(10);
     for (index_t i = 0; i < 10; ++i) all[i] = i;
     CHECK(z.ids == all);
@@ -634,4 +636,60 @@ TEST_CASE("every shipped experiment parses", "[experiment]") {
     CHECK(brunel.populations[0].size == 10000);
     CHECK(projection(brunel, "inh_exc").receptor == 1); // negative weight, no receptor key
     CHECK(brunel.stimuli.at(0).params[0] == 20000.0);
+}
+
+TEST_CASE("extends: a file inherits another's tables and replaces keys one by one",
+          "[experiment]") {
+    const auto dir = experiments_dir() / "tasks";
+    const Experiment base =
+        load_experiment((dir / "associative_recall.toml").string(), {}, registry());
+    const Experiment off =
+        load_experiment((dir / "associative_recall_noastro.toml").string(), {}, registry());
+    const ProjectionSpec &a = projection(base.network, "memory"),
+                         &b = projection(off.network, "memory");
+    auto synapse_param = [](const ProjectionSpec& p, const char* name) {
+        return p.synapse_params[*p.synapse_model->param_index(name)];
+    };
+    CHECK(b.weight.a == 300.0); // replaced
+    CHECK(a.weight.a == 600.0);
+    CHECK(synapse_param(b, "rho") == synapse_param(a, "rho")); // inherited within the table
+    CHECK(synapse_param(b, "normaliser") != synapse_param(a, "normaliser"));
+    CHECK(off.task.keys == base.task.keys);
+    CHECK(off.output_file != base.output_file);
+    CHECK(off.resolved_toml.find("extends") == std::string::npos); // stands alone
+    check_same_spec_by_name(parse(off.resolved_toml).network, off.network);
+
+    // Errors in the base file name the base file, at its line.
+    const auto tmp = std::filesystem::temp_directory_path() / "gliasim_extends_test";
+    std::filesystem::create_directories(tmp / "sub");
+    std::ofstream(tmp / "base.toml") << "[simulation]\nduration = \"1 s\"\ndt = \"7 parsecs\"\n";
+    std::ofstream(tmp / "sub" / "child.toml") << "extends = \"../base.toml\"\n";
+    try {
+        load_experiment((tmp / "sub" / "child.toml").string(), {}, registry());
+        FAIL("no error");
+    } catch (const InputError& e) {
+        const std::string what = e.what();
+        CHECK(what.find("base.toml:3:") != std::string::npos);
+        CHECK(what.find("simulation.dt") != std::string::npos);
+    }
+    std::ofstream(tmp / "loop.toml") << "extends = \"loop.toml\"\n";
+    CHECK_THROWS_WITH(load_experiment((tmp / "loop.toml").string(), {}, registry()),
+                      Catch::Contains("levels of extends"));
+    std::filesystem::remove_all(tmp);
+}
+
+TEST_CASE("selforg_end names the end of an image task's self-organisation", "[experiment]") {
+    const auto file = experiments_dir() / "tasks" / "fashion_mnist_nalsm.toml";
+    if (!std::filesystem::is_directory("/usr/share/datasets/fashion-mnist")) {
+        WARN("Fashion-MNIST not installed; scripts/install_deps.sh installs it");
+        return;
+    }
+    const Experiment ex = load_experiment(file.string(), {"task.selforg=321"}, registry());
+    const double end = 321 * 20.0;
+    const PopulationSpec& e = ex.network.populations[pop_index(ex.network, "E")];
+    REQUIRE(e.resets.size() == 2);
+    CHECK(e.resets[0].until == end);
+    CHECK(e.resets[1].from == end);
+    const ProjectionSpec& p = projection(ex.network, "EE_fast");
+    CHECK(p.synapse_params[*p.synapse_model->param_index("learn_until")] == end);
 }

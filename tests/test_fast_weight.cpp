@@ -88,7 +88,7 @@ struct Rig {
 
 } // namespace
 
-TEST_CASE("fast_weight: H after a window is eta (binary) or eta c_j c_i (pairs); g counts lines",
+TEST_CASE("fast_weight: H after a window is eta (binary) or eta c_j c_i (pairs), g counts lines",
           "[fast_weight]") {
     const double eta = 0.7, w = 3.0;
     for (const bool pairs : {false, true}) {

@@ -115,7 +115,7 @@ TEST_CASE("COBA benchmark fires at about 19 Hz", "[integration]") {
     }
 }
 
-TEST_CASE("results are identical for 1, 2 and 4 threads; the seed matters", "[integration]") {
+TEST_CASE("results are identical for 1, 2 and 4 threads, the seed matters", "[integration]") {
     for (const char* file : {"quickstart.toml", "coba.toml"}) {
         INFO(file);
         const NetworkSpec spec = shipped(file, {"simulation.duration=\"300 ms\""}).network;

@@ -895,7 +895,7 @@ TEST_CASE("branching factor: [analysis] sets the run's result, counted by hand o
     CHECK(b.per_sample[1] == 0.5);
 }
 
-TEST_CASE("branching factor: no [analysis], no result; `from` beyond the run gives NaN",
+TEST_CASE("branching factor: no [analysis], no result, `from` beyond the run gives NaN",
           "[learning_io]") {
     {
         std::string text = kChain;

@@ -4,6 +4,7 @@
 // versions of the shipped tasks beating chance by a clear margin.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/rng.hpp"
 #include "core/simulation.hpp"
 #include "io/experiment.hpp"
 #include "tasks/runner.hpp"
@@ -33,7 +35,7 @@ std::vector<std::string> short_run() {
 
 } // namespace
 
-TEST_CASE("task streams: memory capacity draws u in [-1, 1]; recall one-hot groups", "[task]") {
+TEST_CASE("task streams: memory capacity draws u in [-1, 1], recall one-hot groups", "[task]") {
     TaskSpec t;
     t.kind = TaskSpec::Kind::memory_capacity;
     t.washout = 100;
@@ -199,10 +201,10 @@ TEST_CASE("CI-sized Fashion-MNIST with the NALSM protocol beats chance", "[task]
     }
     // 100 self-organisation images (2 s), then images of 100 ms instead of 250 ms.
     std::string text = read_text("tasks/fashion_mnist_nalsm.toml");
-    for (const auto& [from, to] : {std::pair<std::string, std::string>{"\"100 s\"", "\"2 s\""},
-                                   {"\"250 ms\"", "\"100 ms\""}})
-        for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at))
-            text.replace(at, from.size(), to);
+    // (The resets and learn_until follow task.selforg through "selforg_end".)
+    const std::string from = "\"250 ms\"", to = "\"100 ms\"";
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at))
+        text.replace(at, from.size(), to);
     Experiment ex = experiment(
         text, {"task.selforg=100", "task.train=300", "task.validation=100", "task.test=200"});
     MemoryBackend mb;
@@ -246,4 +248,91 @@ TEST_CASE("task figures are identical with 1 and 2 threads", "[task]") {
     const auto one = run(1), two = run(2);
     CHECK(one.curves[0].second == two.curves[0].second);
     CHECK(one.scalars[0].second == two.scalars[0].second);
+}
+
+TEST_CASE("associative recall streams: episodes of pairs, then the target key alone", "[task]") {
+    TaskSpec t;
+    t.kind = TaskSpec::Kind::associative_recall;
+    t.keys = 6;
+    t.values = 4;
+    t.code_size = 3;
+    t.rate = 90;
+    t.delays = {0, 3};
+    t.washout = 2;
+    t.train = 40;
+    t.validation = 10;
+    t.test = 20;
+    const auto s = tasks::make_stream(t, 12, 8);
+    // 72 episodes: half with no interfering pair (2 items), half with 3 (5 items).
+    REQUIRE(t.stream_items() == 36 * 2 + 36 * 5);
+    REQUIRE(s.query_item.size() == 72);
+    const ItemStream &keys = *s.items, &values = *s.teacher;
+    REQUIRE(keys.sequence.size() == t.stream_items());
+    REQUIRE(values.width == 8);
+    // Codes: code_size lines at `rate`, the rest silent; the teacher's last pattern is silence.
+    for (std::uint32_t k = 0; k < 6; ++k)
+        CHECK(std::count(keys.rates.begin() + k * 12, keys.rates.begin() + (k + 1) * 12, 90.0f) ==
+              3);
+    for (std::uint32_t v = 0; v < 4; ++v)
+        CHECK(std::count(values.rates.begin() + v * 8, values.rates.begin() + (v + 1) * 8, 90.0f) ==
+              3);
+    CHECK(std::count(values.rates.begin() + 32, values.rates.end(), 0.0f) == 8);
+    std::uint64_t item = 0;
+    for (std::size_t e = 0; e < 72; ++e) {
+        const std::uint32_t L = e % 2 ? 3 : 0;
+        CHECK(s.query_interference[e] == L);
+        const auto target = keys.sequence[item];
+        CHECK(values.sequence[item] == s.query_value[e]); // the target pair is written first
+        for (std::uint32_t l = 1; l <= L; ++l) {
+            CHECK(keys.sequence[item + l] != target); // interfering pairs use other keys
+            CHECK(values.sequence[item + l] < 4);
+        }
+        item += L + 1;
+        CHECK(s.query_item[e] == item);
+        CHECK(keys.sequence[item] == target); // the query: the target key, the teacher silent
+        CHECK(values.sequence[item] == 4);
+        ++item;
+    }
+}
+
+TEST_CASE("associative recall scores the query rows, per number of interfering pairs", "[task]") {
+    TaskSpec t;
+    t.kind = TaskSpec::Kind::associative_recall;
+    t.keys = 10;
+    t.values = 5;
+    t.delays = {0, 2, 7};
+    t.washout = 3;
+    t.train = 600;
+    t.validation = 150;
+    t.test = 600;
+    const auto s = tasks::make_stream(t, 20, 20);
+    // Query states: the value one-hot after 0 or 2 interfering pairs, an unrelated symbol
+    // after 7; every other item's row is noise the scorer must not read.
+    Eigen::MatrixXd states =
+        Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(t.stream_items()), 5, 3.0);
+    for (std::size_t e = 0; e < s.query_item.size(); ++e) {
+        auto row = states.row(static_cast<Eigen::Index>(s.query_item[e]));
+        row.setZero();
+        RandomStream rs(99, Stream::task, 0, e);
+        const auto hot = s.query_interference[e] == 7 ? rs.below(5) : s.query_value[e];
+        row(static_cast<Eigen::Index>(hot)) = 1;
+    }
+    const auto r = tasks::score(t, s, states);
+    REQUIRE(r.curves[0].second == std::vector<double>{0, 2, 7});
+    const auto& acc = r.curves[1].second;
+    CHECK(acc[0] == 1.0);
+    CHECK(acc[1] == 1.0);
+    CHECK(std::abs(acc[2] - 0.2) < 0.1); // 200 test queries at chance 1/5
+}
+
+TEST_CASE("CI-sized associative recall through a fast-weight memory", "[task]") {
+    Experiment ex = experiment(read_text("tasks/associative_recall.toml"),
+                               {"task.washout=5", "task.train=200", "task.validation=50",
+                                "task.test=200", "task.delays=[0, 16]"});
+    MemoryBackend mb;
+    const auto r = tasks::run_task(ex.network, ex.task, mb);
+    const auto& acc = r.curves[1].second;
+    WARN("recall after 0 and 16 interfering pairs: " << acc[0] << ", " << acc[1]);
+    CHECK(acc[0] > 0.5);          // chance 1/8
+    CHECK(acc[1] < acc[0] - 0.2); // the memory decays by rho per window
 }

@@ -39,4 +39,9 @@ figure amsu_reservoir amsu_reservoir.toml raster
 figure fast_weight_memory fast_weight_memory.toml raster
 figure hebbian_working_memory hebbian_working_memory.toml raster
 figure memory_capacity tasks/memory_capacity.toml memory
+
+# A sweep folder: 25 points of COBA over two weights, the rate and the CV over both.
+"$exe" sweep "$root/experiments/sweep_coba.toml" -o coba_sweep -j 2 >/dev/null
+"$exe" plot coba_sweep heatmap -p exc -o "$here/sweep_coba.heatmap.png" --dpi 80 >/dev/null
+"$exe" plot coba_sweep heatmap -p exc --metric cv_isi.mean -o "$here/sweep_coba.cv.png" --dpi 80 >/dev/null
 ls -l "$here"/*.png

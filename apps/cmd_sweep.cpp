@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+// gliasim sweep: an experiment file with a [sweep] table -> points -> a local process pool or a
+// Slurm job array, with a manifest in DIR that makes an interrupted sweep resumable.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "commands.hpp"
+#include "options.hpp"
+#include "sweep_executors.hpp"
+#include "sweep_process.hpp"
+
+namespace gliasim::app {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: gliasim sweep FILE [-o DIR] [--local [-j N] | --slurm [--time T] [--mem M]\n"
+    "                     [--cpus-per-task C] [--partition P] | --dry-run] [--set key=value]...\n"
+    "       gliasim sweep --status DIR\n\n"
+    "Exit status: 0 every point done (or submitted), 1 some point failed, 2 invalid input.";
+
+void print_dry_run(const SweepPlan& plan, const std::string& exe) {
+    for (const auto& r : plan.records) {
+        std::string params;
+        for (const auto& p : r.parameters) params += fmt::format(" {}={}", p.key, p.value);
+        fmt::print("{} {}:{}\n", r.id, r.status, params);
+        if (r.status == "failed")
+            fmt::print("  invalid: {}\n", r.error);
+        else if (r.status == "pending")
+            fmt::print("  {}\n", point_command(exe, plan.dir, r));
+    }
+    fmt::print("{} points: {} to run, {} already done, {} invalid (nothing was run)\n",
+               plan.records.size(), plan.records.size() - plan.already_done - plan.invalid,
+               plan.already_done, plan.invalid);
+}
+
+int print_summary(const SweepPlan& plan) {
+    std::size_t done = 0, failed = 0;
+    for (const auto& r : plan.records) {
+        done += r.status == "done";
+        failed += r.status == "failed";
+        if (r.status == "failed") fmt::print(stderr, "{}: failed: {}\n", r.id, r.error);
+    }
+    fmt::print("{} points: {} done ({} from an earlier run), {} failed; manifest {}\n",
+               plan.records.size(), done, plan.already_done, failed,
+               (plan.dir / "manifest.tsv").string());
+    return failed ? kExitFailure : kExitOk;
+}
+
+} // namespace
+
+int cmd_sweep(const std::vector<std::string>& args) {
+    po::options_description visible("options");
+    visible.add_options()("help,h", "show this help")(
+        "output,o", po::value<std::string>(), "sweep directory (default: <experiment>_sweep)")(
+        "local", "run the points here in a process pool (the default)")(
+        "jobs,j", po::value<int>(), "points run at once by --local (default: the cores)")(
+        "slurm", "submit the points as a Slurm job array (sbatch)")(
+        "time", po::value<std::string>(), "Slurm time limit per point, e.g. 00:30:00")(
+        "mem", po::value<std::string>(), "Slurm memory per point, e.g. 4G")(
+        "cpus-per-task", po::value<int>(),
+        "Slurm CPUs per point")("partition", po::value<std::string>(), "Slurm partition")(
+        "dry-run", "print the points and their commands; run nothing, write nothing")(
+        "status", "print every point's status in DIR (gliasim sweep --status DIR)")(
+        "set", po::value<std::vector<std::string>>()->composing(),
+        "override a key at every point: --set simulation.duration=\"1 s\"")(
+        "quiet,q", "print nothing but errors and the summary");
+    po::options_description hidden;
+    hidden.add_options()("file", po::value<std::string>(), "experiment file");
+    po::positional_options_description pos;
+    pos.add("file", 1);
+    int code = 0;
+    auto vm = parse_options(args, visible, pos, hidden, kUsage, code);
+    if (!vm) return code;
+    auto has = [&](const char* k) { return vm->count(k) > 0; };
+
+    if (has("status")) {
+        const std::string dir = has("output") ? (*vm)["output"].as<std::string>()
+                                : has("file") ? (*vm)["file"].as<std::string>()
+                                              : "";
+        if (dir.empty()) {
+            fmt::print(stderr, "error: --status needs the sweep directory\n\n{}\n", kUsage);
+            return kExitUsage;
+        }
+        return print_status(dir);
+    }
+    if (!has("file")) {
+        fmt::print(stderr, "error: no experiment file\n\n{}\n", kUsage);
+        return kExitUsage;
+    }
+    if (has("local") && has("slurm")) {
+        fmt::print(stderr, "error: choose one of --local and --slurm\n");
+        return kExitUsage;
+    }
+    const std::string file = (*vm)["file"].as<std::string>();
+    const fs::path dir = has("output") ? fs::path((*vm)["output"].as<std::string>())
+                                       : fs::path(fs::path(file).stem().string() + "_sweep");
+    int jobs = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+    if (has("jobs")) jobs = (*vm)["jobs"].as<int>();
+    if (jobs < 1) {
+        fmt::print(stderr, "error: -j needs at least 1, got {}\n", jobs);
+        return kExitUsage;
+    }
+    std::vector<std::string> overrides;
+    if (has("set")) overrides = (*vm)["set"].as<std::vector<std::string>>();
+
+    SweepPlan plan;
+    try {
+        plan = plan_sweep(file, dir, overrides, !has("dry-run"));
+    } catch (const InputError& e) {
+        fmt::print(stderr, "{}\n", e.what());
+        return kExitUsage;
+    }
+    const std::string exe = self_executable();
+    if (has("slurm")) {
+        SlurmResources res = plan.spec.slurm;
+        if (has("time")) res.time = (*vm)["time"].as<std::string>();
+        if (has("mem")) res.mem = (*vm)["mem"].as<std::string>();
+        if (has("cpus-per-task")) res.cpus_per_task = (*vm)["cpus-per-task"].as<int>();
+        if (has("partition")) res.partition = (*vm)["partition"].as<std::string>();
+        if (has("dry-run")) print_dry_run(plan, exe);
+        return submit_slurm(plan, res, exe, !has("dry-run"));
+    }
+    if (has("dry-run")) {
+        print_dry_run(plan, exe);
+        return kExitOk;
+    }
+    if (!has("quiet"))
+        fmt::print("sweep {}: {} points, {} done earlier, {} invalid; running with -j {} in {}\n",
+                   file, plan.records.size(), plan.already_done, plan.invalid, jobs, dir.string());
+    run_local(plan, jobs, has("quiet"));
+    return print_summary(plan);
+}
+
+int cmd_sweep_task(const std::vector<std::string>& args) {
+    if (args.size() != 2) {
+        fmt::print(stderr, "usage: gliasim sweep-task DIR INDEX (run inside a Slurm array task)\n");
+        return kExitUsage;
+    }
+    std::size_t index = 0;
+    try {
+        index = std::stoul(args[1]);
+    } catch (const std::exception&) {
+        fmt::print(stderr, "gliasim sweep-task: error: INDEX '{}' is not a number\n", args[1]);
+        return kExitUsage;
+    }
+    return run_sweep_task(args[0], index);
+}
+
+} // namespace gliasim::app
