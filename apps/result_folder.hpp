@@ -22,11 +22,12 @@ struct FolderContents {
     std::vector<std::string> skipped; // points of the manifest without a result, and why
 };
 
-// With DIR/manifest.tsv (written by `gliasim sweep`: index, id, status, exit_code, wall_s,
-// output, experiment, error, then one column per swept parameter) or DIR/manifest.csv (any
-// columns, one of them `file`, `output` or `path`), the manifest's rows in its order, paths
-// relative to DIR, the parameter columns attached. Without one, every *.h5 in DIR by name.
-// Throws std::runtime_error naming the manifest and line for a malformed one.
+// With DIR/manifest.tsv (written by `gliasim sweep`, read with its reader), the points in
+// manifest order, each from its `output` file, with the swept parameters. With
+// DIR/manifest.csv (a header row and a column `file`, `output` or `path`, relative to DIR), its
+// rows with every other column as a parameter. Without either, every *.h5 in DIR by name.
+// Points without a result file are listed in `skipped`. Throws std::runtime_error naming the
+// manifest and line for a malformed one.
 FolderContents folder_results(const std::filesystem::path& dir);
 
 } // namespace gliasim::app

@@ -116,7 +116,21 @@ run_cmd analyze sweep2
 expect_rc "analyze a sweep folder" 0
 expect_in "sweep table: parameter columns only" "$out" '^file +projections.input_exc.weight population'
 expect_in "sweep table: rows in manifest order" "$(printf '%s\n' "$out" | sed -n 2p)" '^p0.h5 +"2 nS" +exc '
-expect_in "failed point noted" "$err" 'manifest.tsv:4: no result file out/p2.h5 \(status failed\)'
+expect_in "failed point noted" "$err" 'point 2 \(p2\): no result file out/p2.h5 \(status failed\)'
+
+# A folder that `gliasim sweep` writes: the quickstart over two input weights, 200 ms each.
+{ cat "$root/experiments/quickstart.toml"
+  printf '\n[sweep.grid]\n"projections.input_exc.weight" = ["2 nS", "4 nS"]\n'; } |
+  sed 's/^duration = "2 s"/duration = "200 ms"/' > qs_sweep.toml
+if "$exe" sweep qs_sweep.toml -o real_sweep -j 2 > /dev/null; then
+  run_cmd analyze real_sweep --population exc
+  expect_rc "analyze a gliasim sweep folder" 0
+  expect_in "one row per point, the swept weight in front" "$out" "'4 nS' exc +800 "
+  rows=$(printf '%s\n' "$out" | grep -c " exc ")
+  if [ "$rows" -eq 2 ]; then pass "two points, two rows"; else fail "two points, $rows rows"; fi
+else
+  fail "gliasim sweep of the quickstart"
+fi
 
 # --- bad input ---------------------------------------------------------------------------------
 echo "not an HDF5 file" > junk.h5
