@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "model_reference.hpp"
 #include "models/builtin.hpp"
 #include "options.hpp"
 
@@ -55,7 +56,8 @@ void print_model(const ModelInfo& m) {
 
 int cmd_models(const std::vector<std::string>& args) {
     po::options_description visible("options");
-    visible.add_options()("help,h", "show this help");
+    visible.add_options()("help,h", "show this help")(
+        "markdown", "print the parameter reference of every model as Markdown");
     po::options_description hidden;
     hidden.add_options()("name", po::value<std::string>(), "model name");
     po::positional_options_description pos;
@@ -64,6 +66,10 @@ int cmd_models(const std::vector<std::string>& args) {
     auto vm = parse_options(args, visible, pos, hidden, "usage: gliasim models [NAME]", code);
     if (!vm) return code;
     const ModelRegistry registry = models::builtin_registry();
+    if (vm->count("markdown")) {
+        fmt::print("{}", model_reference_markdown(registry));
+        return kExitOk;
+    }
     if (vm->count("name")) {
         const std::string name = (*vm)["name"].as<std::string>();
         const ModelInfo* m = registry.find(name);

@@ -16,6 +16,8 @@ int cmd_validate(const std::vector<std::string>& args);
 int cmd_models(const std::vector<std::string>& args);
 int cmd_info(const std::vector<std::string>& args);
 int cmd_compare(const std::vector<std::string>& args);
+int cmd_analyze(const std::vector<std::string>& args);
+int cmd_plot(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);
 int cmd_sweep_task(const std::vector<std::string>& args);
 int cmd_collect(const std::vector<std::string>& args);

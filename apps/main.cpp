@@ -18,6 +18,8 @@ commands:
   validate FILE   check an experiment file without simulating
   models [NAME]   list models, or show one model's parameters, units, defaults and ranges
   info OUT.h5     show what a result file holds
+  analyze OUT.h5  firing statistics, synchrony, spectra, Ca events (also a folder of results)
+  plot OUT.h5     figures: raster, astro, isi, rates, weights, memory, heatmap, all
   sweep FILE      run every point of the file's [sweep] table (locally or on Slurm)
   collect DIR     one table of a sweep's parameters and results (CSV, HDF5)
 
@@ -52,6 +54,8 @@ int main(int argc, char** argv) {
         if (cmd == "models") return cmd_models(args);
         if (cmd == "info") return cmd_info(args);
         if (cmd == "compare") return cmd_compare(args);
+        if (cmd == "analyze") return cmd_analyze(args);
+        if (cmd == "plot") return cmd_plot(args);
         if (cmd == "sweep") return cmd_sweep(args);
         if (cmd == "sweep-task") return cmd_sweep_task(args);
         if (cmd == "collect") return cmd_collect(args);

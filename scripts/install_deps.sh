@@ -11,7 +11,7 @@ packages=(
   libtomlplusplus-dev
   librandom123-dev
   libeigen3-dev
-  python3-h5py python3-numpy
+  python3-h5py python3-numpy python3-matplotlib
   dataset-fashion-mnist bible-kjv bible-kjv-text
 )
 # `install_deps.sh --slurm` adds a single-node Slurm and munge, for the Slurm integration test
