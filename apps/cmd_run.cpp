@@ -225,7 +225,11 @@ int cmd_run(const std::vector<std::string>& args) {
 
     SonataWriter writer(out, meta);
     Progress progress(meta.duration, !quiet);
+    const double cpu_start = process_cpu_seconds();
     const RunStats stats = sim->run(writer, [&](double ms, double s) { progress(ms, s); });
+    // CPU time of the whole run (the loop and its periodic flushes), for comparisons on a busy
+    // machine; Brian 2's standalone reports its loop in CPU time (std::clock) too.
+    meta.figures.emplace_back("cpu_simulate_s", process_cpu_seconds() - cpu_start);
     progress.finish();
 
     meta.wall_simulate = stats.wall_simulate;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "process_info.hpp"
 
+#include <ctime>
 #include <fstream>
 #include <string>
 
@@ -18,6 +19,12 @@ std::uint64_t peak_memory_bytes() {
         status.ignore(1 << 16, '\n');
     }
     return 0;
+}
+
+double process_cpu_seconds() {
+    timespec ts{};
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0) return 0;
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 } // namespace gliasim::app

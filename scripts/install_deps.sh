@@ -16,7 +16,15 @@ packages=(
 )
 # `install_deps.sh --slurm` adds a single-node Slurm and munge, for the Slurm integration test
 # (ctest -L slurm) and for trying `gliasim sweep --slurm` on one machine.
-if [ "${1:-}" = "--slurm" ]; then packages+=(slurmctld slurmd slurm-client munge); fi
+# `install_deps.sh --bench` adds Brian 2 (the peer of experiments/bench/compare_brian.py), matplotlib
+# for its plot and perf for profiling; the default build and tests need none of them.
+for option in "$@"; do
+  case "$option" in
+    --slurm) packages+=(slurmctld slurmd slurm-client munge) ;;
+    --bench) packages+=(python3-brian python3-matplotlib linux-perf valgrind) ;;
+    *) echo "install_deps.sh: unknown option $option (expected --slurm or --bench)" >&2; exit 2 ;;
+  esac
+done
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 missing=()
