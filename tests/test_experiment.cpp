@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include "io/experiment.hpp"
@@ -660,7 +661,8 @@ TEST_CASE("extends: a file inherits another's tables and replaces keys one by on
     check_same_spec_by_name(parse(off.resolved_toml).network, off.network);
 
     // Errors in the base file name the base file, at its line.
-    const auto tmp = std::filesystem::temp_directory_path() / "gliasim_extends_test";
+    const auto tmp = std::filesystem::temp_directory_path() /
+                     ("gliasim_extends_test_" + std::to_string(::getpid()));
     std::filesystem::create_directories(tmp / "sub");
     std::ofstream(tmp / "base.toml") << "[simulation]\nduration = \"1 s\"\ndt = \"7 parsecs\"\n";
     std::ofstream(tmp / "sub" / "child.toml") << "extends = \"../base.toml\"\n";
