@@ -17,7 +17,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 #include <type_traits>
-#include <unistd.h>
+
+#include "core/resource_estimate.hpp"
 
 namespace gliasim {
 
@@ -1698,48 +1699,11 @@ struct Builder {
         return w;
     }
 
-    // A conservative estimate of the built network's memory, checked against the machine.
+    // The built network's memory; `gliasim run` compares it with the machine's (validation
+    // does not: a file may be meant for a bigger machine).
     void estimate_memory() {
-        const auto& net = ex.network;
-        double bytes = 0;
-        step_t max_delay = 1;
-        for (const auto& pj : net.projections)
-            max_delay = std::max<step_t>(max_delay, std::llround(pj.delay.max_value() / net.dt));
-        for (const auto& p : net.populations)
-            bytes += static_cast<double>(p.size) *
-                     (64.0 + 8.0 * static_cast<double>(p.model->receptors.size()) *
-                                 static_cast<double>(max_delay + 1));
-        for (const auto& pj : net.projections) {
-            const double ns = net.populations[pj.source].size, nt = net.populations[pj.target].size;
-            double edges = 0;
-            switch (pj.rule.kind) {
-            case ConnectionRule::Kind::bernoulli:
-                edges = pj.rule.p * ns * nt;
-                break;
-            case ConnectionRule::Kind::fixed_indegree:
-                edges = static_cast<double>(pj.rule.k) * nt;
-                break;
-            case ConnectionRule::Kind::one_to_one:
-                edges = nt;
-                break;
-            case ConnectionRule::Kind::all_to_all:
-                edges = ns * nt;
-                break;
-            case ConnectionRule::Kind::distance:
-                edges = pj.rule.p * ns * nt;
-                break;
-            }
-            // Building holds the drawn edge list (14 B) beside the sorted arrays (10 B).
-            bytes += edges * 26.0;
-        }
-        ex.estimated_bytes = static_cast<std::uint64_t>(bytes);
-        const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) *
-                                static_cast<double>(sysconf(_SC_PAGESIZE));
-        if (physical > 0 && bytes > physical)
-            r.fail(doc.get("populations"), "populations",
-                   fmt::format("the network needs an estimated {:.1f} GiB of memory, more than "
-                               "this machine's {:.1f} GiB",
-                               bytes / 1073741824.0, physical / 1073741824.0));
+        ex.estimated_bytes =
+            static_cast<std::uint64_t>(estimate_resources(ex.network).memory_bytes);
     }
 };
 
