@@ -1358,8 +1358,9 @@ struct Builder {
             const toml::node& rn = r.required(*pt, path, "rule", join(kRules));
             const std::string rule = r.string(rn, path + ".rule");
             const index_t ns = pops[pj.source].size, nt = pops[pj.target].size;
-            auto disallow = [&](const char* key, const std::string& why) {
-                if (const auto* n = pt->get(key)) r.fail(n, path + "." + key, why);
+            // Clang 14 cannot capture a structured binding: capture a copy of the pointer.
+            auto disallow = [&, table = pt](const char* key, const std::string& why) {
+                if (const auto* n = table->get(key)) r.fail(n, path + "." + key, why);
             };
             if (rule == "bernoulli") {
                 pj.rule.kind = ConnectionRule::Kind::bernoulli;
@@ -1539,8 +1540,8 @@ struct Builder {
             r.check_keys(*rt, path, kRecorderKeys, path);
             const toml::node& kn = r.required(*rt, path, "kind", "\"spikes\" or \"state\"");
             const std::string kind = r.string(kn, path + ".kind");
-            auto disallow = [&](const char* key) {
-                if (const auto* n = rt->get(key))
+            auto disallow = [&, table = rt](const char* key) { // (see projections())
+                if (const auto* n = table->get(key))
                     r.fail(n, path + "." + key, fmt::format("not a key of a {} recorder", kind));
             };
             if (kind == "spikes") {

@@ -31,7 +31,16 @@ fi
 
 for t in "${targets[@]}"; do
   echo "== fuzz_$t for $secs s"
+  # libhdf5 (not instrumented) keeps freed blocks on its own free lists and loses a few hundred
+  # bytes on some damaged files: libFuzzer's per-input leak check reports those; leaks are not
+  # checked for the result-file target (docs/reliability.md).
+  # It also has memory-safety bugs of its own on crafted files (fuzz/known_hdf5_bugs/): that
+  # target runs in fork mode and goes on after a crash; read the stacks in its log to tell
+  # libhdf5's crashes from ours.
+  extra=()
+  [ "$t" = result_file ] && extra=(-detect_leaks=0 -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)
   nice "build-fuzz/fuzz/fuzz_$t" "$work/corpus_$t" -max_total_time="$secs" -timeout=20 \
+    "${extra[@]}" \
     -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$work/artifacts/$t-" \
     2>"$work/$t.log" || echo "fuzz_$t stopped: see $work/$t.log"
   grep -E "stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs" "$work/$t.log" || true
