@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     }
     std::vector<fs::path> files;
     for (int i = 2; i < argc; ++i) {
+        if (!fs::exists(argv[i])) continue; // e.g. a regressions folder with nothing in it yet
         if (fs::is_directory(argv[i])) {
             for (const auto& e : fs::directory_iterator(argv[i]))
                 if (e.is_regular_file()) files.push_back(e.path());
