@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // gliasim run: experiment file -> validated spec -> network -> simulation -> SONATA file.
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
 #include <omp.h>
@@ -8,12 +10,15 @@
 #include <unistd.h>
 
 #include "commands.hpp"
+#include "core/resource_estimate.hpp"
 #include "core/simulation.hpp"
+#include "interrupt.hpp"
 #include "io/experiment.hpp"
 #include "io/figures_output.hpp"
 #include "io/sonata_writer.hpp"
 #include "models/builtin.hpp"
 #include "options.hpp"
+#include "preflight.hpp"
 #include "process_info.hpp"
 #include "tasks/runner.hpp"
 
@@ -142,8 +147,11 @@ int cmd_run(const std::vector<std::string>& args) {
         "override a key: --set simulation.duration=\"10 s\" (repeatable)")(
         "threads", po::value<int>(),
         "OpenMP threads (0 = all cores); overrides simulation.threads")(
-        "seed", po::value<std::uint64_t>(),
-        "random seed; overrides simulation.seed")("quiet,q", "print nothing but errors");
+        "seed", po::value<std::uint64_t>(), "random seed; overrides simulation.seed")(
+        "overwrite", "replace the output file if it exists")(
+        "ignore-resource-limits",
+        "run even if the estimated memory or output size exceeds what the machine has")(
+        "quiet,q", "print nothing but errors");
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::string>()->required(), "experiment file");
     po::positional_options_description pos;
@@ -151,7 +159,7 @@ int cmd_run(const std::vector<std::string>& args) {
     int code = 0;
     auto vm = parse_options(args, visible, pos, hidden,
                             "usage: gliasim run FILE [-o OUT.h5] [--set key=value]... "
-                            "[--threads N] [--seed S] [--quiet]",
+                            "[--threads N] [--seed S] [--overwrite] [--quiet]",
                             code);
     if (!vm) return code;
 
@@ -163,6 +171,9 @@ int cmd_run(const std::vector<std::string>& args) {
     if (vm->count("seed"))
         overrides.push_back(fmt::format("simulation.seed={}", (*vm)["seed"].as<std::uint64_t>()));
     const bool quiet = vm->count("quiet") > 0;
+    // From here on SIGINT/SIGTERM stop the run cleanly (during the build: before its first
+    // slice).
+    const InterruptGuard interrupt;
 
     const ModelRegistry registry = models::builtin_registry();
     Experiment ex;
@@ -175,15 +186,16 @@ int cmd_run(const std::vector<std::string>& args) {
     if (ex.network.threads == 0) ex.network.threads = omp_get_num_procs();
     const std::string out =
         vm->count("output") ? (*vm)["output"].as<std::string>() : ex.output_file;
-    {
-        // Fail before building anything if the output cannot be written.
-        const auto dir = std::filesystem::path(out).parent_path();
-        if (!dir.empty() && !std::filesystem::is_directory(dir)) {
-            fmt::print(stderr, "{}: error: output directory '{}' does not exist\n", out,
-                       dir.string());
-            return kExitUsage;
-        }
+    // Fail before building anything if the output cannot be written or the run cannot fit.
+    const ResourceEstimate need = estimate_resources(ex.network);
+    if (const auto error = check_before_run(
+            out, need, {vm->count("overwrite") > 0, vm->count("ignore-resource-limits") > 0})) {
+        fmt::print(stderr, "{}\n", *error);
+        return kExitUsage;
     }
+    if (!quiet)
+        fmt::print("estimated: {:.3g} synapses, network memory {}, output up to {}\n",
+                   need.synapses, format_bytes(need.memory_bytes), format_bytes(need.output_bytes));
 
     const auto t_build = Clock::now();
     // A task run: the input population presents the task's stream, and the readout
@@ -226,11 +238,32 @@ int cmd_run(const std::vector<std::string>& args) {
     SonataWriter writer(out, meta);
     Progress progress(meta.duration, !quiet);
     const double cpu_start = process_cpu_seconds();
-    const RunStats stats = sim->run(writer, [&](double ms, double s) { progress(ms, s); });
-    // CPU time of the whole run (the loop and its periodic flushes), for comparisons on a busy
-    // machine; Brian 2's standalone reports its loop in CPU time (std::clock) too.
-    meta.figures.emplace_back("cpu_simulate_s", process_cpu_seconds() - cpu_start);
+    RunStats stats;
+    {
+        try {
+            stats = sim->run(
+                writer, [&](double ms, double s) { progress(ms, s); }, interrupt.flag());
+            // CPU time of the whole run (the loop and its periodic flushes), for comparisons
+            // on a busy machine; Brian 2's standalone reports its loop in CPU time too.
+            meta.figures.emplace_back("cpu_simulate_s", process_cpu_seconds() - cpu_start);
+        } catch (const std::exception& e) {
+            progress.finish();
+            fmt::print(stderr,
+                       "{}: error while writing the output: {} (disk full? what was flushed "
+                       "before may not be readable: docs/reliability.md)\n",
+                       out, e.what());
+            // After a failed write HDF5 1.10 cannot close the file, and its exit handler then
+            // crashes on it: leave without running it (nothing else is pending).
+            std::fflush(nullptr);
+            std::_Exit(kExitFailure);
+        }
+    }
     progress.finish();
+    const double stopped_ms = static_cast<double>(stats.steps) * ex.network.dt;
+    if (stats.end == RunEnd::numerical_fault)
+        meta.stopped = stats.fault_message;
+    else if (stats.end == RunEnd::interrupted)
+        meta.stopped = fmt::format("interrupted by a signal at t = {:g} ms", stopped_ms);
 
     meta.wall_simulate = stats.wall_simulate;
     meta.wall_write = stats.wall_write;
@@ -247,10 +280,22 @@ int cmd_run(const std::vector<std::string>& args) {
         meta.figures.emplace_back("branching_spikes_counted",
                                   static_cast<double>(stats.branching->spikes_counted));
     }
-    meta.completed = true;
+    meta.completed = stats.end == RunEnd::completed;
     const auto t_close = Clock::now();
     writer.close(meta);
     meta.wall_write += seconds_since(t_close);
+    if (stats.end == RunEnd::numerical_fault) {
+        fmt::print(stderr, "{}: error: {}; stopped, the output holds the run up to t = {:g} ms\n",
+                   ex.source, meta.stopped, stopped_ms);
+        return kExitFailure;
+    }
+    if (stats.end == RunEnd::interrupted) {
+        fmt::print(stderr,
+                   "{}: interrupted at t = {:g} ms of {:g} ms; the output holds the run up to "
+                   "then (completed = 0)\n",
+                   out, stopped_ms, meta.duration);
+        return kExitInterrupted;
+    }
     if (!quiet) print_summary(ex, *sim, stats, meta, out);
     if (ex.task.enabled && !ex.task.complete) {
         if (!quiet)

@@ -10,6 +10,7 @@ namespace gliasim::app {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1; // a run failed after it started (I/O, numerics)
 constexpr int kExitUsage = 2;   // bad command line or bad experiment file: nothing was simulated
+constexpr int kExitInterrupted = 3; // SIGINT/SIGTERM: stopped early, output flushed and closed
 
 int cmd_run(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);

@@ -27,7 +27,8 @@ options:
   -h, --help      show this help (also: gliasim <command> --help)
   --version       print the version
 
-Exit status: 0 success, 1 run failure, 2 invalid input (nothing simulated).
+Exit status: 0 success, 1 run failure, 2 invalid input (nothing simulated),
+3 interrupted by SIGINT/SIGTERM (output flushed and closed).
 )";
 
 } // namespace

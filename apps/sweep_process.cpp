@@ -34,7 +34,9 @@ std::string error_from_log(const fs::path& log) {
 
 std::vector<std::string> point_argv(const std::string& exe, const fs::path& dir,
                                     const PointRecord& r) {
-    return {exe, "run", (dir / r.experiment).string(), "-o", (dir / r.output).string(), "--quiet"};
+    // --overwrite: a point is only rerun when its output is missing or unfinished.
+    return {exe,           "run",    (dir / r.experiment).string(), "-o", (dir / r.output).string(),
+            "--overwrite", "--quiet"};
 }
 
 } // namespace

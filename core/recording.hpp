@@ -67,6 +67,7 @@ struct RunMetadata {
     std::uint64_t synapses = 0;
     std::uint64_t peak_memory_bytes = 0;
     bool completed = false;
+    std::string stopped = {}; // why a run ended early (numerical fault, signal); empty if not
     // Figures computed after the run (e.g. branching_factor), as /metadata attributes.
     std::vector<std::pair<std::string, double>> figures = {};
 };

@@ -1,22 +1,48 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "branching_factor.hpp"
 #include "event_queue.hpp"
 #include "network.hpp"
 #include "recording.hpp"
+#include "state_check.hpp"
 
 namespace gliasim {
 
+// How a run ended: every step simulated, or stopped early at a slice boundary (the output then
+// holds everything up to `RunStats::steps`).
+enum class RunEnd { completed, numerical_fault, interrupted };
+
+// A state that became NaN or infinite: seen at the check at `step`, finite at the check at
+// `last_good_step`.
+struct NumericalFault {
+    std::size_t population;
+    NonFiniteState state;
+    step_t last_good_step;
+    step_t step;
+};
+
+// "numerical fault in population 'exc' (model aeif_cond_alpha_astro): entity 3, V_m = nan at
+// t = 12.5 ms (finite at t = 11.5 ms)".
+std::string describe(const NumericalFault& fault, const NetworkSpec& spec);
+
 struct RunStats {
-    step_t steps = 0;
+    RunEnd end = RunEnd::completed;
+    // When end == numerical_fault: what went wrong (describe() of `fault`, or the message of a
+    // model that stopped on its own check), and the scan's finding if it came from the scan.
+    std::string fault_message;
+    std::optional<NumericalFault> fault;
+    step_t steps = 0;         // steps simulated
     double wall_simulate = 0; // [s]
     double wall_write = 0;    // [s] time inside the recording back-end
     std::uint64_t synaptic_events = 0;
@@ -50,12 +76,19 @@ public:
     // (a long task run emits more spikes than memory holds). Call before run().
     using SpikeSink = std::function<void(std::span<const Spike>)>;
     void stream_spikes(std::size_t population, SpikeSink sink, step_t from = 0);
-    RunStats run(RecordingBackend& backend, const ProgressFn& progress = {});
+    // Runs to the end, or to the first slice boundary after `*interrupt` becomes true, a state
+    // becomes NaN/inf or a model reports a numerical failure (see RunStats::end). What was recorded
+    // is handed to the back-end and flushed in every case; an exception from the back-end stops the
+    // run and is rethrown.
+    RunStats run(RecordingBackend& backend, const ProgressFn& progress = {},
+                 const std::atomic<bool>* interrupt = nullptr);
 
 private:
     struct ThreadBuffers {
         std::vector<std::vector<Spike>> spikes; // per population, this slice
         std::uint64_t events = 0;
+        std::optional<std::pair<std::size_t, NonFiniteState>> fault; // population, state
+        std::string model_error; // what a model's update threw (first one of the slice)
     };
     struct ReportState {
         std::size_t population;
@@ -94,6 +127,9 @@ private:
     void sample_weights(std::size_t recorder, step_t step, RecordingBackend& backend);
     BranchingResult branching() const;
     void flush(RecordingBackend& backend);
+    bool state_check_due(step_t slice_start, step_t slice_end) const;
+    void check_states(std::size_t thread);
+    std::optional<NumericalFault> collect_faults(step_t step);
 
     Network net_;
     step_t n_steps_;
@@ -117,6 +153,9 @@ private:
     std::vector<step_t> last_reset_; // per population: step of its latest reset
     double write_seconds_ = 0;
     step_t completed_step_ = 0; // every step before this one has been simulated
+    step_t flush_steps_ = 1;    // steps between flushes of the recorders
+    step_t check_every_ = 1;    // steps between scans of the state for NaN/inf
+    step_t last_check_ = 0;     // step of the latest scan that found every state finite
 };
 
 } // namespace gliasim

@@ -17,7 +17,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 #include <type_traits>
-#include <unistd.h>
+
+#include "core/resource_estimate.hpp"
 
 namespace gliasim {
 
@@ -1418,8 +1419,9 @@ struct Builder {
             const toml::node& rn = r.required(*pt, path, "rule", join(kRules));
             const std::string rule = r.string(rn, path + ".rule");
             const index_t ns = pops[pj.source].size, nt = pops[pj.target].size;
-            auto disallow = [&](const char* key, const std::string& why) {
-                if (const auto* n = pt->get(key)) r.fail(n, path + "." + key, why);
+            // Clang 14 cannot capture a structured binding: capture a copy of the pointer.
+            auto disallow = [&, table = pt](const char* key, const std::string& why) {
+                if (const auto* n = table->get(key)) r.fail(n, path + "." + key, why);
             };
             if (rule == "bernoulli") {
                 pj.rule.kind = ConnectionRule::Kind::bernoulli;
@@ -1599,8 +1601,8 @@ struct Builder {
             r.check_keys(*rt, path, kRecorderKeys, path);
             const toml::node& kn = r.required(*rt, path, "kind", "\"spikes\" or \"state\"");
             const std::string kind = r.string(kn, path + ".kind");
-            auto disallow = [&](const char* key) {
-                if (const auto* n = rt->get(key))
+            auto disallow = [&, table = rt](const char* key) { // (see projections())
+                if (const auto* n = table->get(key))
                     r.fail(n, path + "." + key, fmt::format("not a key of a {} recorder", kind));
             };
             if (kind == "spikes") {
@@ -1759,48 +1761,11 @@ struct Builder {
         return w;
     }
 
-    // A conservative estimate of the built network's memory, checked against the machine.
+    // The built network's memory; `gliasim run` compares it with the machine's (validation
+    // does not: a file may be meant for a bigger machine).
     void estimate_memory() {
-        const auto& net = ex.network;
-        double bytes = 0;
-        step_t max_delay = 1;
-        for (const auto& pj : net.projections)
-            max_delay = std::max<step_t>(max_delay, std::llround(pj.delay.max_value() / net.dt));
-        for (const auto& p : net.populations)
-            bytes += static_cast<double>(p.size) *
-                     (64.0 + 8.0 * static_cast<double>(p.model->receptors.size()) *
-                                 static_cast<double>(max_delay + 1));
-        for (const auto& pj : net.projections) {
-            const double ns = net.populations[pj.source].size, nt = net.populations[pj.target].size;
-            double edges = 0;
-            switch (pj.rule.kind) {
-            case ConnectionRule::Kind::bernoulli:
-                edges = pj.rule.p * ns * nt;
-                break;
-            case ConnectionRule::Kind::fixed_indegree:
-                edges = static_cast<double>(pj.rule.k) * nt;
-                break;
-            case ConnectionRule::Kind::one_to_one:
-                edges = nt;
-                break;
-            case ConnectionRule::Kind::all_to_all:
-                edges = ns * nt;
-                break;
-            case ConnectionRule::Kind::distance:
-                edges = pj.rule.p * ns * nt;
-                break;
-            }
-            // Building holds the drawn edge list (14 B) beside the sorted arrays (10 B).
-            bytes += edges * 26.0;
-        }
-        ex.estimated_bytes = static_cast<std::uint64_t>(bytes);
-        const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) *
-                                static_cast<double>(sysconf(_SC_PAGESIZE));
-        if (physical > 0 && bytes > physical)
-            r.fail(doc.get("populations"), "populations",
-                   fmt::format("the network needs an estimated {:.1f} GiB of memory, more than "
-                               "this machine's {:.1f} GiB",
-                               bytes / 1073741824.0, physical / 1073741824.0));
+        ex.estimated_bytes =
+            static_cast<std::uint64_t>(estimate_resources(ex.network).memory_bytes);
     }
 };
 

@@ -10,6 +10,10 @@ namespace gliasim {
 
 namespace {
 
+// Spikes per chunk. Each flush rewrites the last, partial chunk of a dataset to new file space
+// (see open()), so smaller chunks waste less; much smaller ones compress worse.
+constexpr hsize_t kSpikeChunk = 4096;
+
 // SONATA's `sorting` attribute is an enum {none, by_id, by_time}.
 void write_sorting(hid_t group, std::uint8_t value) {
     h5::Handle type(h5::check(H5Tenum_create(H5T_NATIVE_UINT8), "create enum"));
@@ -39,6 +43,7 @@ void write_metadata(hid_t file, const RunMetadata& m, bool final) {
         return;
     }
     h5::write_uint_attribute(g, "completed", m.completed ? 1 : 0);
+    if (!m.stopped.empty()) h5::write_string_attribute(g, "stopped", m.stopped);
     h5::write_double_attribute(g, "wall_simulate_s", m.wall_simulate);
     h5::write_double_attribute(g, "wall_write_s", m.wall_write);
     h5::write_double_attribute(g, "real_time_factor", m.real_time_factor);
@@ -72,7 +77,13 @@ SonataWriter::~SonataWriter() {
 void SonataWriter::open(const RecordingLayout& layout) {
     h5::silence_errors();
     h5::Handle fapl(h5::check(H5Pcreate(H5P_FILE_ACCESS), "create file access list"));
-    file_ = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    // Crash safety between flushes: file space freed while writing (a compressed chunk that
+    // grew and moved) is never reused, so nothing the last flushed metadata points to is
+    // overwritten; a run killed between flushes leaves the file as of its last flush.
+    h5::Handle fcpl(h5::check(H5Pcreate(H5P_FILE_CREATE), "create file creation list"));
+    h5::check(H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, 0, 1),
+              "set the file space strategy");
+    file_ = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, fcpl, fapl);
     if (file_ < 0) throw std::runtime_error(fmt::format("cannot create output file '{}'", path_));
     write_metadata(file_, initial_, false);
 
@@ -83,8 +94,8 @@ void SonataWriter::open(const RecordingLayout& layout) {
         if (!pl.record_spikes) continue;
         h5::Handle g(h5::create_group(spikes, pl.name));
         write_sorting(g, 2);
-        spikes_[p].times = h5::create_extendible(g, "timestamps", H5T_IEEE_F64LE, 0, 16384);
-        spikes_[p].ids = h5::create_extendible(g, "node_ids", H5T_STD_U64LE, 0, 16384);
+        spikes_[p].times = h5::create_extendible(g, "timestamps", H5T_IEEE_F64LE, 0, kSpikeChunk);
+        spikes_[p].ids = h5::create_extendible(g, "node_ids", H5T_STD_U64LE, 0, kSpikeChunk);
         h5::write_string_attribute(spikes_[p].times, "units", "ms");
     }
 

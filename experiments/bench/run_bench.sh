@@ -20,7 +20,7 @@ run() {
     local name="$1" file="$2" duration="$3" threads="$4"
     local best="" line=""
     for ((r = 0; r < repeats; ++r)); do
-        "$exe" run "$root/experiments/$file" -o "$tmp/out.h5" -q --threads "$threads" \
+        "$exe" run "$root/experiments/$file" -o "$tmp/out.h5" --overwrite -q --threads "$threads" \
             --set "simulation.duration=\"$duration\"" --set 'output.flush_interval="10 s"'
         local wall; wall=$(meta "$tmp/out.h5" wall_simulate_s)
         if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then
@@ -49,7 +49,7 @@ echo "coba_stdp: bytes per plastic synapse $(meta "$tmp/out.h5" bytes_per_plasti
 # NALSM self-organisation: samples of 20 ms with STDP and the astrocyte, per wall second.
 for net in nalsm_1000 nalsm_8000; do
     for threads in 1 2; do
-        "$exe" run "$root/experiments/$net.toml" -o "$tmp/out.h5" -q --threads "$threads" \
+        "$exe" run "$root/experiments/$net.toml" -o "$tmp/out.h5" --overwrite -q --threads "$threads" \
             --set 'simulation.duration="20 s"' --set 'output.flush_interval="10 s"'
         wall=$(meta "$tmp/out.h5" wall_simulate_s)
         printf '%-14s threads %s: %d samples of 20 ms in %.2f s = %.0f samples/s\n' "$net" \

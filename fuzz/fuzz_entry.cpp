@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+#include "fuzz_entry.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <unistd.h>
+
+#include "core/resource_estimate.hpp"
+#include "io/experiment.hpp"
+#include "io/sonata_reader.hpp"
+#include "models/builtin.hpp"
+
+namespace gliasim::fuzz {
+
+void experiment_input(const std::uint8_t* data, std::size_t size) {
+    static const ModelRegistry registry = models::builtin_registry();
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    try {
+        const Experiment ex = parse_experiment(text, "fuzz.toml", {}, registry);
+        (void)estimate_resources(ex.network);
+    } catch (const InputError&) {
+        // The expected answer to bad input.
+    }
+}
+
+void result_file_input(const std::uint8_t* data, std::size_t size) {
+    static const std::string path = (std::filesystem::temp_directory_path() /
+                                     ("gliasim_fuzz_" + std::to_string(getpid()) + ".h5"))
+                                        .string();
+    {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+    }
+    try {
+        const SonataFile f(path);
+        for (const auto& p : f.spike_populations()) (void)f.spikes(p);
+        for (const auto& [p, v] : f.reports()) (void)f.report(p, v);
+        for (const auto& [p, k] : f.weight_reports()) (void)f.weights(p, k);
+        (void)f.experiment();
+        (void)f.metadata();
+    } catch (const std::runtime_error&) {
+        // "not an HDF5 file", "missing dataset", ...: the reader's documented errors.
+    }
+    std::remove(path.c_str());
+}
+
+} // namespace gliasim::fuzz

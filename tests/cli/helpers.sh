@@ -1,0 +1,29 @@
+# Checks shared by the command-line test scripts (sourced). The caller sets $exe (gliasim) and
+# $work (a scratch directory).
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "ok: $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $1"; }
+
+# run_cmd NAME ARGS...: runs gliasim, keeping stdout, stderr and the status in $out, $err, $rc.
+run_cmd() {
+  "$exe" "$@" >"$work/out.txt" 2>"$work/err.txt"
+  rc=$?
+  out=$(cat "$work/out.txt")
+  err=$(cat "$work/err.txt")
+}
+
+# expect_rc WHAT WANT: checks the status of the last run_cmd.
+expect_rc() {
+  if [ "$rc" -eq "$2" ]; then pass "$1: exit $2"; else
+    fail "$1: exit $rc, expected $2"; echo "  stdout: $out" | head -5; echo "  stderr: $err" | head -5
+  fi
+}
+
+# expect_in WHAT TEXT PATTERN: grep -E PATTERN in TEXT.
+expect_in() {
+  if printf '%s\n' "$2" | grep -Eq -- "$3"; then pass "$1"; else
+    fail "$1: no match for /$3/ in:"; printf '%s\n' "$2" | head -20 | sed 's/^/  | /'
+  fi
+}
