@@ -107,7 +107,8 @@ check "a lost manifest is rebuilt from the verified outputs" "grep -q '2 done (2
 # ...and an output of another experiment text (here: another duration) does not count.
 "$exe" sweep bad.toml -o b -j 2 --set 'simulation.duration="300 ms"' > bad3.log 2>&1
 check "an edited experiment reruns its points" "grep -q '2 done (0 from an earlier run)' bad3.log && [ \$(grep -c '^\[' bad3.log) -eq 2 ]"
-# A point that fails at run time (its output path is a directory) fails alone too.
+# A point that fails for a reason of its own (its output path is a directory: refused before
+# simulating, exit 2) fails alone too.
 { cat base.toml; cat <<'EOF'
 [sweep]
 seeds = [1, 2, 3]
@@ -120,8 +121,8 @@ id1=$(awk -F'\t' 'NR==3{print $2}' f/manifest.tsv)
 rm -rf f/out/*.h5 && mkdir "f/out/$id1.h5"
 "$exe" sweep runtime.toml -o f -j 2 --set 'simulation.duration="100 ms"' > f2.log 2>&1
 rc=$?
-check "a run-time failure exits 1, the others rerun and finish" "[ $rc -eq 1 ] && [ \$(count_status done f) -eq 2 ]"
-check "the run-time failure's exit code and error are in the manifest" "[ \"\$(col $id1 exit_code f)\" = 1 ] && col $id1 error f | grep -q 'error'"
+check "a failing point makes the sweep exit 1, the others rerun and finish" "[ $rc -eq 1 ] && [ \$(count_status done f) -eq 2 ]"
+check "the failure's exit code and error are in the manifest" "[ \"\$(col $id1 exit_code f)\" = 2 ] && col $id1 error f | grep -q 'error'"
 "$exe" sweep --status f > status.log 2>&1
 rc=$?
 check "--status lists every point and exits 1 with a failure" "[ $rc -eq 1 ] && grep -q '3 points: 2 done, 0 running, 0 pending, 1 failed' status.log"
