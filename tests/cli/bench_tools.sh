@@ -10,17 +10,21 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-# CPU time of the run: positive, and one thread cannot use more CPU than wall time (1 ms slack
-# for the clocks' granularity).
+# CPU time of the run: positive, and one thread cannot use more CPU than the wall time of the
+# same interval. cpu_simulate_s spans the whole run call, periodic flushes included, which
+# wall_simulate_s does not; so the bound is wall_simulate_s + wall_write_s, with 20 ms slack for
+# the process CPU clock's granularity and the bookkeeping between the two clocks' reads (a
+# 50 ms run takes about 10 ms, so the check was flaky against the loop's wall time alone).
 "$exe" run "$root/experiments/coba.toml" -o "$tmp/coba.h5" -q --set 'simulation.duration="50 ms"' \
   --set simulation.threads=1 || { echo "FAIL: coba run"; fail=1; }
 meta() { "$exe" info "$tmp/coba.h5" | awk -v k="$1" '$1 == k { print $2 }'; }
 cpu=$(meta cpu_simulate_s)
 wall=$(meta wall_simulate_s)
-if awk -v c="$cpu" -v w="$wall" 'BEGIN { exit !(c > 0 && c <= w + 0.001) }'; then
+write=$(meta wall_write_s)
+if awk -v c="$cpu" -v w="$wall" -v x="$write" 'BEGIN { exit !(c > 0 && c <= w + x + 0.02) }'; then
   echo "ok: cpu_simulate_s = $cpu s (wall $wall s)"
 else
-  echo "FAIL: cpu_simulate_s '$cpu' not in (0, wall_simulate_s = '$wall']"; fail=1
+  echo "FAIL: cpu_simulate_s '$cpu' not in (0, wall '$wall' + write '$write' + 0.02]"; fail=1
 fi
 
 if ! /usr/bin/python3 -c 'import h5py, numpy' 2>/dev/null; then
