@@ -10,6 +10,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "experiment_document.hpp"
 #include "sweep_random.hpp"
 
 namespace gliasim {
@@ -316,13 +317,7 @@ std::string parameter_hash(const std::vector<SweepParameter>& parameters) {
 }
 
 SweepSpec parse_sweep(std::string_view text, const std::string& source_name) {
-    toml::table doc;
-    try {
-        doc = toml::parse(text, source_name);
-    } catch (const toml::parse_error& e) {
-        throw InputError(source_name, e.source().begin.line, e.source().begin.column, "",
-                         std::string(e.description()));
-    }
+    const toml::table doc = read_experiment_document(text, source_name);
     SweepReader r(source_name);
     const toml::node* sweep_node = doc.get("sweep");
     if (!sweep_node)
