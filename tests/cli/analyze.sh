@@ -12,8 +12,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 
-# shellcheck source=lib.sh
-source "$here/lib.sh"
+# shellcheck source=helpers.sh
+source "$here/helpers.sh"
 
 "$exe" run "$root/experiments/quickstart.toml" -o qs.h5 -q --set 'simulation.duration="500 ms"' ||
   fail "quickstart run"

@@ -6,7 +6,7 @@ failed=0
 pass() { passed=$((passed + 1)); echo "ok: $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL: $1"; }
 
-# run_cmd NAME ARGS...: runs gliasim, keeping stdout, stderr and the status in $out, $err, $rc.
+# run_cmd ARGS...: runs gliasim, keeping stdout, stderr and the status in $out, $err, $rc.
 run_cmd() {
   "$exe" "$@" >"$work/out.txt" 2>"$work/err.txt"
   rc=$?

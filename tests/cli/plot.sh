@@ -9,8 +9,8 @@ root=$(realpath "$2")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-# shellcheck source=lib.sh
-source "$here/lib.sh"
+# shellcheck source=helpers.sh
+source "$here/helpers.sh"
 
 if ! /usr/bin/python3 -c 'import matplotlib, h5py' 2>/dev/null; then
   echo "SKIP: /usr/bin/python3 lacks matplotlib or h5py (scripts/install_deps.sh installs them)"
