@@ -173,6 +173,19 @@ bool armijo_ok(double f_new, double f, double t, double slope) {
     return std::isfinite(f_new) && f_new <= f + armijo_c * t * slope + slack;
 }
 
+// Backtracking line search along `dir` from step length t: halves t until the Armijo condition
+// holds, leaving the accepted point in trial, g_new and f_new; false once t underflows.
+bool backtrack(SoftmaxProblem& prob, const Eigen::VectorXd& theta, const Eigen::VectorXd& dir,
+               double f, double slope, double t, Eigen::VectorXd& trial, Eigen::VectorXd& g_new,
+               double& f_new) {
+    for (; t > 1e-20; t *= 0.5) {
+        trial = theta + t * dir;
+        f_new = prob.evaluate(trial, g_new);
+        if (armijo_ok(f_new, f, t, slope)) return true;
+    }
+    return false;
+}
+
 SolveResult solve_newton(SoftmaxProblem& prob, Eigen::VectorXd& theta, int max_iterations,
                          double tol) {
     SolveResult r;
@@ -199,20 +212,8 @@ SolveResult solve_newton(SoftmaxProblem& prob, Eigen::VectorXd& theta, int max_i
             ok = step.allFinite() && g.dot(step) < 0;
         }
         if (!ok) step = -g;
-        const double slope = g.dot(step);
-        double t = 1;
         double f_new = 0;
-        bool accepted = false;
-        while (t > 1e-20) {
-            trial = theta + t * step;
-            f_new = prob.evaluate(trial, g_new);
-            if (armijo_ok(f_new, f, t, slope)) {
-                accepted = true;
-                break;
-            }
-            t *= 0.5;
-        }
-        if (!accepted) {
+        if (!backtrack(prob, theta, step, f, g.dot(step), 1.0, trial, g_new, f_new)) {
             prob.evaluate(theta, g); // restore the probabilities of the current point
             break;
         }
@@ -273,17 +274,7 @@ SolveResult solve_lbfgs(SoftmaxProblem& prob, Eigen::VectorXd& theta, int max_it
             t = 1.0 / r.gradient_norm;
         }
         double f_new = 0;
-        bool accepted = false;
-        while (t > 1e-20) {
-            trial = theta + t * dir;
-            f_new = prob.evaluate(trial, g_new);
-            if (armijo_ok(f_new, f, t, slope)) {
-                accepted = true;
-                break;
-            }
-            t *= 0.5;
-        }
-        if (!accepted) break;
+        if (!backtrack(prob, theta, dir, f, slope, t, trial, g_new, f_new)) break;
         const int slot = (newest + 1) % m;
         S.col(slot) = trial - theta;
         Y.col(slot) = g_new - g;
