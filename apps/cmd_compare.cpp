@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // gliasim compare: two task experiments (e.g. a reservoir without and with astrocytes) over the
 // same seeds, their task figures side by side with mean, standard deviation and difference.
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
@@ -102,15 +103,13 @@ int cmd_compare(const std::vector<std::string>& args) {
             };
             for (const auto& [name, v] : r.scalars)
                 if (name != "features" && name != "chance") add(name, v);
-            // Short curves point by point, labelled by their axis (the curve before them
-            // whose values every run shares, e.g. the delays); long ones (confusion) are left
-            // to the output files.
+            // Short curves point by point, labelled by their axis (the curve before them that
+            // the task marks as one, e.g. the delays); long ones (confusion) are left to the
+            // output files.
             const std::vector<double>* axis = nullptr;
             for (const auto& [name, c] : r.curves) {
                 if (c.size() > 12) continue;
-                const bool is_axis = name == "delays" || name == "n_back" ||
-                                     name == "interfering_pairs" || name == "ngram_order";
-                if (is_axis) {
+                if (std::find(r.axes.begin(), r.axes.end(), name) != r.axes.end()) {
                     axis = &c;
                     continue;
                 }

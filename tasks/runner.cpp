@@ -154,6 +154,7 @@ TaskResult score_associative_recall(const TaskSpec& task, const TaskStream& stre
                  {"chance", 1.0 / static_cast<double>(task.values)},
                  {"features", static_cast<double>(states.cols())}};
     r.curves = {{"interfering_pairs", ls}, {"accuracy_per_interfering_pairs", per_l}};
+    r.axes = {"interfering_pairs"};
     return r;
 }
 
@@ -284,10 +285,6 @@ StateAccumulator::StateAccumulator(const NetworkSpec& spec, const TaskSpec& task
     X_ = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_items), columns);
 }
 
-std::size_t StateAccumulator::readouts() const {
-    return readouts_.size();
-}
-
 // The trace state of every item that ends before step t (a spike in step s counts at s + 1).
 void StateAccumulator::close_items_before(Readout& r, step_t t) {
     for (; r.next_item < X_.rows(); ++r.next_item) {
@@ -415,6 +412,7 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
                      {"features", static_cast<double>(states.cols())}};
         std::vector<double> ns(task.delays.begin(), task.delays.end());
         r.curves = {{"n_back", ns}, {"balanced_accuracy_per_n", balanced}};
+        r.axes = {"n_back"};
     } else if (task.kind == TaskSpec::Kind::image_classification) {
         // A softmax readout of the item's state names the class; its L2 penalty is chosen on
         // the validation images.
@@ -487,6 +485,7 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
         r.curves = {{"ngram_order", orders},
                     {"ngram_add_one_bpc", add_one},
                     {"ngram_kneser_ney_bpc", kneser_ney}};
+        r.axes = {"ngram_order"};
     } else {
         // Delayed recall: a softmax readout per delay d names the symbol d items back; its L2
         // penalty is chosen on the validation rows.
@@ -518,6 +517,7 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
                      {"features", static_cast<double>(states.cols())}};
         std::vector<double> delays(task.delays.begin(), task.delays.end());
         r.curves = {{"delays", delays}, {"accuracy_per_delay", accuracy_per_delay}};
+        r.axes = {"delays"};
     }
     return r;
 }

@@ -39,7 +39,6 @@ TaskStream make_stream(const TaskSpec& task, std::size_t width, std::size_t teac
 class StateAccumulator {
 public:
     StateAccumulator(const NetworkSpec& spec, const TaskSpec& task, std::uint64_t n_items);
-    std::size_t readouts() const;
     void add(std::size_t readout, std::span<const Spike> spikes); // readout k = task.readout[k]
     Eigen::MatrixXd finish();                                     // once, after the last spike
 
@@ -65,6 +64,8 @@ Eigen::MatrixXd read_states(const Simulation& sim, const TaskSpec& task, std::ui
 struct TaskResult {
     std::vector<std::pair<std::string, double>> scalars;
     std::vector<std::pair<std::string, std::vector<double>>> curves;
+    // Curves that are the x axis of the curves after them (delays, N, ...), not figures.
+    std::vector<std::string> axes;
     RunStats stats;
 };
 

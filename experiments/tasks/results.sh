@@ -33,15 +33,15 @@ py=/usr/bin/python3
 load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)" 
 log() { echo "[results] $(date +%H:%M:%S) $*" >&2; }
 
-# compare STAGE A B [--set ...]: a Markdown table of A (off) and B (on) over the seeds.
+# compare STAGE SEEDS A B [--set ...]: a Markdown table of A (off) and B (on) over seeds 1..SEEDS.
 compare() {
-    local stage="$1" a="$2" b="$3"
-    shift 3
+    local stage="$1" n="$2" a="$3" b="$4"
+    shift 4
     if [ ! -s "$work/$stage.md" ]; then
-        log "compare $stage ($seeds seeds)"
+        log "compare $stage ($n seeds)"
         local load
         load="$(cut -d' ' -f1-3 /proc/loadavg)"
-        "$exe" compare "$here/$a.toml" "$here/$b.toml" --seeds "$seeds" --threads 1 --markdown \
+        "$exe" compare "$here/$a.toml" "$here/$b.toml" --seeds "$n" --threads 1 --markdown \
             "$@" >"$work/$stage.md.tmp" 2>"$work/$stage.log"
         printf '\n(Load averages when this stage started: %s; they end %s.)\n' "$load" \
             "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/$stage.md.tmp"
@@ -111,20 +111,20 @@ astrocytes that sense half of the E→E synapses and feed a slow inward current 
 on one thread, \`readout_seconds\` the readout's training and scoring.
 EOF
 section "### Short-term memory capacity (delays 1–40)"
-compare memory_capacity memory_capacity memory_capacity_astro >>"$tables"
+compare memory_capacity "$seeds" memory_capacity memory_capacity_astro >>"$tables"
 section "### Delayed recall (8 symbols; accuracy per delay, chance 0.125)"
-compare delayed_recall delayed_recall delayed_recall_astro >>"$tables"
+compare delayed_recall "$seeds" delayed_recall delayed_recall_astro >>"$tables"
 section "### N-back (4 symbols; balanced accuracy per N, chance 0.5)"
-compare nback nback nback_astro >>"$tables"
+compare nback "$seeds" nback nback_astro >>"$tables"
 section "### Next character, King James Bible (bits per character; n-gram baselines on the same split)"
-compare next_char next_char next_char_astro >>"$tables"
+compare next_char "$seeds" next_char next_char_astro >>"$tables"
 section "### Associative recall with the fast-weight memory (8 values, chance 0.125)"
 cat >>"$tables" <<'EOF'
 A: the raw Hebbian read-out (`associative_recall_noastro.toml`); B: the astrocyte normaliser
 (`associative_recall.toml`), each at its best weight. Accuracy against the number of
 interfering pairs between a write and its query.
 EOF
-compare associative_recall associative_recall_noastro associative_recall >>"$tables"
+compare associative_recall "$seeds" associative_recall_noastro associative_recall >>"$tables"
 section "### Fashion-MNIST, NALSM protocol, 1000 neurons, reduced sizes"
 cat >>"$tables" <<'EOF'
 A: LSM+STDP, the paper's baseline (`fashion_mnist_lsm_stdp.toml`: the astrocyte receives
@@ -132,10 +132,7 @@ nothing, the depression rate equals the potentiation rate); B: NALSM (`fashion_m
 w_astro = 0.015). 5000 self-organisation images of 20 ms, then 250 ms images with STDP frozen;
 softmax readout of spike counts trained on 5000 images (L2 chosen on 1000), tested on 2000.
 EOF
-seeds_saved=$seeds
-seeds=$fashion_seeds
-compare fashion_reduced fashion_mnist_lsm_stdp fashion_mnist_nalsm >>"$tables"
-seeds=$seeds_saved
+compare fashion_reduced "$fashion_seeds" fashion_mnist_lsm_stdp fashion_mnist_nalsm >>"$tables"
 # Larger Fashion-MNIST runs (seed 1): with --full they are run; without, those already in the
 # work folder are reported.
 if [ "$full" = 1 ]; then
