@@ -81,13 +81,8 @@ std::map<std::string, PopulationInfo> populations_of(const std::string& experime
 
 std::string units_of(hid_t file, const std::string& dataset) {
     h5::Handle ds(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT));
-    if (ds.get() < 0 || H5Aexists(ds, "units") <= 0) return {};
-    h5::Handle attr(H5Aopen(ds, "units", H5P_DEFAULT));
-    h5::Handle type(H5Aget_type(attr));
-    std::string s(H5Tget_size(type), '\0');
-    H5Aread(attr, type, s.data());
-    s.erase(std::find(s.begin(), s.end(), '\0'), s.end());
-    return s;
+    if (ds.get() < 0) return {};
+    return h5::read_string_attribute(ds, "units");
 }
 
 std::uint64_t block_rows(std::uint64_t bytes, std::uint64_t row_bytes) {

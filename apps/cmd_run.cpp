@@ -12,7 +12,9 @@
 #include "commands.hpp"
 #include "core/resource_estimate.hpp"
 #include "core/simulation.hpp"
+#include "core/units.hpp"
 #include "interrupt.hpp"
+#include "io/checkpoint_file.hpp"
 #include "io/experiment.hpp"
 #include "io/figures_output.hpp"
 #include "io/sonata_writer.hpp"
@@ -136,6 +138,41 @@ int finish_task(const Experiment& ex, tasks::StateAccumulator& states,
     return kExitOk;
 }
 
+// "10 s" -> milliseconds, for the checkpoint intervals; nullopt (with a message) if not a time.
+std::optional<double> parse_interval(const std::string& option, const std::string& text) {
+    std::string error;
+    const auto q = parse_quantity(text, &error);
+    if (!q || q->dim != Dim::time || !(q->value > 0)) {
+        fmt::print(stderr, "error: --{} '{}': expected a positive time such as \"10 s\"{}\n",
+                   option, text, error.empty() ? "" : " (" + error + ")");
+        return std::nullopt;
+    }
+    return q->value;
+}
+
+// Checkpoints of one run: where they go, what their header says, and what they cost.
+struct Checkpointer {
+    std::string path;
+    CheckpointHeader header;
+    int written = 0;
+    std::uint64_t last_bytes = 0;
+    double seconds = 0;
+
+    void write(Simulation& sim, const RecordingBackend& backend, step_t step) {
+        const auto t0 = Clock::now();
+        CheckpointArrays arrays;
+        sim.save_state(arrays);
+        auto a = StateArchive::saving_to(arrays);
+        const auto s = a.scope("output");
+        backend.save_position(a);
+        header.step = step;
+        header.time_ms = static_cast<double>(step) * sim.network().spec().dt;
+        last_bytes = write_checkpoint(path, header, arrays);
+        ++written;
+        seconds += seconds_since(t0);
+    }
+};
+
 } // namespace
 
 int cmd_run(const std::vector<std::string>& args) {
@@ -151,22 +188,66 @@ int cmd_run(const std::vector<std::string>& args) {
         "overwrite", "replace the output file if it exists")(
         "ignore-resource-limits",
         "run even if the estimated memory or output size exceeds what the machine has")(
-        "quiet,q", "print nothing but errors");
+        "quiet,q", "print nothing but errors")(
+        "checkpoint-every", po::value<std::string>(),
+        "write a checkpoint every this much simulated time, e.g. \"10 s\"")(
+        "checkpoint-every-wall", po::value<std::string>(),
+        "write a checkpoint every this much wall-clock time, e.g. \"30 min\"")(
+        "checkpoint", po::value<std::string>(),
+        "checkpoint file (default: <output>.ckpt); SIGINT/SIGTERM write one too")(
+        "resume", po::value<std::string>(),
+        "continue the run saved in this checkpoint (FILE, if given, must be the same experiment)");
     po::options_description hidden;
-    hidden.add_options()("file", po::value<std::string>()->required(), "experiment file");
+    hidden.add_options()("file", po::value<std::string>(), "experiment file");
     po::positional_options_description pos;
     pos.add("file", 1);
     int code = 0;
     auto vm = parse_options(args, visible, pos, hidden,
                             "usage: gliasim run FILE [-o OUT.h5] [--set key=value]... "
-                            "[--threads N] [--seed S] [--overwrite] [--quiet]",
+                            "[--threads N] [--seed S] [--overwrite] [--quiet] "
+                            "[--checkpoint-every T] [--checkpoint-every-wall T]\n"
+                            "       gliasim run --resume OUT.h5.ckpt [FILE] [--checkpoint-every T]",
                             code);
     if (!vm) return code;
 
-    const std::string file = (*vm)["file"].as<std::string>();
+    const bool resuming = vm->count("resume") > 0;
+    if (!vm->count("file") && !resuming) {
+        fmt::print(stderr, "error: no experiment file given (gliasim run FILE, or gliasim run "
+                           "--resume CHECKPOINT)\n");
+        return kExitUsage;
+    }
+    std::optional<double> every_ms, every_wall_ms;
+    if (vm->count("checkpoint-every") &&
+        !(every_ms =
+              parse_interval("checkpoint-every", (*vm)["checkpoint-every"].as<std::string>())))
+        return kExitUsage;
+    if (vm->count("checkpoint-every-wall") &&
+        !(every_wall_ms = parse_interval("checkpoint-every-wall",
+                                         (*vm)["checkpoint-every-wall"].as<std::string>())))
+        return kExitUsage;
+    std::optional<Checkpoint> resume_from;
+    if (resuming) {
+        const std::string path = (*vm)["resume"].as<std::string>();
+        try {
+            resume_from = read_checkpoint(path);
+        } catch (const std::exception& e) {
+            fmt::print(stderr, "error: cannot resume: {}\n", e.what());
+            return kExitUsage;
+        }
+        if (vm->count("threads") &&
+            static_cast<std::uint32_t>((*vm)["threads"].as<int>()) != resume_from->header.threads) {
+            fmt::print(stderr,
+                       "{}: error: the checkpoint was written by a run on {} threads; a resumed "
+                       "run keeps that number (leave --threads out)\n",
+                       path, resume_from->header.threads);
+            return kExitUsage;
+        }
+    }
+    const std::string file =
+        vm->count("file") ? (*vm)["file"].as<std::string>() : resume_from->header.experiment_file;
     std::vector<std::string> overrides;
     if (vm->count("set")) overrides = (*vm)["set"].as<std::vector<std::string>>();
-    if (vm->count("threads"))
+    if (vm->count("threads") && !resuming)
         overrides.push_back(fmt::format("simulation.threads={}", (*vm)["threads"].as<int>()));
     if (vm->count("seed"))
         overrides.push_back(fmt::format("simulation.seed={}", (*vm)["seed"].as<std::uint64_t>()));
@@ -178,18 +259,51 @@ int cmd_run(const std::vector<std::string>& args) {
     const ModelRegistry registry = models::builtin_registry();
     Experiment ex;
     try {
-        ex = load_experiment(file, overrides, registry);
+        if (resuming && !vm->count("file"))
+            ex = parse_experiment(resume_from->header.experiment_toml,
+                                  resume_from->header.experiment_file, overrides, registry);
+        else
+            ex = load_experiment(file, overrides, registry);
     } catch (const InputError& e) {
         fmt::print(stderr, "{}\n", e.what());
         return kExitUsage;
     }
+    if (resuming) {
+        // The same experiment, resolved the same way (overrides included), or nothing.
+        if (experiment_hash(ex.resolved_toml) != resume_from->header.experiment_hash) {
+            fmt::print(stderr,
+                       "{}: error: the checkpoint {} was written by another experiment (its "
+                       "resolved text differs: other values, --set or --seed); resume with the "
+                       "same file and options, or leave FILE out to use the checkpoint's own\n",
+                       file, (*vm)["resume"].as<std::string>());
+            return kExitUsage;
+        }
+        ex.network.threads = resume_from->header.threads;
+    }
     if (ex.network.threads == 0) ex.network.threads = omp_get_num_procs();
-    const std::string out =
-        vm->count("output") ? (*vm)["output"].as<std::string>() : ex.output_file;
+    const std::string out = vm->count("output") ? (*vm)["output"].as<std::string>()
+                            : resuming          ? resume_from->header.output
+                                                : ex.output_file;
+    const bool can_checkpoint = !ex.task.enabled;
+    if ((every_ms || every_wall_ms || resuming) && !can_checkpoint) {
+        fmt::print(stderr,
+                   "{}: error: task runs cannot be checkpointed yet (the readout's item "
+                   "states are not saved)\n",
+                   file);
+        return kExitUsage;
+    }
     // Fail before building anything if the output cannot be written or the run cannot fit.
     const ResourceEstimate need = estimate_resources(ex.network);
+    if (resuming && !std::filesystem::exists(out)) {
+        fmt::print(stderr,
+                   "{}: error: the output of the interrupted run is missing; the "
+                   "checkpoint continues it and cannot start a new one\n",
+                   out);
+        return kExitUsage;
+    }
     if (const auto error = check_before_run(
-            out, need, {vm->count("overwrite") > 0, vm->count("ignore-resource-limits") > 0})) {
+            out, need,
+            {vm->count("overwrite") > 0 || resuming, vm->count("ignore-resource-limits") > 0})) {
         fmt::print(stderr, "{}\n", *error);
         return kExitUsage;
     }
@@ -215,6 +329,26 @@ int cmd_run(const std::vector<std::string>& args) {
         fmt::print(stderr, "{}: error while building the network: {}\n", file, e.what());
         return kExitUsage;
     }
+    if (resuming) {
+        try {
+            sim->restore_state(resume_from->arrays);
+        } catch (const CheckpointMismatch& e) {
+            fmt::print(stderr, "{}: error: the checkpoint does not fit the network: {}\n",
+                       (*vm)["resume"].as<std::string>(), e.what());
+            return kExitUsage;
+        }
+    }
+    Checkpointer checkpointer;
+    checkpointer.path = vm->count("checkpoint")
+                            ? (*vm)["checkpoint"].as<std::string>()
+                            : (resuming && !vm->count("output") ? (*vm)["resume"].as<std::string>()
+                                                                : out + ".ckpt");
+    checkpointer.header.gliasim_version = version_string();
+    checkpointer.header.experiment_toml = ex.resolved_toml;
+    checkpointer.header.experiment_file = ex.source;
+    checkpointer.header.experiment_hash = experiment_hash(ex.resolved_toml);
+    checkpointer.header.output = out;
+    checkpointer.header.threads = static_cast<std::uint32_t>(ex.network.threads);
     RunMetadata meta;
     meta.experiment_toml = ex.resolved_toml;
     meta.experiment_file = ex.source;
@@ -236,13 +370,33 @@ int cmd_run(const std::vector<std::string>& args) {
     }
 
     SonataWriter writer(out, meta);
+    if (resuming) {
+        try {
+            auto a = StateArchive::loading_from(resume_from->arrays);
+            const auto s = a.scope("output");
+            writer.reopen(sim->layout(), a);
+        } catch (const std::exception& e) {
+            fmt::print(stderr, "{}: error: cannot continue the output: {}\n", out, e.what());
+            return kExitUsage;
+        }
+        resume_from.reset(); // the arrays are in the network now
+        if (!quiet)
+            fmt::print("resuming at t = {:g} ms from {}\n",
+                       static_cast<double>(sim->start_step()) * ex.network.dt,
+                       (*vm)["resume"].as<std::string>());
+    }
+    CheckpointPolicy policy;
+    if (every_ms) policy.every_steps = std::max<step_t>(1, std::llround(*every_ms / ex.network.dt));
+    if (every_wall_ms) policy.every_wall_s = *every_wall_ms * 1e-3;
+    policy.write = [&](step_t step) { checkpointer.write(*sim, writer, step); };
     Progress progress(meta.duration, !quiet);
     const double cpu_start = process_cpu_seconds();
     RunStats stats;
     {
         try {
             stats = sim->run(
-                writer, [&](double ms, double s) { progress(ms, s); }, interrupt.flag());
+                writer, [&](double ms, double s) { progress(ms, s); }, interrupt.flag(),
+                every_ms || every_wall_ms ? &policy : nullptr);
             // CPU time of the whole run (the loop and its periodic flushes), for comparisons
             // on a busy machine; Brian 2's standalone reports its loop in CPU time too.
             meta.figures.emplace_back("cpu_simulate_s", process_cpu_seconds() - cpu_start);
@@ -267,10 +421,15 @@ int cmd_run(const std::vector<std::string>& args) {
 
     meta.wall_simulate = stats.wall_simulate;
     meta.wall_write = stats.wall_write;
-    meta.real_time_factor = meta.duration > 0 ? stats.wall_simulate / (meta.duration * 1e-3) : 0;
+    // A resumed run times only its own part.
+    const double simulated_ms =
+        static_cast<double>(sim->total_steps() - sim->start_step()) * ex.network.dt;
+    meta.real_time_factor = simulated_ms > 0 ? stats.wall_simulate / (simulated_ms * 1e-3) : 0;
     meta.synaptic_events = static_cast<double>(stats.synaptic_events);
     meta.synaptic_events_per_s =
-        stats.wall_simulate > 0 ? meta.synaptic_events / stats.wall_simulate : 0;
+        stats.wall_simulate > 0
+            ? static_cast<double>(stats.synaptic_events_here) / stats.wall_simulate
+            : 0;
     meta.astrocyte_updates_per_s =
         stats.wall_simulate > 0 ? static_cast<double>(stats.slow_updates) / stats.wall_simulate : 0;
     meta.peak_memory_bytes = peak_memory_bytes();
@@ -281,6 +440,20 @@ int cmd_run(const std::vector<std::string>& args) {
                                   static_cast<double>(stats.branching->spikes_counted));
     }
     meta.completed = stats.end == RunEnd::completed;
+    // Pre-emption: save where the run stopped, so that --resume continues it.
+    std::string checkpoint_error;
+    if (stats.end == RunEnd::interrupted && can_checkpoint) {
+        try {
+            checkpointer.write(*sim, writer, stats.steps);
+        } catch (const std::exception& e) {
+            checkpoint_error = e.what();
+        }
+    }
+    if (checkpointer.written > 0) {
+        meta.figures.emplace_back("checkpoints_written", checkpointer.written);
+        meta.figures.emplace_back("checkpoint_bytes", static_cast<double>(checkpointer.last_bytes));
+        meta.figures.emplace_back("checkpoint_write_s", checkpointer.seconds);
+    }
     const auto t_close = Clock::now();
     writer.close(meta);
     meta.wall_write += seconds_since(t_close);
@@ -294,9 +467,25 @@ int cmd_run(const std::vector<std::string>& args) {
                    "{}: interrupted at t = {:g} ms of {:g} ms; the output holds the run up to "
                    "then (completed = 0)\n",
                    out, stopped_ms, meta.duration);
+        if (!checkpoint_error.empty())
+            fmt::print(stderr, "{}: error: {}\n", out, checkpoint_error);
+        else if (can_checkpoint)
+            fmt::print(stderr, "{}: checkpoint written; continue with: gliasim run --resume {}\n",
+                       out, checkpointer.path);
         return kExitInterrupted;
     }
-    if (!quiet) print_summary(ex, *sim, stats, meta, out);
+    // A finished run's checkpoint would only repeat its end: remove it.
+    if (std::error_code ec; std::filesystem::exists(checkpointer.path, ec))
+        std::filesystem::remove(checkpointer.path, ec);
+    if (!quiet) {
+        print_summary(ex, *sim, stats, meta, out);
+        if (checkpointer.written > 0)
+            fmt::print("checkpoints: {} written to {} ({}, {:.3f} s in all; removed now that the "
+                       "run is complete)\n",
+                       checkpointer.written, checkpointer.path,
+                       format_bytes(static_cast<double>(checkpointer.last_bytes)),
+                       checkpointer.seconds);
+    }
     if (ex.task.enabled && !ex.task.complete) {
         if (!quiet)
             fmt::print("task not scored: simulation.duration ({:g} ms) ends before the task's "

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
-#include <queue>
 #include <vector>
 
 #include "types.hpp"
@@ -37,23 +37,40 @@ struct Event {
 // same way on every run and every thread count.
 class EventQueue {
 public:
-    void push(const Event& e) { heap_.push(e); }
+    void push(const Event& e) {
+        heap_.push_back(e);
+        std::push_heap(heap_.begin(), heap_.end(), Later{});
+    }
     bool empty() const { return heap_.empty(); }
     std::size_t size() const { return heap_.size(); }
-    const Event& top() const { return heap_.top(); }
+    const Event& top() const { return heap_.front(); }
     Event pop() {
-        Event e = heap_.top();
-        heap_.pop();
+        std::pop_heap(heap_.begin(), heap_.end(), Later{});
+        const Event e = heap_.back();
+        heap_.pop_back();
         return e;
     }
     // The step of the next event, or `fallback` when none is queued.
-    step_t next_step(step_t fallback) const { return heap_.empty() ? fallback : heap_.top().step; }
+    step_t next_step(step_t fallback) const {
+        return heap_.empty() ? fallback : heap_.front().step;
+    }
+
+    // For checkpoints: the pending events, and a queue rebuilt from them.
+    std::vector<Event> pending() const {
+        std::vector<Event> v = heap_;
+        std::sort(v.begin(), v.end());
+        return v;
+    }
+    void assign(std::vector<Event> events) {
+        heap_ = std::move(events);
+        std::make_heap(heap_.begin(), heap_.end(), Later{});
+    }
 
 private:
     struct Later {
         bool operator()(const Event& a, const Event& b) const { return b < a; }
     };
-    std::priority_queue<Event, std::vector<Event>, Later> heap_;
+    std::vector<Event> heap_; // a binary heap, earliest event in front
 };
 
 } // namespace gliasim

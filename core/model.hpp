@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ring_buffer.hpp"
+#include "state_archive.hpp"
 #include "types.hpp"
 #include "units.hpp"
 
@@ -121,6 +122,11 @@ public:
     // a model keeps outside its declared variables.
     virtual void on_reset() {}
 
+    // Checkpoints: the kernel saves the declared state variables, the ring buffer and the
+    // continuous output itself; a model lists here what else changes during a run (refractory
+    // counters, ODE step sizes, cursors), in both directions (StateArchive::loading()).
+    virtual void archive_extra(StateArchive& a) { (void)a; }
+
     // Entity updates that models on their own clock (astrocytes: ODE updates) do in `steps`
     // steps, for the run's statistics; 0 for models updated every step.
     virtual std::uint64_t slow_updates(step_t steps) const {
@@ -154,6 +160,12 @@ public:
         return output_.data() + static_cast<std::size_t>(step) % output_rows_ * size_;
     }
     InputRing& ring() { return ring_; }
+    // Checkpoints: the kernel-owned buffers (pending input, continuous output, stimulus current).
+    void archive_buffers(StateArchive& a) {
+        a.io("ring", ring_.values());
+        a.io("output", output_);
+        a.io("stim_current", stim_current_);
+    }
     // Summed current of active current stimuli [pA], rewritten by the kernel on stimulus events.
     std::span<double> stim_current() { return stim_current_; }
 
@@ -199,6 +211,8 @@ public:
         (void)targets;
         (void)target;
     }
+    // Checkpoints: state the device changes during a run (none for the built-in devices).
+    virtual void archive(StateArchive& a) { (void)a; }
 };
 
 struct TransmissionSetup {
@@ -257,6 +271,9 @@ public:
     // Puts traces and other activity-dependent state (not the weights) back to rest, e.g. at a
     // per-sample reset of the populations it connects.
     virtual void reset_activity() {}
+    // Checkpoints: every state the rule changes during a run except the projection's weights
+    // (traces, per-source and per-synapse dynamics), in both directions.
+    virtual void archive(StateArchive& a) { (void)a; }
     // Per-source state for recording/tests: variable `var` of the model's StateSpec list.
     virtual std::span<const double> state(std::size_t var) const = 0;
 };

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "projection.hpp"
+#include "state_archive.hpp"
 #include "types.hpp"
 
 namespace gliasim {
@@ -60,6 +61,10 @@ public:
         std::fill(last_.begin(), last_.end(), kNever);
     }
     std::size_t size() const { return value_.size(); }
+    void archive(StateArchive& a) {
+        a.io("value", value_);
+        a.io("last", last_);
+    }
     std::size_t bytes() const {
         return value_.capacity() * sizeof(double) + last_.capacity() * sizeof(step_t);
     }

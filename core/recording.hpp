@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "state_archive.hpp"
 #include "types.hpp"
 
 namespace gliasim {
@@ -86,6 +88,19 @@ public:
     virtual void append_weights(std::size_t report, double time, std::span<const float> row) = 0;
     virtual void flush() = 0;
     virtual void close(const RunMetadata& meta) = 0;
+
+    // Checkpoints. save_position records how much of each dataset the back-end holds (called
+    // right after a flush); reopen, instead of open, continues an earlier run's output from such
+    // a position, dropping whatever was written after it.
+    virtual void save_position(StateArchive& a) const {
+        (void)a;
+        throw std::logic_error("this recording back-end cannot be checkpointed");
+    }
+    virtual void reopen(const RecordingLayout& layout, StateArchive& a) {
+        (void)layout;
+        (void)a;
+        throw std::logic_error("this recording back-end cannot be checkpointed");
+    }
 };
 
 // Keeps everything in memory; for tests and for callers that post-process in-process.
@@ -124,6 +139,44 @@ public:
     }
     void flush() override { ++flushes; }
     void close(const RunMetadata& m) override { meta = m; }
+
+    void save_position(StateArchive& a) const override {
+        auto lengths = sizes();
+        a.io("lengths", lengths);
+    }
+    void reopen(const RecordingLayout& l, StateArchive& a) override {
+        // In memory, only the back-end that recorded the first part can continue it.
+        if (spikes.size() != l.populations.size()) open(l);
+        layout = l;
+        auto lengths = sizes();
+        const auto have = lengths;
+        a.io("lengths", lengths);
+        for (std::size_t i = 0; i < lengths.size(); ++i)
+            if (lengths[i] > have[i])
+                throw CheckpointMismatch("the in-memory recording holds less than the checkpoint");
+        std::size_t k = 0;
+        for (auto& s : spikes) {
+            s.times.resize(lengths[k]);
+            s.ids.resize(lengths[k++]);
+        }
+        for (auto& r : reports) r.resize(lengths[k++]);
+        for (std::size_t w = 0; w < weights.size(); ++w) {
+            weights[w].resize(lengths[k++]);
+            weight_times[w].resize(lengths[k++]);
+        }
+    }
+
+private:
+    std::vector<std::uint64_t> sizes() const {
+        std::vector<std::uint64_t> n;
+        for (const auto& s : spikes) n.push_back(s.times.size());
+        for (const auto& r : reports) n.push_back(r.size());
+        for (std::size_t w = 0; w < weights.size(); ++w) {
+            n.push_back(weights[w].size());
+            n.push_back(weight_times[w].size());
+        }
+        return n;
+    }
 };
 
 } // namespace gliasim

@@ -37,6 +37,7 @@ public:
     }
     std::size_t bytes() const { return data_.size() * sizeof(double); }
     void clear() { std::fill(data_.begin(), data_.end(), 0.0); }
+    std::vector<double>& values() { return data_; } // for checkpoints
 
 private:
     std::size_t channels_ = 0;

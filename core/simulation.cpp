@@ -432,8 +432,8 @@ void Simulation::flush(RecordingBackend& backend) {
 //                          land inside the slice just simulated.
 // The only barriers are the implicit ones at the end of the `single` blocks.
 RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
-                         const std::atomic<bool>* interrupt) {
-    backend.open(layout());
+                         const std::atomic<bool>* interrupt, const CheckpointPolicy* checkpoint) {
+    if (!restored_) backend.open(layout());
     const step_t slice = std::max<step_t>(1, net_.min_delay());
     for (auto& r : reports_) {
         r.capacity = static_cast<std::size_t>((flush_steps_ + slice) / r.interval + 2);
@@ -445,8 +445,17 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
     auto t_last_progress = t_start;
     const int T = static_cast<int>(net_.threads());
     step_t seg_begin = 0, seg_end = 0, slice_end = 0;
-    completed_step_ = 0;
-    last_check_ = 0;
+    completed_step_ = start_step_;
+    if (!restored_) last_check_ = 0;
+    // Checkpoints by simulated time fall on the first boundary at or after each multiple of
+    // every_steps, so that where they fall does not depend on where a run was resumed.
+    auto next_checkpoint = [&](step_t after) {
+        return checkpoint && checkpoint->every_steps > 0
+                   ? (after / checkpoint->every_steps + 1) * checkpoint->every_steps
+                   : std::numeric_limits<step_t>::max();
+    };
+    step_t checkpoint_step = next_checkpoint(start_step_);
+    auto t_checkpoint = t_start;
     RunEnd end = RunEnd::completed;
     std::optional<NumericalFault> fault;
     std::string fault_message;
@@ -455,7 +464,7 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
 #pragma omp parallel num_threads(T) default(shared)
     {
         const auto t = static_cast<std::size_t>(omp_get_thread_num());
-        step_t slice_start = 0;
+        step_t slice_start = start_step_;
         while (slice_start < n_steps_) {
 #pragma omp single
             {
@@ -472,10 +481,20 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
                         // Slice-boundary events (flushes, weight samples) in the first segment:
                         // its barrier guarantees every thread has finished delivering the last
                         // slice.
-                        if (seg_end == completed_step_)
+                        if (seg_end == completed_step_) {
                             while (!boundary_events_.empty() &&
                                    boundary_events_.top().step <= completed_step_)
                                 handle_event(boundary_events_.pop(), backend);
+                            if (checkpoint && completed_step_ > start_step_ &&
+                                (completed_step_ >= checkpoint_step ||
+                                 (checkpoint->every_wall_s > 0 &&
+                                  seconds_since(t_checkpoint) >= checkpoint->every_wall_s))) {
+                                flush(backend);
+                                checkpoint->write(completed_step_);
+                                checkpoint_step = next_checkpoint(completed_step_);
+                                t_checkpoint = Clock::now();
+                            }
+                        }
                     } catch (...) {
                         // An exception must not leave a parallel region: stop every thread here.
                         write_error = std::current_exception();
@@ -560,12 +579,86 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
     stats.steps = completed_step_;
     stats.wall_simulate = seconds_since(t_start) - write_seconds_;
     stats.wall_write = write_seconds_;
-    for (const auto& tb : thread_buffers_) stats.synaptic_events += tb.events;
+    for (const auto& tb : thread_buffers_) stats.synaptic_events_here += tb.events;
+    stats.synaptic_events = events_before_ + stats.synaptic_events_here;
     stats.spikes = spike_counts_;
     for (const auto& pop : net_.populations())
-        stats.slow_updates += pop->slow_updates(completed_step_);
+        stats.slow_updates +=
+            pop->slow_updates(completed_step_) - pop->slow_updates(start_step_); // this call's
     if (net_.spec().branching.enabled && end == RunEnd::completed) stats.branching = branching();
     return stats;
+}
+
+// Everything that changes during a run, in both directions; the network's structure and the
+// initial state for resets are rebuilt from the experiment. Called at a slice boundary, when
+// the recorders' buffers are empty (flushed) and no thread is running.
+void Simulation::archive(StateArchive& a) {
+    const NetworkSpec& spec = net_.spec();
+    {
+        const auto k = a.scope("kernel");
+        a.scalar("step", completed_step_);
+        a.scalar("last_check", last_check_);
+        std::uint64_t events = events_before_;
+        for (const auto& tb : thread_buffers_) events += tb.events;
+        a.scalar("synaptic_events", events);
+        if (a.loading()) events_before_ = events;
+        std::vector<Event> exact = exact_events_.pending(), boundary = boundary_events_.pending();
+        a.io_resizable("exact_events", exact);
+        a.io_resizable("boundary_events", boundary);
+        if (a.loading()) {
+            exact_events_.assign(std::move(exact));
+            boundary_events_.assign(std::move(boundary));
+        }
+        std::vector<std::uint8_t> active(stimuli_.size());
+        for (std::size_t i = 0; i < stimuli_.size(); ++i) active[i] = stimuli_[i].active;
+        a.io("stimulus_active", active);
+        for (std::size_t i = 0; i < stimuli_.size(); ++i) stimuli_[i].active = active[i] != 0;
+        a.io("spike_counts", spike_counts_);
+        a.io("last_reset", last_reset_);
+        for (std::size_t p = 0; p < kept_.size(); ++p)
+            a.io_resizable("kept_spikes/" + std::to_string(p), kept_[p]);
+        for (std::size_t r = 0; r < reports_.size(); ++r)
+            a.scalar("report_rows/" + std::to_string(r), reports_[r].rows_flushed);
+        for (std::size_t w = 0; w < weight_recorders_.size(); ++w)
+            a.scalar("weight_last_sample/" + std::to_string(w), weight_recorders_[w].last_sample);
+    }
+    auto& pops = net_.populations();
+    for (std::size_t p = 0; p < pops.size(); ++p) {
+        const auto s = a.scope("population/" + spec.populations[p].name);
+        const auto& vars = spec.populations[p].model->state;
+        for (std::size_t v = 0; v < vars.size(); ++v) a.io(vars[v].name, pops[p]->state(v));
+        pops[p]->archive_buffers(a);
+        pops[p]->archive_extra(a);
+    }
+    for (std::size_t i = 0; i < net_.projections().size(); ++i) {
+        auto& tr = net_.transmissions()[i];
+        if (!tr) continue;
+        const auto s = a.scope("projection/" + net_.projection_specs()[i].name);
+        tr->archive(a);
+        // Rules that deliver spikes themselves may change weights; plain ones never do.
+        if (tr->delivers())
+            for (std::size_t part = 0; part < net_.projections()[i].parts(); ++part)
+                a.io("weights/" + std::to_string(part), net_.projections()[i].weights(part));
+    }
+    for (std::size_t i = 0; i < net_.stimuli().size(); ++i) {
+        const auto s = a.scope("stimulus/" + std::to_string(i));
+        net_.stimuli()[i]->archive(a);
+    }
+}
+
+void Simulation::save_state(CheckpointArrays& arrays) {
+    auto a = StateArchive::saving_to(arrays);
+    archive(a);
+}
+
+void Simulation::restore_state(const CheckpointArrays& arrays) {
+    auto a = StateArchive::loading_from(arrays);
+    archive(a);
+    for (auto& tb : thread_buffers_) tb.events = 0;
+    if (completed_step_ < 0 || completed_step_ > n_steps_)
+        throw CheckpointMismatch("the checkpoint's step lies outside this run");
+    start_step_ = completed_step_;
+    restored_ = true;
 }
 
 // The liquid's branching factor over the spikes kept since `from` (times relative to it).

@@ -15,6 +15,7 @@
 #include "event_queue.hpp"
 #include "network.hpp"
 #include "recording.hpp"
+#include "state_archive.hpp"
 #include "state_check.hpp"
 
 namespace gliasim {
@@ -42,17 +43,28 @@ struct RunStats {
     // model that stopped on its own check), and the scan's finding if it came from the scan.
     std::string fault_message;
     std::optional<NumericalFault> fault;
-    step_t steps = 0;         // steps simulated
-    double wall_simulate = 0; // [s]
-    double wall_write = 0;    // [s] time inside the recording back-end
-    std::uint64_t synaptic_events = 0;
-    std::uint64_t slow_updates = 0;    // astrocyte ODE updates
-    std::vector<std::uint64_t> spikes; // per population
+    step_t steps = 0;                       // steps simulated
+    double wall_simulate = 0;               // [s]
+    double wall_write = 0;                  // [s] time inside the recording back-end
+    std::uint64_t synaptic_events = 0;      // since step 0 (a resumed run: both parts)
+    std::uint64_t synaptic_events_here = 0; // in this call (what wall_simulate timed)
+    std::uint64_t slow_updates = 0;         // astrocyte ODE updates in this call
+    std::vector<std::uint64_t> spikes;      // per population
     std::optional<BranchingResult> branching;
 };
 
 // Called now and then with the simulated time [ms] and the wall time since the start [s].
 using ProgressFn = std::function<void(double simulated_ms, double wall_s)>;
+
+// When run() writes checkpoints: every `every_steps` simulated steps and/or every `every_wall_s`
+// seconds of wall time (0: not by that measure), at the first slice boundary due. `write` gets
+// the boundary's step after the recorders were flushed; it saves the state (save_state) and the
+// back-end's position and writes them. An exception from it stops the run like a write error.
+struct CheckpointPolicy {
+    step_t every_steps = 0;
+    double every_wall_s = 0;
+    std::function<void(step_t step)> write;
+};
 
 // Owns the network and runs the duty cycle. See run() in simulation.cpp for the phase order.
 class Simulation {
@@ -80,8 +92,21 @@ public:
     // becomes NaN/inf or a model reports a numerical failure (see RunStats::end). What was recorded
     // is handed to the back-end and flushed in every case; an exception from the back-end stops the
     // run and is rethrown.
+    // After restore_state(), the back-end must already hold the run up to the stored step
+    // (RecordingBackend::reopen) and the run continues from there.
     RunStats run(RecordingBackend& backend, const ProgressFn& progress = {},
-                 const std::atomic<bool>* interrupt = nullptr);
+                 const std::atomic<bool>* interrupt = nullptr,
+                 const CheckpointPolicy* checkpoint = nullptr);
+
+    // Checkpoints, at a slice boundary: inside CheckpointPolicy::write, or after run() returned
+    // early. Everything that changes during a run is saved (DESIGN.md, docs/reliability.md); the
+    // network itself is rebuilt from the experiment. A network restored from a checkpoint made
+    // with the same experiment and thread count continues bit-identically.
+    void save_state(CheckpointArrays& arrays);
+    // Throws CheckpointMismatch when the arrays do not fit this network. Call before run().
+    void restore_state(const CheckpointArrays& arrays);
+    // The step a restored simulation continues from (0 for a new one).
+    step_t start_step() const { return start_step_; }
 
 private:
     struct ThreadBuffers {
@@ -130,6 +155,7 @@ private:
     bool state_check_due(step_t slice_start, step_t slice_end) const;
     void check_states(std::size_t thread);
     std::optional<NumericalFault> collect_faults(step_t step);
+    void archive(StateArchive& a);
 
     Network net_;
     step_t n_steps_;
@@ -152,10 +178,13 @@ private:
     std::vector<std::vector<std::vector<double>>> initial_state_;
     std::vector<step_t> last_reset_; // per population: step of its latest reset
     double write_seconds_ = 0;
-    step_t completed_step_ = 0; // every step before this one has been simulated
-    step_t flush_steps_ = 1;    // steps between flushes of the recorders
-    step_t check_every_ = 1;    // steps between scans of the state for NaN/inf
-    step_t last_check_ = 0;     // step of the latest scan that found every state finite
+    step_t completed_step_ = 0;       // every step before this one has been simulated
+    step_t flush_steps_ = 1;          // steps between flushes of the recorders
+    step_t check_every_ = 1;          // steps between scans of the state for NaN/inf
+    step_t last_check_ = 0;           // step of the latest scan that found every state finite
+    step_t start_step_ = 0;           // where run() starts: 0, or the step of a restored checkpoint
+    std::uint64_t events_before_ = 0; // synaptic events before start_step_
+    bool restored_ = false;           // restore_state() was called: the back-end is reopened
 };
 
 } // namespace gliasim

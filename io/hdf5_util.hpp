@@ -45,6 +45,10 @@ void write_string_attribute(hid_t obj, const std::string& name, const std::strin
 void write_double_attribute(hid_t obj, const std::string& name, double value);
 void write_uint_attribute(hid_t obj, const std::string& name, std::uint64_t value);
 void write_string_dataset(hid_t parent, const std::string& name, const std::string& value);
+// The value of a string attribute, or "" when there is none.
+std::string read_string_attribute(hid_t obj, const std::string& name);
+// The text of a scalar string dataset; throws when it cannot be read.
+std::string read_string_dataset(hid_t parent, const std::string& name);
 // A fixed-size 1-D dataset written in one go.
 void write_dataset(hid_t parent, const std::string& name, hid_t type, const void* data, hsize_t n);
 // An extendible, chunked, compressed 1-D or 2-D dataset with zero rows.

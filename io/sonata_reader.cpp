@@ -47,17 +47,6 @@ std::vector<T> read_all(hid_t file, const std::string& path, hid_t memtype,
     return out;
 }
 
-std::string read_string_attribute(hid_t obj, const std::string& name) {
-    h5::Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
-    if (attr.get() < 0) return {};
-    h5::Handle type(H5Aget_type(attr));
-    const std::size_t size = H5Tget_size(type);
-    std::string s(size, '\0');
-    H5Aread(attr, type, s.data());
-    s.erase(std::find(s.begin(), s.end(), '\0'), s.end());
-    return s;
-}
-
 } // namespace
 
 SonataFile::SonataFile(const std::string& path) : path_(path) {
@@ -113,7 +102,7 @@ ReportData SonataFile::report(const std::string& population, const std::string& 
     const auto t = read_all<double>(file_, base + "/mapping/time", H5T_NATIVE_DOUBLE);
     if (t.size() == 3) r.start = t[0], r.stop = t[1], r.step = t[2];
     h5::Handle ds(H5Dopen2(file_, (base + "/data").c_str(), H5P_DEFAULT));
-    r.units = read_string_attribute(ds, "units");
+    r.units = h5::read_string_attribute(ds, "units");
     return r;
 }
 
@@ -142,12 +131,12 @@ WeightData SonataFile::weights(const std::string& projection, const std::string&
     if (histogram) {
         w.bin_edges = read_all<double>(file_, base + "/bin_edges", H5T_NATIVE_DOUBLE);
         h5::Handle ds(H5Dopen2(file_, (base + "/bin_edges").c_str(), H5P_DEFAULT));
-        w.units = read_string_attribute(ds, "units");
+        w.units = h5::read_string_attribute(ds, "units");
     } else {
         w.source_ids = read_all<std::uint64_t>(file_, base + "/source_ids", H5T_NATIVE_UINT64);
         w.target_ids = read_all<std::uint64_t>(file_, base + "/target_ids", H5T_NATIVE_UINT64);
         h5::Handle ds(H5Dopen2(file_, data.c_str(), H5P_DEFAULT));
-        w.units = read_string_attribute(ds, "units");
+        w.units = h5::read_string_attribute(ds, "units");
     }
     return w;
 }
@@ -156,12 +145,7 @@ std::string SonataFile::experiment() const {
     if (H5Lexists(file_, "/metadata", H5P_DEFAULT) <= 0 ||
         H5Lexists(file_, "/metadata/experiment", H5P_DEFAULT) <= 0)
         return {};
-    h5::Handle ds(H5Dopen2(file_, "/metadata/experiment", H5P_DEFAULT));
-    h5::Handle type(H5Dget_type(ds));
-    std::string s(H5Tget_size(type), '\0');
-    H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, s.data());
-    s.erase(std::find(s.begin(), s.end(), '\0'), s.end());
-    return s;
+    return h5::read_string_dataset(file_, "/metadata/experiment");
 }
 
 std::vector<std::pair<std::string, std::string>> SonataFile::metadata() const {
@@ -186,7 +170,7 @@ SonataFile::attributes(const std::string& group) const {
         std::string value;
         switch (H5Tget_class(type)) {
         case H5T_STRING:
-            value = read_string_attribute(g, name);
+            value = h5::read_string_attribute(g, name);
             break;
         case H5T_FLOAT: {
             double v = 0;

@@ -2,6 +2,7 @@
 #include "sonata_writer.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 
 #include "hdf5_util.hpp"
@@ -192,6 +193,102 @@ void SonataWriter::append_samples(std::size_t r, std::span<const float> data, st
 
 void SonataWriter::flush() {
     if (file_ >= 0) h5::check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush " + path_);
+}
+
+std::vector<std::uint64_t> SonataWriter::lengths() const {
+    std::vector<std::uint64_t> n;
+    for (const auto& sp : spikes_) n.push_back(sp.n);
+    for (const auto& r : reports_) n.push_back(r.rows);
+    for (const auto& w : weights_) n.push_back(w.rows);
+    return n;
+}
+
+void SonataWriter::save_position(StateArchive& a) const {
+    auto n = lengths();
+    a.io("lengths", n);
+}
+
+// The interrupted run's file is not continued in place: a crash may have come in the middle
+// of a flush after the checkpoint, and HDF5 would then reuse space that half-written metadata
+// still points to. The prefix the checkpoint counted is copied into a new file instead, which
+// then replaces the old one (rename); the old file is only read.
+void SonataWriter::reopen(const RecordingLayout& layout, StateArchive& a) {
+    h5::silence_errors();
+    std::vector<std::uint64_t> n(layout.populations.size() + layout.reports.size() +
+                                 layout.weight_reports.size());
+    a.io("lengths", n);
+    h5::Handle old(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (old.get() < 0)
+        throw std::runtime_error(fmt::format(
+            "cannot open the output '{}' of the interrupted run to continue it", path_));
+    const std::string final_path = path_;
+    path_ = final_path + ".resume";
+    try {
+        open(layout);
+        // Copies the first `rows` rows of `name` from the old file into `to` (holding none).
+        auto copy = [&](const std::string& name, hid_t to, std::uint64_t rows) {
+            h5::Handle from(H5Dopen2(old, name.c_str(), H5P_DEFAULT));
+            if (from.get() < 0)
+                throw std::runtime_error(fmt::format("'{}' has no dataset {}", final_path, name));
+            h5::Handle space(h5::check(H5Dget_space(from), "get space of " + name));
+            const int rank = H5Sget_simple_extent_ndims(space);
+            hsize_t dims[2] = {0, 0};
+            H5Sget_simple_extent_dims(space, dims, nullptr);
+            if (dims[0] < rows)
+                throw std::runtime_error(fmt::format(
+                    "'{}': {} holds {} rows, fewer than the {} the checkpoint counted (is it the "
+                    "output of this checkpoint's run?)",
+                    final_path, name, dims[0], rows));
+            const hsize_t cols = rank == 2 ? dims[1] : 0;
+            h5::Handle ftype(h5::check(H5Dget_type(from), "get type of " + name));
+            h5::Handle mtype(h5::check(H5Tget_native_type(ftype, H5T_DIR_ASCEND), "native type"));
+            const std::size_t row_bytes = H5Tget_size(mtype) * std::max<hsize_t>(1, cols);
+            const hsize_t block = std::max<hsize_t>(1, (8u << 20) / row_bytes);
+            std::vector<unsigned char> buffer;
+            for (hsize_t first = 0; first < rows; first += block) {
+                const hsize_t count[2] = {std::min<hsize_t>(block, rows - first), cols};
+                const hsize_t start[2] = {first, 0};
+                buffer.resize(count[0] * row_bytes);
+                h5::check(
+                    H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr),
+                    "select rows of " + name);
+                h5::Handle mem(h5::check(H5Screate_simple(rank, count, nullptr), "memory space"));
+                h5::check(H5Dread(from, mtype, mem, space, H5P_DEFAULT, buffer.data()),
+                          fmt::format("read {} of '{}' (damaged before the checkpoint?)", name,
+                                      final_path));
+                h5::append_rows(to, mtype, buffer.data(), first, count[0], cols);
+            }
+        };
+        std::size_t k = 0;
+        for (std::size_t p = 0; p < spikes_.size(); ++p, ++k) {
+            if (spikes_[p].times < 0) continue;
+            const std::string g = "spikes/" + layout.populations[p].name + "/";
+            copy(g + "timestamps", spikes_[p].times, n[k]);
+            copy(g + "node_ids", spikes_[p].ids, n[k]);
+            spikes_[p].n = n[k];
+        }
+        for (std::size_t r = 0; r < reports_.size(); ++r, ++k) {
+            const auto& rl = layout.reports[r];
+            copy("report/" + rl.population + "/" + rl.variable + "/data", reports_[r].data, n[k]);
+            reports_[r].rows = n[k];
+        }
+        for (std::size_t w = 0; w < weights_.size(); ++w, ++k) {
+            const auto& wl = layout.weight_reports[w];
+            const std::string g =
+                "weights/" + wl.projection + (wl.histogram ? "/histogram/" : "/values/");
+            copy(g + (wl.histogram ? "counts" : "data"), weights_[w].data, n[k]);
+            copy(g + "times", weights_[w].times, n[k]);
+            weights_[w].rows = n[k];
+        }
+        flush();
+        std::filesystem::rename(path_, final_path);
+    } catch (...) {
+        std::error_code ec;
+        std::filesystem::remove(path_, ec);
+        path_ = final_path;
+        throw;
+    }
+    path_ = final_path;
 }
 
 void SonataWriter::close(const RunMetadata& meta) {

@@ -28,10 +28,15 @@ public:
     void append_samples(std::size_t report, std::span<const float> data, std::size_t rows) override;
     void flush() override;
     void close(const RunMetadata& meta) override;
+    void save_position(StateArchive& a) const override;
+    // Continues the file of an interrupted run: its datasets up to the stored position are
+    // copied into a new file that replaces it (the old one may hold half a flush).
+    void reopen(const RecordingLayout& layout, StateArchive& a) override;
 
     const std::string& path() const { return path_; }
 
 private:
+    std::vector<std::uint64_t> lengths() const;
     std::string path_;
     RunMetadata initial_;
     std::int64_t file_ = -1;

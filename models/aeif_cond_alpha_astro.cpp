@@ -125,6 +125,11 @@ public:
     // A per-sample reset also ends refractoriness (kept outside the state variables).
     void on_reset() override { std::fill(refractory_.begin(), refractory_.end(), 0); }
 
+    void archive_extra(StateArchive& a) override {
+        a.io("refractory", refractory_);
+        a.io("ode_step", h_ode_);
+    }
+
     std::span<double> state(std::size_t var) override {
         switch (var) {
         case V_m:

@@ -123,6 +123,8 @@ public:
             if (s[i] != 0) spikes.push_back({step, i});
     }
 
+    void archive_extra(StateArchive& a) override { a.io("spiked", spiked_); }
+
     std::span<double> state(std::size_t var) override {
         switch (var) {
         case u_var:

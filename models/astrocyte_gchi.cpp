@@ -203,6 +203,14 @@ public:
         return static_cast<std::uint64_t>(size_) * static_cast<std::uint64_t>(steps / interval_);
     }
 
+    void archive_extra(StateArchive& a) override {
+        a.io("synaptic_input", j_syn_);
+        a.io("armed", armed_);
+        a.io("ode_step", h_ode_);
+        a.io("ip3_exchange_0", p_buf_[0]);
+        a.io("ip3_exchange_1", p_buf_[1]);
+    }
+
     std::span<double> state(std::size_t var) override {
         return var < static_cast<std::size_t>(kOde) ? std::span<double>(state_[var])
                                                     : std::span<double>(release_);

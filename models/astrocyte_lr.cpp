@@ -129,6 +129,11 @@ public:
         return static_cast<std::uint64_t>(size_) * static_cast<std::uint64_t>(steps / interval_);
     }
 
+    void archive_extra(StateArchive& a) override {
+        a.io("synaptic_input", j_syn_);
+        a.io("ode_step", h_ode_);
+    }
+
     std::span<double> state(std::size_t var) override {
         switch (var) {
         case IP3:

@@ -77,6 +77,10 @@ struct Counts {
     std::size_t bytes() const {
         return c.capacity() * sizeof(std::uint32_t) + active.capacity() * sizeof(index_t);
     }
+    void archive(StateArchive& a) {
+        a.io("counts", c);
+        a.io_resizable("active", active);
+    }
 };
 
 // One thread's synapses: written by that thread only.
@@ -212,6 +216,33 @@ public:
     std::span<const double> state(std::size_t var) const override {
         (void)var;
         return g_;
+    }
+
+    // `gain_` lives within a slice only.
+    void archive(StateArchive& a) override {
+        a.io("g", g_);
+        a.io("trace", x_);
+        a.io("last_spike", last_);
+        a.scalar("n", n_);
+        a.scalar("n_step", n_step_);
+        a.scalar("open_window", open_);
+        {
+            const auto s = a.scope("astrocyte_counts");
+            counts_.archive(a);
+        }
+        for (std::size_t p = 0; p < parts_.size(); ++p) {
+            const auto s = a.scope("part/" + std::to_string(p));
+            PartState& P = parts_[p];
+            a.io("h", P.h);
+            a.scalar("scale", P.scale);
+            a.scalar("open_window", P.open);
+            {
+                const auto pre = a.scope("pre");
+                P.pre.archive(a);
+            }
+            const auto post = a.scope("post");
+            P.post.archive(a);
+        }
     }
 
 private:

@@ -39,6 +39,8 @@ public:
         }
     }
 
+    void archive_extra(StateArchive& a) override { a.io("cursor", cursor_); }
+
     std::span<double> state(std::size_t) override { return count_; }
 
 private:

@@ -87,6 +87,17 @@ public:
         for (auto& p : pre_) p.clear();
     }
 
+    void archive(StateArchive& a) override {
+        {
+            const auto s = a.scope("post_trace");
+            post_.archive(a);
+        }
+        for (std::size_t p = 0; p < pre_.size(); ++p) {
+            const auto s = a.scope("pre_trace/" + std::to_string(p));
+            pre_[p].archive(a);
+        }
+    }
+
     // One sweep through the slice in time order: presynaptic spikes (depress, transmit, bump x)
     // and this part's postsynaptic spikes (potentiate, bump y), presynaptic first at a tie.
     std::uint64_t deliver(const Delivery& d) override {

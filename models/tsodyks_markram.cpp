@@ -55,6 +55,17 @@ public:
         return b;
     }
 
+    // `previous_` lives within a slice only.
+    void archive(StateArchive& a) override {
+        a.io("u", u_);
+        a.io("x", x_);
+        a.io("last_spike", last_);
+        for (std::size_t p = 0; p < edge_u_.size(); ++p) {
+            a.io("synapse_u/" + std::to_string(p), edge_u_[p]);
+            a.io("synapse_x/" + std::to_string(p), edge_x_[p]);
+        }
+    }
+
     void bind(Projection& projection, const double* modulator) override {
         modulator_ = modulator;
         if (!modulated_) return;

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+#include "checkpoint_file.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "hdf5_util.hpp"
+
+namespace gliasim {
+
+namespace {
+
+constexpr const char* kFormatName = "gliasim checkpoint";
+
+// File and memory types of each array type; raw structs are bytes.
+struct H5Types {
+    hid_t file, memory;
+};
+H5Types h5_types(ArrayType t) {
+    switch (t) {
+    case ArrayType::f64:
+        return {H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE};
+    case ArrayType::f32:
+        return {H5T_IEEE_F32LE, H5T_NATIVE_FLOAT};
+    case ArrayType::i64:
+        return {H5T_STD_I64LE, H5T_NATIVE_INT64};
+    case ArrayType::u64:
+        return {H5T_STD_U64LE, H5T_NATIVE_UINT64};
+    case ArrayType::i32:
+        return {H5T_STD_I32LE, H5T_NATIVE_INT32};
+    case ArrayType::u32:
+        return {H5T_STD_U32LE, H5T_NATIVE_UINT32};
+    case ArrayType::u16:
+        return {H5T_STD_U16LE, H5T_NATIVE_UINT16};
+    default:
+        return {H5T_STD_U8LE, H5T_NATIVE_UINT8};
+    }
+}
+
+std::uint64_t read_uint_attribute(hid_t obj, const char* name, const std::string& where) {
+    h5::Handle attr(H5Aopen(obj, name, H5P_DEFAULT));
+    if (attr.get() < 0) throw std::runtime_error(fmt::format("{}: no attribute '{}'", where, name));
+    std::uint64_t v = 0;
+    h5::check(H5Aread(attr, H5T_NATIVE_UINT64, &v), fmt::format("read {} of {}", name, where));
+    return v;
+}
+
+double read_double_attribute(hid_t obj, const char* name, const std::string& where) {
+    h5::Handle attr(H5Aopen(obj, name, H5P_DEFAULT));
+    if (attr.get() < 0) throw std::runtime_error(fmt::format("{}: no attribute '{}'", where, name));
+    double v = 0;
+    h5::check(H5Aread(attr, H5T_NATIVE_DOUBLE, &v), fmt::format("read {} of {}", name, where));
+    return v;
+}
+
+// fsync of a file or a directory, so that a rename is durable.
+void sync_path(const std::string& path, bool directory) {
+    const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+    if (fd < 0) throw std::runtime_error(fmt::format("cannot open {}: {}", path, strerror(errno)));
+    const int rc = ::fsync(fd);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0 && !directory)
+        throw std::runtime_error(fmt::format("cannot sync {}: {}", path, strerror(err)));
+}
+
+struct VisitState {
+    CheckpointArrays* arrays;
+    std::string error;
+};
+
+herr_t read_array(hid_t group, const char* name, const H5O_info_t* info, void* data) {
+    auto& st = *static_cast<VisitState*>(data);
+    if (info->type != H5O_TYPE_DATASET) return 0;
+    try {
+        h5::Handle ds(h5::check(H5Dopen2(group, name, H5P_DEFAULT), fmt::format("open {}", name)));
+        const auto type = read_uint_attribute(ds, "type", name);
+        const auto element_size = read_uint_attribute(ds, "element_size", name);
+        if (type > static_cast<std::uint64_t>(ArrayType::raw) || element_size == 0 ||
+            element_size > 4096)
+            throw std::runtime_error(fmt::format("array {} has a bad type", name));
+        h5::Handle space(h5::check(H5Dget_space(ds), "get space"));
+        if (H5Sget_simple_extent_ndims(space) != 1)
+            throw std::runtime_error(fmt::format("array {} is not one-dimensional", name));
+        hsize_t n = 0;
+        H5Sget_simple_extent_dims(space, &n, nullptr);
+        StoredArray a;
+        a.type = static_cast<ArrayType>(type);
+        a.element_size = element_size;
+        const std::size_t stored_size = H5Tget_size(h5_types(a.type).file);
+        if (a.type != ArrayType::raw && stored_size != element_size)
+            throw std::runtime_error(fmt::format("array {} has a bad element size", name));
+        a.bytes.resize(n * stored_size);
+        if (a.bytes.size() % element_size != 0)
+            throw std::runtime_error(fmt::format("array {} has a partial element", name));
+        if (n > 0)
+            h5::check(
+                H5Dread(ds, h5_types(a.type).memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.bytes.data()),
+                fmt::format("read {}", name));
+        st.arrays->emplace(name, std::move(a));
+    } catch (const std::exception& e) {
+        st.error = e.what();
+        return -1;
+    }
+    return 0;
+}
+
+} // namespace
+
+std::uint64_t experiment_hash(std::string_view text) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (const char c : text) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+std::uint64_t write_checkpoint(const std::string& path, const CheckpointHeader& header,
+                               const CheckpointArrays& arrays) {
+    h5::silence_errors();
+    const std::string tmp = path + ".tmp";
+    try {
+        h5::Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+        if (file.get() < 0) throw std::runtime_error("cannot create the file");
+        h5::write_string_attribute(file, "format", kFormatName);
+        h5::write_uint_attribute(file, "format_version", header.format_version);
+        h5::write_string_attribute(file, "gliasim_version", header.gliasim_version);
+        h5::write_string_attribute(file, "experiment_file", header.experiment_file);
+        h5::write_uint_attribute(file, "experiment_hash", header.experiment_hash);
+        h5::write_string_attribute(file, "output", header.output);
+        h5::write_uint_attribute(file, "step", static_cast<std::uint64_t>(header.step));
+        h5::write_double_attribute(file, "time_ms", header.time_ms);
+        h5::write_uint_attribute(file, "threads", header.threads);
+        h5::write_string_dataset(file, "experiment", header.experiment_toml);
+        h5::Handle root(h5::create_group(file, "arrays"));
+        h5::Handle lcpl(h5::check(H5Pcreate(H5P_LINK_CREATE), "create link property list"));
+        H5Pset_create_intermediate_group(lcpl, 1);
+        for (const auto& [name, a] : arrays) {
+            const hsize_t n = a.bytes.size() / H5Tget_size(h5_types(a.type).file);
+            h5::Handle space(h5::check(H5Screate_simple(1, &n, nullptr), "create space"));
+            h5::Handle ds(h5::check(H5Dcreate2(root, name.c_str(), h5_types(a.type).file, space,
+                                               lcpl, H5P_DEFAULT, H5P_DEFAULT),
+                                    "create array " + name));
+            if (n > 0)
+                h5::check(H5Dwrite(ds, h5_types(a.type).memory, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                   a.bytes.data()),
+                          "write array " + name);
+            h5::write_uint_attribute(ds, "type", static_cast<std::uint64_t>(a.type));
+            h5::write_uint_attribute(ds, "element_size", a.element_size);
+        }
+        h5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+    } catch (const std::exception& e) {
+        std::remove(tmp.c_str());
+        throw std::runtime_error(fmt::format("cannot write the checkpoint {}: {}", tmp, e.what()));
+    }
+    try {
+        sync_path(tmp, false);
+        std::filesystem::rename(tmp, path);
+        const auto dir = std::filesystem::absolute(path).parent_path();
+        sync_path(dir.string(), true);
+        return std::filesystem::file_size(path);
+    } catch (const std::exception& e) {
+        std::remove(tmp.c_str());
+        throw std::runtime_error(fmt::format("cannot write the checkpoint {}: {}", path, e.what()));
+    }
+}
+
+Checkpoint read_checkpoint(const std::string& path) {
+    h5::silence_errors();
+    if (!std::filesystem::exists(path))
+        throw std::runtime_error(fmt::format("{}: no such checkpoint file", path));
+    if (H5Fis_hdf5(path.c_str()) <= 0)
+        throw std::runtime_error(fmt::format("{}: not a gliasim checkpoint (not HDF5)", path));
+    h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (file.get() < 0)
+        throw std::runtime_error(fmt::format("{}: cannot open (damaged HDF5 file?)", path));
+    if (h5::read_string_attribute(file, "format") != kFormatName)
+        throw std::runtime_error(fmt::format("{}: not a gliasim checkpoint", path));
+    Checkpoint c;
+    CheckpointHeader& h = c.header;
+    h.format_version =
+        static_cast<std::uint32_t>(read_uint_attribute(file, "format_version", path));
+    if (h.format_version != kCheckpointFormatVersion)
+        throw std::runtime_error(
+            fmt::format("{}: checkpoint format version {}, this gliasim reads version {}", path,
+                        h.format_version, kCheckpointFormatVersion));
+    h.gliasim_version = h5::read_string_attribute(file, "gliasim_version");
+    h.experiment_file = h5::read_string_attribute(file, "experiment_file");
+    h.experiment_hash = read_uint_attribute(file, "experiment_hash", path);
+    h.output = h5::read_string_attribute(file, "output");
+    h.step = static_cast<step_t>(read_uint_attribute(file, "step", path));
+    h.time_ms = read_double_attribute(file, "time_ms", path);
+    h.threads = static_cast<std::uint32_t>(read_uint_attribute(file, "threads", path));
+    try {
+        h.experiment_toml = h5::read_string_dataset(file, "experiment");
+    } catch (const std::exception& e) {
+        throw std::runtime_error(fmt::format("{}: {}", path, e.what()));
+    }
+    if (experiment_hash(h.experiment_toml) != h.experiment_hash)
+        throw std::runtime_error(
+            fmt::format("{}: the stored experiment does not match its hash (damaged file)", path));
+    h5::Handle root(H5Gopen2(file, "arrays", H5P_DEFAULT));
+    if (root.get() < 0) throw std::runtime_error(fmt::format("{}: no /arrays group", path));
+    VisitState st{&c.arrays, {}};
+    if (H5Ovisit(root, H5_INDEX_NAME, H5_ITER_INC, read_array, &st) < 0)
+        throw std::runtime_error(
+            fmt::format("{}: {}", path, st.error.empty() ? "cannot read its arrays" : st.error));
+    return c;
+}
+
+} // namespace gliasim
