@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/resource_estimate.hpp"
+#include "io/checkpoint_file.hpp"
 #include "io/experiment.hpp"
 #include "io/sonata_reader.hpp"
 #include "models/builtin.hpp"
@@ -43,6 +44,12 @@ void result_file_input(const std::uint8_t* data, std::size_t size) {
         (void)f.metadata();
     } catch (const std::runtime_error&) {
         // "not an HDF5 file", "missing dataset", ...: the reader's documented errors.
+    }
+    // The same bytes as a checkpoint (gliasim run --resume reads it before anything else).
+    try {
+        (void)read_checkpoint(path);
+    } catch (const std::runtime_error&) {
+        // "not a gliasim checkpoint", "format version", ...
     }
     std::remove(path.c_str());
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// libFuzzer harness: result files (HDF5) through the SONATA reader.
+// libFuzzer harness: result files and checkpoints (HDF5) through their readers.
 #include "fuzz_entry.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -100,6 +100,7 @@ TEST_CASE("checkpoint: tripartite networks (astrocytes, gliotransmission, SIC) r
           "bit-identically",
           "[checkpoint]") {
     check_resume("coba_sic.toml", "300 ms", 1000);
+    check_resume("coba_astro.toml", "300 ms", 1000);
     check_resume("astro_brunel_small.toml", "300 ms", 1000);
     check_resume("tripartite_synapse.toml", "3 s", 10000);
 }
