@@ -157,14 +157,21 @@ struct Checkpointer {
     int written = 0;
     std::uint64_t last_bytes = 0;
     double seconds = 0;
+    tasks::StateAccumulator* task_states = nullptr; // a task run's readout, saved under task/
 
     void write(Simulation& sim, const RecordingBackend& backend, step_t step) {
         const auto t0 = Clock::now();
         CheckpointArrays arrays;
         sim.save_state(arrays);
         auto a = StateArchive::saving_to(arrays);
-        const auto s = a.scope("output");
-        backend.save_position(a);
+        {
+            const auto s = a.scope("output");
+            backend.save_position(a);
+        }
+        if (task_states) {
+            const auto s = a.scope("task");
+            task_states->archive(a);
+        }
         header.step = step;
         header.time_ms = static_cast<double>(step) * sim.network().spec().dt;
         last_bytes = write_checkpoint(path, header, arrays);
@@ -284,14 +291,6 @@ int cmd_run(const std::vector<std::string>& args) {
     const std::string out = vm->count("output") ? (*vm)["output"].as<std::string>()
                             : resuming          ? resume_from->header.output
                                                 : ex.output_file;
-    const bool can_checkpoint = !ex.task.enabled;
-    if ((every_ms || every_wall_ms || resuming) && !can_checkpoint) {
-        fmt::print(stderr,
-                   "{}: error: task runs cannot be checkpointed yet (the readout's item "
-                   "states are not saved)\n",
-                   file);
-        return kExitUsage;
-    }
     // Fail before building anything if the output cannot be written or the run cannot fit.
     const ResourceEstimate need = estimate_resources(ex.network);
     if (resuming && !std::filesystem::exists(out)) {
@@ -332,6 +331,11 @@ int cmd_run(const std::vector<std::string>& args) {
     if (resuming) {
         try {
             sim->restore_state(resume_from->arrays);
+            if (states) {
+                auto a = StateArchive::loading_from(resume_from->arrays);
+                const auto s = a.scope("task");
+                states->archive(a);
+            }
         } catch (const CheckpointMismatch& e) {
             fmt::print(stderr, "{}: error: the checkpoint does not fit the network: {}\n",
                        (*vm)["resume"].as<std::string>(), e.what());
@@ -349,6 +353,7 @@ int cmd_run(const std::vector<std::string>& args) {
     checkpointer.header.experiment_hash = experiment_hash(ex.resolved_toml);
     checkpointer.header.output = out;
     checkpointer.header.threads = static_cast<std::uint32_t>(ex.network.threads);
+    checkpointer.task_states = states.get();
     RunMetadata meta;
     meta.experiment_toml = ex.resolved_toml;
     meta.experiment_file = ex.source;
@@ -442,7 +447,7 @@ int cmd_run(const std::vector<std::string>& args) {
     meta.completed = stats.end == RunEnd::completed;
     // Pre-emption: save where the run stopped, so that --resume continues it.
     std::string checkpoint_error;
-    if (stats.end == RunEnd::interrupted && can_checkpoint) {
+    if (stats.end == RunEnd::interrupted) {
         try {
             checkpointer.write(*sim, writer, stats.steps);
         } catch (const std::exception& e) {
@@ -469,7 +474,7 @@ int cmd_run(const std::vector<std::string>& args) {
                    out, stopped_ms, meta.duration);
         if (!checkpoint_error.empty())
             fmt::print(stderr, "{}: error: {}\n", out, checkpoint_error);
-        else if (can_checkpoint)
+        else
             fmt::print(stderr, "{}: checkpoint written; continue with: gliasim run --resume {}\n",
                        out, checkpointer.path);
         return kExitInterrupted;

@@ -320,6 +320,30 @@ void StateAccumulator::add(std::size_t k, std::span<const Spike> spikes) {
     }
 }
 
+void StateAccumulator::archive(StateArchive& a) {
+    for (std::size_t k = 0; k < readouts_.size(); ++k) {
+        const auto s = a.scope("readout/" + std::to_string(k));
+        Readout& r = readouts_[k];
+        a.io("trace", r.trace);
+        a.io("last_spike", r.last);
+        std::int64_t next = r.next_item;
+        a.scalar("next_item", next);
+        r.next_item = next;
+    }
+    // Items that have begun have a row; the rows after the last non-zero one are still zero.
+    std::int64_t rows = X_.rows();
+    if (!a.loading())
+        while (rows > 0 && (X_.row(rows - 1).array() == 0.0).all()) --rows;
+    a.scalar("item_rows", rows);
+    if (rows < 0 || rows > X_.rows())
+        throw CheckpointMismatch("the checkpoint has more task items than this task");
+    std::vector<double> block(static_cast<std::size_t>(rows * X_.cols()));
+    Eigen::Map<Eigen::MatrixXd> view(block.data(), rows, X_.cols());
+    if (!a.loading()) view = X_.topRows(rows);
+    a.io("item_states", block);
+    if (a.loading()) X_.topRows(rows) = view;
+}
+
 Eigen::MatrixXd StateAccumulator::finish() {
     if (task_.reader == TaskSpec::Reader::trace)
         for (auto& r : readouts_) close_items_before(r, std::numeric_limits<step_t>::max());

@@ -41,6 +41,8 @@ public:
     StateAccumulator(const NetworkSpec& spec, const TaskSpec& task, std::uint64_t n_items);
     void add(std::size_t readout, std::span<const Spike> spikes); // readout k = task.readout[k]
     Eigen::MatrixXd finish();                                     // once, after the last spike
+    // Checkpoints: the readouts' traces and the item states gathered so far.
+    void archive(StateArchive& a);
 
 private:
     struct Readout {
