@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # One network over MPI ranks (docs/cluster.md): `mpirun -np R gliasim run` at R = 1, 2, 4 ranks
 # x 1, 2 threads per rank must write the same file as one process (every dataset outside
-# /metadata byte-equal), for COBA, COBA with astrocytes and their slow inward current (SIC), and
-# the small astrocyte Brunel network (Tsodyks-Markram synapses, SIC, Poisson input); and a
-# network whose synapses read an astrocyte state (gliotransmission). Also: /metadata records the
-# ranks and the exchange time, and what is not supported over ranks is refused with status 2.
+# /metadata byte-equal), for COBA, COBA with astrocytes and their slow inward current (SIC), the
+# small astrocyte Brunel network (Tsodyks-Markram synapses, SIC, Poisson input), a network whose
+# synapses read their astrocyte's state (gliotransmission) and one whose STDP reads it (NALSM).
+# Also: /metadata records the ranks and the exchange time, and what is not supported over ranks
+# is refused with status 2.
 # Registered only in a GLIASIM_MPI build (ctest -L mpi); 4 ranks run oversubscribed.
 #   bash mpi.sh PATH/TO/gliasim REPOSITORY_ROOT PATH/TO/mpirun
 set -u
@@ -65,13 +66,21 @@ trial() {
   done
 }
 
+# Durations where the astrocyte pathways are active: without their exchange the outputs differ.
 trial coba "$root/experiments/coba.toml" "300 ms"
-trial coba_sic "$root/experiments/coba_sic.toml" "300 ms"
-trial astro_brunel_small "$root/experiments/astro_brunel_small.toml" "300 ms"
-# Gliotransmission: the synapses read their astrocyte's state when they deliver (coba_astro.toml
-# without its gap junctions, which are refused over several ranks; see below).
-sed '/^coupling = /d' "$root/experiments/coba_astro.toml" >coba_astro_uncoupled.toml
-trial coba_astro "coba_astro_uncoupled.toml" "300 ms"
+trial coba_sic "$root/experiments/coba_sic.toml" "1 s"
+trial astro_brunel_small "$root/experiments/astro_brunel_small.toml" "1 s"
+# Gliotransmission: synapses read their astrocyte's Gamma_S when they deliver. coba_astro.toml
+# without its gap junctions (refused over several ranks, see below), and with a calcium
+# threshold that its astrocytes cross within the run.
+sed '/^coupling = /d; s/^\[populations.astro\]$/&\nC_theta = "0.02 uM"/' \
+  "$root/experiments/coba_astro.toml" >coba_astro_glio.toml
+trial coba_astro_glio coba_astro_glio.toml "500 ms"
+# STDP modulated by an astrocyte's state (NALSM: one astrocyte, read by the synapses of every
+# rank), without the weight recorders and the branching factor (refused over several ranks).
+awk '/^\[/ { skip = ($0 ~ /^\[analysis\]/ || $0 ~ /_weights\]$/) } !skip' \
+  "$root/experiments/nalsm_1000.toml" >nalsm_plain.toml
+trial nalsm "nalsm_plain.toml" "300 ms"
 
 # --- the summary and /metadata -----------------------------------------------------------------
 coba="$root/experiments/coba.toml"
