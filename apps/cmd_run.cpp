@@ -481,6 +481,7 @@ int cmd_run(const std::vector<std::string>& args) {
     comm.max(peak);
     meta.peak_memory_bytes = static_cast<std::uint64_t>(peak[0]);
     meta.wall_exchange = stats.wall_exchange;
+    if (distributed) meta.figures.emplace_back("exchange_slices", static_cast<double>(stats.slices));
     if (stats.branching) {
         meta.figures.emplace_back("branching_factor", stats.branching->branching_factor);
         meta.figures.emplace_back("branching_factor_pooled", stats.branching->pooled);

@@ -32,6 +32,12 @@ private:
     std::chrono::steady_clock::time_point t0_;
 };
 
+// In place, on every rank.
+void allreduce(double& seconds, void* values, std::size_t n, MPI_Datatype type, MPI_Op op) {
+    const ExchangeTimer timer(seconds);
+    MPI_Allreduce(MPI_IN_PLACE, values, static_cast<int>(n), type, op, MPI_COMM_WORLD);
+}
+
 bool mpi_running() {
     int initialised = 0, finalised = 0;
     MPI_Initialized(&initialised);
@@ -152,43 +158,27 @@ void Communicator::gather_disjoint_to_root(std::span<float> values) {
 void Communicator::sum(std::span<std::uint64_t> values) {
     if (size_ == 1 || values.empty()) return;
 #ifdef GLIASIM_MPI
-    const ExchangeTimer timer(seconds_);
-    MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_UINT64_T,
-                  MPI_SUM, MPI_COMM_WORLD);
+    allreduce(seconds_, values.data(), values.size(), MPI_UINT64_T, MPI_SUM);
 #endif
 }
 
 void Communicator::min(std::span<step_t> values) {
     if (size_ == 1 || values.empty()) return;
 #ifdef GLIASIM_MPI
-    const ExchangeTimer timer(seconds_);
-    MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_INT64_T,
-                  MPI_MIN, MPI_COMM_WORLD);
+    allreduce(seconds_, values.data(), values.size(), MPI_INT64_T, MPI_MIN);
 #endif
 }
 
 void Communicator::max(std::span<step_t> values) {
     if (size_ == 1 || values.empty()) return;
 #ifdef GLIASIM_MPI
-    const ExchangeTimer timer(seconds_);
-    MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_INT64_T,
-                  MPI_MAX, MPI_COMM_WORLD);
+    allreduce(seconds_, values.data(), values.size(), MPI_INT64_T, MPI_MAX);
 #endif
 }
 
 std::uint64_t Communicator::sum(std::uint64_t value) {
     sum(std::span<std::uint64_t>(&value, 1));
     return value;
-}
-
-bool Communicator::any(bool flag) {
-    if (size_ == 1) return flag;
-    int v = flag ? 1 : 0;
-#ifdef GLIASIM_MPI
-    const ExchangeTimer timer(seconds_);
-    MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
-#endif
-    return v != 0;
 }
 
 bool Communicator::from_root(bool flag) {

@@ -59,8 +59,6 @@ public:
     void min(std::span<step_t> values);
     void max(std::span<step_t> values);
     std::uint64_t sum(std::uint64_t value);
-    // Whether the flag is set on any rank.
-    bool any(bool flag);
     // Rank 0's value, on every rank.
     bool from_root(bool flag);
     // Every rank's `bytes` (the same length on all), concatenated in rank order.

@@ -19,7 +19,10 @@ mpirun="${4:-mpirun}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-launch=("$mpirun" --oversubscribe --bind-to none)
+# Waiting ranks yield their core (Open MPI's default is to spin, which on a shared or
+# oversubscribed machine takes the core from the rank that is still computing: 2 ranks of Brunel
+# on the busy 2-core VM took 11.9 s spinning, 2.8 s yielding).
+launch=("$mpirun" --oversubscribe --bind-to none --mca mpi_yield_when_idle 1)
 [ "$(id -u)" = 0 ] && launch+=(--allow-run-as-root)
 export OMP_WAIT_POLICY=passive
 cores=$(nproc)
@@ -34,15 +37,15 @@ for ranks in 1 2 4; do
   best=""
   for ((r = 0; r < repeats; ++r)); do
     "${launch[@]}" -np "$ranks" "$exe" run "$root/experiments/brunel.toml" -o "$tmp/out.h5" \
-      --overwrite --threads 1 --set "simulation.duration=\"$duration\"" \
-      --set 'output.flush_interval="10 s"' >"$tmp/summary.txt"
+      --overwrite -q --threads 1 --set "simulation.duration=\"$duration\"" \
+      --set 'output.flush_interval="10 s"'
     wall=$(meta wall_simulate_s)
     if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then
       best="$wall"
       exchange=$(meta wall_exchange_s)
-      # "exchange between ranks: 0.205 s in 3000 slices (68.4 us per slice)"; none on one rank
-      per_slice=$(sed -n 's/^exchange between ranks: .*(\([0-9.]*\) us per slice)$/\1/p' \
-        "$tmp/summary.txt")
+      # exchange_slices: only over several ranks
+      per_slice=$(awk -v e="$exchange" -v n="$(meta exchange_slices)" \
+        'BEGIN { if (n > 0) printf "%.1f", 1e6 * e / n; else print "-" }')
       syn_mib=$(awk -v n="$(meta synapses)" -v b="$(meta bytes_per_synapse)" -v r="$ranks" \
         'BEGIN { printf "%.1f", n * b / r / 1048576 }')
       peak_mib=$(awk -v b="$(meta peak_memory_bytes)" 'BEGIN { printf "%.1f", b / 1048576 }')
@@ -51,7 +54,7 @@ for ranks in 1 2 4; do
   [ -z "$base" ] && base="$best"
   note=""
   [ "$ranks" -gt "$cores" ] && note="oversubscribed: $ranks ranks on $cores cores"
-  awk -v r="$ranks" -v w="$best" -v b="$base" -v e="$exchange" -v s="${per_slice:--}" \
+  awk -v r="$ranks" -v w="$best" -v b="$base" -v e="$exchange" -v s="$per_slice" \
     -v m="$syn_mib" -v p="$peak_mib" -v note="$note" \
     'BEGIN { printf "%5d %8.3f %8.2f %11.3f %13s %9.1f%% %13s %9s  %s\n",
              r, w, b / w, e, s, 100 * e / w, m, p, note }'

@@ -29,7 +29,7 @@ fi
 # More ranks x threads than cores: threads that wait must yield (OpenMP and Open MPI), or a
 # run on a 2-core machine takes minutes instead of seconds.
 export OMP_WAIT_POLICY=passive
-launch=("$mpirun" --oversubscribe --bind-to none)
+launch=("$mpirun" --oversubscribe --bind-to none --mca mpi_yield_when_idle 1)
 [ "$(id -u)" = 0 ] && launch+=(--allow-run-as-root)
 
 # mpi_cmd R ARGS...: gliasim on R ranks, with $out, $err, $rc as run_cmd.
