@@ -481,7 +481,8 @@ int cmd_run(const std::vector<std::string>& args) {
     comm.max(peak);
     meta.peak_memory_bytes = static_cast<std::uint64_t>(peak[0]);
     meta.wall_exchange = stats.wall_exchange;
-    if (distributed) meta.figures.emplace_back("exchange_slices", static_cast<double>(stats.slices));
+    if (distributed)
+        meta.figures.emplace_back("exchange_slices", static_cast<double>(stats.slices));
     if (stats.branching) {
         meta.figures.emplace_back("branching_factor", stats.branching->branching_factor);
         meta.figures.emplace_back("branching_factor_pooled", stats.branching->pooled);
@@ -506,12 +507,16 @@ int cmd_run(const std::vector<std::string>& args) {
     const auto t_close = Clock::now();
     writer.close(meta);
     meta.wall_write += seconds_since(t_close);
+    // Every rank took the same decision: rank 0 says it.
     if (stats.end == RunEnd::numerical_fault) {
-        fmt::print(stderr, "{}: error: {}; stopped, the output holds the run up to t = {:g} ms\n",
-                   ex.source, meta.stopped, stopped_ms);
+        if (comm.root())
+            fmt::print(stderr,
+                       "{}: error: {}; stopped, the output holds the run up to t = {:g} ms\n",
+                       ex.source, meta.stopped, stopped_ms);
         return kExitFailure;
     }
     if (stats.end == RunEnd::interrupted) {
+        if (!comm.root()) return kExitInterrupted;
         fmt::print(stderr,
                    "{}: interrupted at t = {:g} ms of {:g} ms; the output holds the run up to "
                    "then (completed = 0)\n",

@@ -95,6 +95,19 @@ exchange=$(attr summary.h5 wall_exchange_s)
 "$py" -c "import sys; sys.exit(0 if float('$exchange') > 0 else 1)" &&
   pass "/metadata wall_exchange_s > 0 ($exchange)" || fail "/metadata wall_exchange_s = $exchange"
 
+# --- a numerical fault: every rank stops at the same check, with one process's message ------
+diverging="$root/tests/reliability/diverging_adex.toml"
+"$exe" run "$diverging" -o nan.ref.h5 -q 2>nan.ref.err
+for ranks in 2 4; do
+  mpi_cmd "$ranks" run "$diverging" -o "nan.r$ranks.h5" -q
+  expect_rc "fault on $ranks ranks" 1
+  [ "$(grep -m1 'numerical fault' <<<"$err")" = "$(cat nan.ref.err)" ] &&
+    pass "fault on $ranks ranks: the one-process message" ||
+    fail "fault on $ranks ranks: '$(grep -m1 'numerical fault' <<<"$err")' vs '$(cat nan.ref.err)'"
+  expect_in "fault on $ranks ranks: the file up to the fault" "$(same nan.ref.h5 "nan.r$ranks.h5")" \
+    '^same$'
+done
+
 # --- refusals: every rank exits with status 2 --------------------------------------------------
 mpi_cmd 2 run "$coba" -o summary.h5 "${short[@]}"
 expect_rc "existing output without --overwrite" 2
