@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Strong scaling of one network over MPI ranks: Brunel (experiments/brunel.toml, 12 500 neurons,
-# 1.25 M synapses) at 1, 2, 4 ranks x 1 thread, with `mpirun -np R gliasim run`. Prints, per rank
+# 15.6 M synapses) at 1, 2, 4 ranks x 1 thread, with `mpirun -np R gliasim run`. Prints, per rank
 # count: wall time of the simulation loop, speed-up over one rank, the time inside the exchange
 # between ranks (spikes every min-delay slice, plus the decisions taken at slice ends) in all and
 # per slice, its share of the loop, the synapse memory per rank and the largest rank's peak
