@@ -77,16 +77,20 @@ void print_summary(const Experiment& ex, const Simulation& sim, const RunStats& 
     const auto& spec = ex.network;
     std::size_t neurons = 0;
     for (const auto& p : spec.populations) neurons += p.size;
-    fmt::print("gliasim {} | {} | seed {} | {} thread{}\n", meta.version, ex.source, spec.seed,
+    fmt::print("gliasim {} | {} | seed {} | {}{} thread{}\n", meta.version, ex.source, spec.seed,
+               meta.ranks > 1 ? fmt::format("{} MPI ranks x ", meta.ranks) : std::string(),
                meta.threads, meta.threads == 1 ? "" : "s");
     fmt::print("network: {} entities in {} populations, {} synapses ({:.1f} B/synapse), built in "
                "{:.2f} s\n",
                neurons, spec.populations.size(), meta.synapses, meta.bytes_per_synapse,
                meta.wall_build);
-    for (const auto& [name, value] : meta.figures)
+    double plastic = 0;
+    for (const auto& [name, value] : meta.figures) {
+        if (name == "plastic_synapses") plastic = value;
         if (name == "bytes_per_plastic_synapse")
             fmt::print("  of which plastic: {} synapses, {:.1f} B/plastic synapse\n",
-                       sim.network().plastic_synapses(), value);
+                       static_cast<std::uint64_t>(plastic), value);
+    }
     fmt::print("  {:<16} {:<20} {:>9} {:>10} {:>11}\n", "population", "model", "size", "spikes",
                "mean rate");
     const double seconds = static_cast<double>(sim.total_steps()) * spec.dt * 1e-3;
@@ -108,8 +112,14 @@ void print_summary(const Experiment& ex, const Simulation& sim, const RunStats& 
                    "reference spikes)\n",
                    stats.branching->branching_factor, stats.branching->pooled,
                    stats.branching->spikes_counted);
-    fmt::print("output: {} (write {:.3f} s), peak memory {:.1f} MiB\n", out, meta.wall_write,
-               static_cast<double>(meta.peak_memory_bytes) / 1048576.0);
+    if (meta.ranks > 1)
+        fmt::print("exchange between ranks: {:.3f} s in {} slices ({:.1f} us per slice)\n",
+                   stats.wall_exchange, stats.slices,
+                   stats.slices ? 1e6 * stats.wall_exchange / static_cast<double>(stats.slices)
+                                : 0);
+    fmt::print("output: {} (write {:.3f} s), peak memory {:.1f} MiB{}\n", out, meta.wall_write,
+               static_cast<double>(meta.peak_memory_bytes) / 1048576.0,
+               meta.ranks > 1 ? " (the largest rank's)" : "");
 }
 
 // Reads the readout populations' states, trains and scores the readout, prints the figures and
@@ -209,6 +219,11 @@ int cmd_run(const std::vector<std::string>& args) {
     po::positional_options_description pos;
     pos.add("file", 1);
     int code = 0;
+    // Under mpirun every rank runs this command: the ranks build one network together, and
+    // rank 0 alone prints and writes the output (docs/cluster.md).
+    const MpiSession mpi;
+    Communicator comm = Communicator::world();
+    const bool distributed = comm.size() > 1;
     auto vm = parse_options(args, visible, pos, hidden,
                             "usage: gliasim run FILE [-o OUT.h5] [--set key=value]... "
                             "[--threads N] [--seed S] [--overwrite] [--quiet] "
@@ -218,6 +233,12 @@ int cmd_run(const std::vector<std::string>& args) {
     if (!vm) return code;
 
     const bool resuming = vm->count("resume") > 0;
+    if (distributed &&
+        (resuming || vm->count("checkpoint-every") || vm->count("checkpoint-every-wall"))) {
+        fmt::print(stderr, "error: checkpoints (--checkpoint-every, --checkpoint-every-wall, "
+                           "--resume) are not supported over several MPI ranks yet\n");
+        return kExitUsage;
+    }
     if (!vm->count("file") && !resuming) {
         fmt::print(stderr, "error: no experiment file given (gliasim run FILE, or gliasim run "
                            "--resume CHECKPOINT)\n");
@@ -258,7 +279,7 @@ int cmd_run(const std::vector<std::string>& args) {
         overrides.push_back(fmt::format("simulation.threads={}", (*vm)["threads"].as<int>()));
     if (vm->count("seed"))
         overrides.push_back(fmt::format("simulation.seed={}", (*vm)["seed"].as<std::uint64_t>()));
-    const bool quiet = vm->count("quiet") > 0;
+    const bool quiet = vm->count("quiet") > 0 || !comm.root();
     // From here on SIGINT/SIGTERM stop the run cleanly (during the build: before its first
     // slice).
     const InterruptGuard interrupt;
@@ -288,9 +309,22 @@ int cmd_run(const std::vector<std::string>& args) {
         ex.network.threads = resume_from->header.threads;
     }
     if (ex.network.threads == 0) ex.network.threads = omp_get_num_procs();
+    if (distributed && ex.task.enabled) {
+        fmt::print(stderr, "{}: error: task runs are not supported over several MPI ranks yet\n",
+                   file);
+        return kExitUsage;
+    }
+    if (distributed && ex.network.threads > 1 && !mpi.serialized()) {
+        fmt::print(stderr,
+                   "error: this MPI library does not support MPI_THREAD_SERIALIZED; run one "
+                   "thread per rank (--threads 1)\n");
+        return kExitUsage;
+    }
     const std::string out = vm->count("output") ? (*vm)["output"].as<std::string>()
                             : resuming          ? resume_from->header.output
                                                 : ex.output_file;
+    // Over several ranks the state is spread out; checkpoints are refused above.
+    const bool can_checkpoint = !distributed;
     // Fail before building anything if the output cannot be written or the run cannot fit.
     const ResourceEstimate need = estimate_resources(ex.network);
     if (resuming && !std::filesystem::exists(out)) {
@@ -300,12 +334,16 @@ int cmd_run(const std::vector<std::string>& args) {
                    out);
         return kExitUsage;
     }
-    if (const auto error = check_before_run(
-            out, need,
-            {vm->count("overwrite") > 0 || resuming, vm->count("ignore-resource-limits") > 0})) {
-        fmt::print(stderr, "{}\n", *error);
-        return kExitUsage;
-    }
+    // Rank 0 writes the output: it checks, and every rank follows its decision.
+    bool refused = false;
+    if (comm.root())
+        if (const auto error = check_before_run(out, need,
+                                                {vm->count("overwrite") > 0 || resuming,
+                                                 vm->count("ignore-resource-limits") > 0})) {
+            fmt::print(stderr, "{}\n", *error);
+            refused = true;
+        }
+    if (comm.from_root(refused)) return kExitUsage;
     if (!quiet)
         fmt::print("estimated: {:.3g} synapses, network memory {}, output up to {}\n",
                    need.synapses, format_bytes(need.memory_bytes), format_bytes(need.output_bytes));
@@ -322,7 +360,7 @@ int cmd_run(const std::vector<std::string>& args) {
     std::unique_ptr<Simulation> sim;
     std::shared_ptr<tasks::StateAccumulator> states;
     try {
-        sim = std::make_unique<Simulation>(ex.network);
+        sim = std::make_unique<Simulation>(ex.network, comm);
         if (ex.task.enabled) states = tasks::stream_readout(*sim, ex.task);
     } catch (const std::exception& e) {
         fmt::print(stderr, "{}: error while building the network: {}\n", file, e.what());
@@ -360,21 +398,30 @@ int cmd_run(const std::vector<std::string>& args) {
     meta.seed = ex.network.seed;
     meta.version = version_string();
     meta.threads = ex.network.threads;
+    meta.ranks = comm.size();
     meta.dt = ex.network.dt;
     meta.duration = static_cast<double>(sim->total_steps()) * ex.network.dt;
-    meta.synapses = sim->network().synapses();
-    meta.bytes_per_synapse = meta.synapses ? static_cast<double>(sim->network().synapse_bytes()) /
-                                                 static_cast<double>(meta.synapses)
-                                           : 0;
+    // Each rank holds its targets' synapses: the network's are the sums over the ranks.
+    std::uint64_t synapse_counts[] = {sim->network().synapses(), sim->network().synapse_bytes(),
+                                      sim->network().plastic_synapses(),
+                                      sim->network().plastic_synapse_bytes()};
+    comm.sum(synapse_counts);
+    meta.synapses = synapse_counts[0];
+    meta.bytes_per_synapse =
+        meta.synapses ? static_cast<double>(synapse_counts[1]) / static_cast<double>(meta.synapses)
+                      : 0;
     meta.wall_build = seconds_since(t_build);
-    if (const auto plastic = sim->network().plastic_synapses()) {
+    if (const auto plastic = synapse_counts[2]) {
         meta.figures.emplace_back("plastic_synapses", static_cast<double>(plastic));
         meta.figures.emplace_back("bytes_per_plastic_synapse",
-                                  static_cast<double>(sim->network().plastic_synapse_bytes()) /
+                                  static_cast<double>(synapse_counts[3]) /
                                       static_cast<double>(plastic));
     }
 
-    SonataWriter writer(out, meta);
+    std::optional<SonataWriter> sonata;
+    DiscardBackend discard;
+    RecordingBackend& writer =
+        comm.root() ? static_cast<RecordingBackend&>(sonata.emplace(out, meta)) : discard;
     if (resuming) {
         try {
             auto a = StateArchive::loading_from(resume_from->arrays);
@@ -437,7 +484,12 @@ int cmd_run(const std::vector<std::string>& args) {
             : 0;
     meta.astrocyte_updates_per_s =
         stats.wall_simulate > 0 ? static_cast<double>(stats.slow_updates) / stats.wall_simulate : 0;
-    meta.peak_memory_bytes = peak_memory_bytes();
+    step_t peak[] = {static_cast<step_t>(peak_memory_bytes())};
+    comm.max(peak);
+    meta.peak_memory_bytes = static_cast<std::uint64_t>(peak[0]);
+    meta.wall_exchange = stats.wall_exchange;
+    if (distributed)
+        meta.figures.emplace_back("exchange_slices", static_cast<double>(stats.slices));
     if (stats.branching) {
         meta.figures.emplace_back("branching_factor", stats.branching->branching_factor);
         meta.figures.emplace_back("branching_factor_pooled", stats.branching->pooled);
@@ -447,7 +499,7 @@ int cmd_run(const std::vector<std::string>& args) {
     meta.completed = stats.end == RunEnd::completed;
     // Pre-emption: save where the run stopped, so that --resume continues it.
     std::string checkpoint_error;
-    if (stats.end == RunEnd::interrupted) {
+    if (stats.end == RunEnd::interrupted && can_checkpoint) {
         try {
             checkpointer.write(*sim, writer, stats.steps);
         } catch (const std::exception& e) {
@@ -462,25 +514,29 @@ int cmd_run(const std::vector<std::string>& args) {
     const auto t_close = Clock::now();
     writer.close(meta);
     meta.wall_write += seconds_since(t_close);
+    // Every rank took the same decision: rank 0 says it.
     if (stats.end == RunEnd::numerical_fault) {
-        fmt::print(stderr, "{}: error: {}; stopped, the output holds the run up to t = {:g} ms\n",
-                   ex.source, meta.stopped, stopped_ms);
+        if (comm.root())
+            fmt::print(stderr,
+                       "{}: error: {}; stopped, the output holds the run up to t = {:g} ms\n",
+                       ex.source, meta.stopped, stopped_ms);
         return kExitFailure;
     }
     if (stats.end == RunEnd::interrupted) {
+        if (!comm.root()) return kExitInterrupted;
         fmt::print(stderr,
                    "{}: interrupted at t = {:g} ms of {:g} ms; the output holds the run up to "
                    "then (completed = 0)\n",
                    out, stopped_ms, meta.duration);
         if (!checkpoint_error.empty())
             fmt::print(stderr, "{}: error: {}\n", out, checkpoint_error);
-        else
+        else if (can_checkpoint)
             fmt::print(stderr, "{}: checkpoint written; continue with: gliasim run --resume {}\n",
                        out, checkpointer.path);
         return kExitInterrupted;
     }
     // A finished run's checkpoint would only repeat its end: remove it.
-    if (std::error_code ec; std::filesystem::exists(checkpointer.path, ec))
+    if (std::error_code ec; comm.root() && std::filesystem::exists(checkpointer.path, ec))
         std::filesystem::remove(checkpointer.path, ec);
     if (!quiet) {
         print_summary(ex, *sim, stats, meta, out);

@@ -44,10 +44,18 @@ IndexRange partition_range(index_t size, std::size_t parts, std::size_t part, in
     return {cut(part), cut(part + 1)};
 }
 
-Network::Network(const NetworkSpec& spec)
-    : spec_(spec), threads_(static_cast<std::size_t>(std::max(1, spec.threads))) {
+Network::Network(const NetworkSpec& spec, Communicator comm)
+    : spec_(spec), comm_(comm), threads_(static_cast<std::size_t>(std::max(1, spec.threads))) {
+    const auto ranks = static_cast<std::size_t>(comm_.size());
+    const auto rank = static_cast<std::size_t>(comm_.rank());
     for (std::uint32_t p = 0; p < spec.populations.size(); ++p) {
         const PopulationSpec& ps = spec.populations[p];
+        // Gap junctions read the neighbours' state inside the model's update.
+        if (ranks > 1 && ps.coupling.rule != CouplingSpec::Rule::none)
+            throw std::invalid_argument(
+                fmt::format("population '{}': a coupling between entities is not supported over "
+                            "several MPI ranks yet (run it with one rank)",
+                            ps.name));
         PopulationSetup setup{
             ps.name, p,         ps.size,        ps.params,
             spec.dt, spec.seed, ps.spike_times, draw_coupling(ps.coupling, ps.size, spec.seed, p),
@@ -55,10 +63,16 @@ Network::Network(const NetworkSpec& spec)
         auto pop = ps.model->make_population(setup);
         initialise_state(ps, *pop, p);
         pop->prepare();
-        std::vector<IndexRange> r;
-        for (std::size_t t = 0; t < threads_; ++t)
-            r.push_back(partition_range(ps.size, threads_, t, std::max<index_t>(1, pop->grain())));
+        const index_t grain = std::max<index_t>(1, pop->grain());
+        const auto part = [&](std::size_t k) {
+            return partition_range(ps.size, ranks * threads_, k, grain);
+        };
+        std::vector<IndexRange> r, by_rank;
+        for (std::size_t t = 0; t < threads_; ++t) r.push_back(part(rank * threads_ + t));
+        for (std::size_t q = 0; q < ranks; ++q)
+            by_rank.push_back({part(q * threads_).begin, part(q * threads_ + threads_ - 1).end});
         ranges_.push_back(std::move(r));
+        rank_ranges_.push_back(std::move(by_rank));
         populations_.push_back(std::move(pop));
     }
 
@@ -162,18 +176,40 @@ Network::Network(const NetworkSpec& spec)
         if (pj.synapse_model && pj.synapse_model->make_transmission) {
             TransmissionSetup ts{pj.synapse_params, s.n_source, spec.dt, pj.modulated,
                                  s.n_target,        threads_,   {}};
-            if (pj.modulator.enabled)
+            if (pj.modulator.enabled) {
                 ts.modulator = populations_[pj.modulator.population]->state(pj.modulator.var);
+                read_columns_.emplace_back(pj.modulator.population, pj.modulator.var);
+            }
             transmissions_.push_back(pj.synapse_model->make_transmission(ts));
             const double* modulator =
                 pj.modulated ? populations_[pj.modulator_population]->state(pj.modulator_var).data()
                              : nullptr;
+            if (pj.modulated) read_columns_.emplace_back(pj.modulator_population, pj.modulator_var);
             transmissions_.back()->bind(projections_.back(), modulator);
         } else {
             transmissions_.push_back(nullptr);
         }
-        min_delay_ = std::min(min_delay_, projections_.back().min_delay());
-        max_delay_ = std::max(max_delay_, projections_.back().max_delay());
+        if (pj.continuous) output_sources_.push_back(pj.source);
+    }
+    std::sort(read_columns_.begin(), read_columns_.end());
+    read_columns_.erase(std::unique(read_columns_.begin(), read_columns_.end()),
+                        read_columns_.end());
+    std::sort(output_sources_.begin(), output_sources_.end());
+    output_sources_.erase(std::unique(output_sources_.begin(), output_sources_.end()),
+                          output_sources_.end());
+    // The delay range of the whole network: over the ranks that hold synapses of a projection
+    // (an empty one reports its nominal delay, as with one rank).
+    std::vector<step_t> lo, hi;
+    for (const auto& p : projections_) {
+        lo.push_back(p.size() ? p.min_delay() : std::numeric_limits<step_t>::max());
+        hi.push_back(p.size() ? p.max_delay() : 0);
+    }
+    comm_.min(lo);
+    comm_.max(hi);
+    for (std::size_t i = 0; i < projections_.size(); ++i) {
+        const bool empty = lo[i] == std::numeric_limits<step_t>::max();
+        min_delay_ = std::min(min_delay_, empty ? projections_[i].min_delay() : lo[i]);
+        max_delay_ = std::max(max_delay_, empty ? projections_[i].max_delay() : hi[i]);
     }
     // Without synapses nothing needs exchanging; slices of 1 ms keep event handling cheap.
     if (projections_.empty()) min_delay_ = std::max<step_t>(1, static_cast<step_t>(1.0 / spec.dt));
@@ -211,6 +247,19 @@ void Network::refresh_modulators() {
     for (auto& m : modulator_copies_) {
         const auto values = populations_[m.source]->state(m.var);
         std::copy(values.begin(), values.end(), m.copy.get());
+        comm_.allgather_owned({m.copy.get(), m.size}, rank_ranges_[m.source]);
+    }
+}
+
+void Network::exchange_for_delivery(step_t first, step_t last) {
+    if (comm_.size() == 1) return;
+    for (const auto& [p, var] : read_columns_)
+        comm_.allgather_owned(populations_[p]->state(var), rank_ranges_[p]);
+    for (const std::size_t p : output_sources_) {
+        Population& pop = *populations_[p];
+        for (step_t step = first; step < last; ++step)
+            if (pop.output_changes_at(step))
+                comm_.allgather_owned({pop.output_row(step), pop.size()}, rank_ranges_[p]);
     }
 }
 

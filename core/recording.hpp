@@ -55,12 +55,14 @@ struct RunMetadata {
     std::string experiment_file;
     std::uint64_t seed = 0;
     std::string version;
-    int threads = 1;
+    int threads = 1; // per rank
+    int ranks = 1;   // MPI processes that ran the network together
     double dt = 0;
     double duration = 0;
     double wall_build = 0;    // [s]
     double wall_simulate = 0; // [s]
     double wall_write = 0;    // [s]
+    double wall_exchange = 0; // [s] inside the exchange between MPI ranks (0 with one rank)
     double real_time_factor = 0;
     double synaptic_events = 0;
     double synaptic_events_per_s = 0;
@@ -101,6 +103,19 @@ public:
         (void)a;
         throw std::logic_error("this recording back-end cannot be checkpointed");
     }
+};
+
+// Takes everything and keeps nothing: the back-end of the MPI ranks other than rank 0, which
+// writes the one output file of a run over several ranks.
+class DiscardBackend final : public RecordingBackend {
+public:
+    void open(const RecordingLayout&) override {}
+    void append_spikes(std::size_t, std::span<const double>,
+                       std::span<const std::uint64_t>) override {}
+    void append_samples(std::size_t, std::span<const float>, std::size_t) override {}
+    void append_weights(std::size_t, double, std::span<const float>) override {}
+    void flush() override {}
+    void close(const RunMetadata&) override {}
 };
 
 // Keeps everything in memory; for tests and for callers that post-process in-process.

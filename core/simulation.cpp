@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fmt/format.h>
 #include <limits>
 #include <omp.h>
+#include <stdexcept>
 
 namespace gliasim {
 
@@ -23,8 +25,15 @@ std::pair<std::size_t, std::size_t> ids_in_range(const std::vector<index_t>& ids
 }
 } // namespace
 
-Simulation::Simulation(const NetworkSpec& spec)
-    : net_(spec), n_steps_(static_cast<step_t>(std::llround(spec.duration / spec.dt))) {
+Simulation::Simulation(const NetworkSpec& spec, Communicator comm)
+    : net_(spec, comm), n_steps_(static_cast<step_t>(std::llround(spec.duration / spec.dt))) {
+    // Both read every synapse of a projection, which no rank holds when there are several.
+    if (net_.comm().size() > 1 && !spec.weight_recorders.empty())
+        throw std::invalid_argument(
+            "weight recorders are not supported over several MPI ranks yet (run with one rank)");
+    if (net_.comm().size() > 1 && spec.branching.enabled)
+        throw std::invalid_argument("the branching factor ([analysis] branching) is not "
+                                    "supported over several MPI ranks yet (run with one rank)");
     const std::size_t T = net_.threads();
     const std::size_t P = net_.populations().size();
     thread_buffers_.resize(T);
@@ -231,8 +240,10 @@ void Simulation::update_steps(std::size_t t, step_t first, step_t last) {
 }
 
 // Puts each population's spikes of the slice into the canonical order (step, index), whatever
-// the number of threads: every thread's list is already ordered, and threads own ascending
-// index ranges, so a stable sort by step of the concatenation gives that order.
+// the number of threads and ranks: every thread's list is already ordered, threads own
+// ascending index ranges of their rank, and ranks own ascending blocks of those ranges, so a
+// stable sort by step of the concatenation (by thread, then by rank) gives that order. Every
+// rank ends up with every spike of the slice (one exchange between ranks per slice).
 void Simulation::merge_spikes() {
     const double dt = net_.spec().dt;
     for (std::size_t p = 0; p < slice_spikes_.size(); ++p) {
@@ -242,7 +253,12 @@ void Simulation::merge_spikes() {
             merged.insert(merged.end(), tb.spikes[p].begin(), tb.spikes[p].end());
             tb.spikes[p].clear();
         }
-        if (net_.threads() > 1)
+    }
+    net_.comm().allgather(slice_spikes_);
+    const bool sort = net_.threads() * static_cast<std::size_t>(net_.comm().size()) > 1;
+    for (std::size_t p = 0; p < slice_spikes_.size(); ++p) {
+        auto& merged = slice_spikes_[p];
+        if (sort)
             std::stable_sort(merged.begin(), merged.end(),
                              [](const Spike& a, const Spike& b) { return a.step < b.step; });
         spike_counts_[p] += merged.size();
@@ -257,7 +273,7 @@ void Simulation::merge_spikes() {
                 sink(std::span<const Spike>(&*first,
                                             static_cast<std::size_t>(merged.end() - first)));
         }
-        if (!record_spikes_[p]) continue;
+        if (!record_spikes_[p] || !net_.comm().root()) continue;
         for (const Spike& s : merged) {
             // A spike emitted during step n carries the time at the end of that step (as NEST).
             spike_times_[p].push_back(static_cast<double>(s.step + 1) * dt);
@@ -387,8 +403,8 @@ void Simulation::check_states(std::size_t t) {
     }
 }
 
-// The fault of the lowest (population, thread), so that the report does not depend on the
-// number of threads when one entity goes bad.
+// The fault of the lowest (population, rank, thread), so that the report does not depend on
+// the number of threads and ranks when one entity goes bad.
 std::optional<NumericalFault> Simulation::collect_faults(step_t step) {
     std::optional<NumericalFault> first;
     for (auto& tb : thread_buffers_) {
@@ -396,8 +412,52 @@ std::optional<NumericalFault> Simulation::collect_faults(step_t step) {
             first = NumericalFault{tb.fault->first, tb.fault->second, last_check_, step};
         tb.fault.reset();
     }
+    if (net_.comm().size() > 1) {
+        struct Found {
+            std::uint64_t found, population, entity, variable;
+            double value;
+        } mine{first.has_value(), 0, 0, 0, 0};
+        if (first)
+            mine = {1, first->population, first->state.entity, first->state.variable,
+                    first->state.value};
+        const auto* bytes = reinterpret_cast<const std::uint8_t*>(&mine);
+        const auto all = net_.comm().allgather_bytes({bytes, sizeof mine});
+        first.reset();
+        for (std::size_t off = 0; off < all.size(); off += sizeof mine) {
+            Found f;
+            std::memcpy(&f, all.data() + off, sizeof f);
+            if (f.found && (!first || f.population < first->population))
+                first = NumericalFault{f.population,
+                                       {static_cast<index_t>(f.entity), f.variable, f.value},
+                                       last_check_,
+                                       step};
+        }
+    }
     if (!first) last_check_ = step;
     return first;
+}
+
+bool Simulation::decide(step_t slice_start, step_t slice_end, bool interrupted, bool write_failed,
+                        Outcome& outcome) {
+    if (state_check_due(slice_start, slice_end))
+        if ((outcome.fault = collect_faults(slice_end))) {
+            outcome.end = RunEnd::numerical_fault;
+            outcome.message = describe(*outcome.fault, net_.spec());
+        }
+    std::string model_error; // the lowest thread's: its entities come first
+    for (auto& tb : thread_buffers_) {
+        if (model_error.empty()) model_error = tb.model_error;
+        tb.model_error.clear();
+    }
+    // One reduction per slice decides for every rank; the lowest rank's error is the one told.
+    std::uint64_t flags[] = {!model_error.empty(), interrupted, write_failed};
+    net_.comm().sum(flags);
+    if (flags[0] > 0 && outcome.end == RunEnd::completed) {
+        outcome.end = RunEnd::numerical_fault;
+        outcome.message = net_.comm().first_text(model_error);
+    }
+    if (outcome.end == RunEnd::completed && flags[1] > 0) outcome.end = RunEnd::interrupted;
+    return flags[2] > 0;
 }
 
 void Simulation::flush(RecordingBackend& backend) {
@@ -413,9 +473,14 @@ void Simulation::flush(RecordingBackend& backend) {
         const auto rows = static_cast<std::size_t>(done - r.rows_flushed);
         if (rows == 0) continue;
         const std::size_t n = r.ids.size();
-        for (std::size_t v = 0; v < r.variables.size(); ++v)
-            backend.append_samples(r.first_report + v,
-                                   std::span<const float>(r.buffers[v].data(), rows * n), rows);
+        for (std::size_t v = 0; v < r.variables.size(); ++v) {
+            // Over several ranks each rank sampled its own columns (zero elsewhere): rank 0
+            // gathers them, and every rank zeroes the rows again for the next ones.
+            const std::span<float> block(r.buffers[v].data(), rows * n);
+            net_.comm().gather_disjoint_to_root(block);
+            backend.append_samples(r.first_report + v, block, rows);
+            if (net_.comm().size() > 1) std::fill(block.begin(), block.end(), 0.0f);
+        }
         r.rows_flushed = done;
     }
     backend.flush();
@@ -426,11 +491,14 @@ void Simulation::flush(RecordingBackend& backend) {
 //   1. events   (serial)   flushes at slice boundaries; stimulus on/off at their exact step,
 //                          splitting the slice into segments
 //   2. update   (parallel) stimuli -> neuron updates -> state sampling, per thread's targets
-//   3. exchange (serial)   merge the threads' spikes into canonical order, buffer for output
+//   3. exchange (serial)   merge the threads' spikes into canonical order (over several MPI
+//                          ranks: gather every rank's spikes, and the states and continuous
+//                          outputs that delivery reads), buffer for output, decide whether to go on
 //   4. deliver  (parallel) each thread adds the slice's spikes to the ring buffers of its own
 //                          targets; a spike needs at least min_delay steps, so no delivery can
 //                          land inside the slice just simulated.
-// The only barriers are the implicit ones at the end of the `single` blocks.
+// The only barriers are the implicit ones at the end of the `single` blocks. Over several ranks
+// the serial phases make the same MPI calls on every rank, in the same order.
 RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
                          const std::atomic<bool>* interrupt, const CheckpointPolicy* checkpoint) {
     if (!restored_) backend.open(layout());
@@ -456,10 +524,11 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
     };
     step_t checkpoint_step = next_checkpoint(start_step_);
     auto t_checkpoint = t_start;
-    RunEnd end = RunEnd::completed;
-    std::optional<NumericalFault> fault;
-    std::string fault_message;
+    Outcome outcome;
     std::exception_ptr write_error; // from the back-end, inside a serial phase
+    bool write_failed = false;      // on any rank
+    const double exchange_start = net_.comm().exchange_seconds();
+    std::uint64_t slices = 0;
 
 #pragma omp parallel num_threads(T) default(shared)
     {
@@ -524,46 +593,37 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
                     check_states(t);
 #pragma omp barrier
             }
-            if (write_error) break; // read after the barrier of the single above
 #pragma omp single
             {
                 merge_spikes();
+                net_.exchange_for_delivery(slice_start, slice_end);
+                ++slices;
                 // Spike-time synapse dynamics advance once per spike, here, in spike order.
                 for (std::size_t i = 0; i < factors_.size(); ++i)
                     if (auto& tr = net_.transmissions()[i])
                         tr->on_spikes(slice_spikes_[net_.projection_specs()[i].source],
                                       factors_[i]);
-                if (state_check_due(slice_start, slice_end))
-                    if ((fault = collect_faults(slice_end))) {
-                        end = RunEnd::numerical_fault;
-                        fault_message = describe(*fault, net_.spec());
-                    }
-                for (auto& tb : thread_buffers_) { // the lowest thread's: its entities come first
-                    if (!tb.model_error.empty() && end == RunEnd::completed) {
-                        end = RunEnd::numerical_fault;
-                        fault_message = tb.model_error;
-                    }
-                    tb.model_error.clear();
-                }
-                if (end == RunEnd::completed && interrupt && interrupt->load())
-                    end = RunEnd::interrupted;
+                write_failed = decide(slice_start, slice_end, interrupt && interrupt->load(),
+                                      write_error != nullptr, outcome);
                 if (progress && seconds_since(t_last_progress) > 0.25) {
                     t_last_progress = Clock::now();
                     progress(static_cast<double>(slice_end) * net_.spec().dt,
                              seconds_since(t_start));
                 }
             }
+            if (write_failed) break; // read after the barrier of the single above
             deliver(t, slice_start, std::min(slice_start + slice, n_steps_));
             // Computed locally: another thread may already be rewriting slice_end.
             slice_start = std::min(slice_start + slice, n_steps_);
-            // `end` was set inside the single above; nothing writes it before the next one.
-            if (end != RunEnd::completed) break;
+            // `outcome` was set inside the single above; nothing writes it before the next one.
+            if (outcome.end != RunEnd::completed) break;
         }
 #pragma omp single
         completed_step_ = slice_start;
     }
     if (write_error) std::rethrow_exception(write_error);
-    if (end == RunEnd::completed) {
+    if (write_failed) throw std::runtime_error("the output could not be written on MPI rank 0");
+    if (outcome.end == RunEnd::completed) {
         // Weight samples due in the last slice or at the end: the final weights.
         while (!boundary_events_.empty()) {
             const Event e = boundary_events_.pop();
@@ -573,19 +633,23 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
     flush(backend);
 
     RunStats stats;
-    stats.end = end;
-    stats.fault = fault;
-    stats.fault_message = fault_message;
+    stats.end = outcome.end;
+    stats.fault = outcome.fault;
+    stats.fault_message = outcome.message;
     stats.steps = completed_step_;
     stats.wall_simulate = seconds_since(t_start) - write_seconds_;
     stats.wall_write = write_seconds_;
+    stats.wall_exchange = net_.comm().exchange_seconds() - exchange_start;
+    stats.slices = slices;
     for (const auto& tb : thread_buffers_) stats.synaptic_events_here += tb.events;
+    stats.synaptic_events_here = net_.comm().sum(stats.synaptic_events_here);
     stats.synaptic_events = events_before_ + stats.synaptic_events_here;
     stats.spikes = spike_counts_;
     for (const auto& pop : net_.populations())
         stats.slow_updates +=
             pop->slow_updates(completed_step_) - pop->slow_updates(start_step_); // this call's
-    if (net_.spec().branching.enabled && end == RunEnd::completed) stats.branching = branching();
+    if (net_.spec().branching.enabled && outcome.end == RunEnd::completed)
+        stats.branching = branching();
     return stats;
 }
 

@@ -49,7 +49,12 @@ struct RunStats {
     std::uint64_t synaptic_events = 0;      // since step 0 (a resumed run: both parts)
     std::uint64_t synaptic_events_here = 0; // in this call (what wall_simulate timed)
     std::uint64_t slow_updates = 0;         // astrocyte ODE updates in this call
-    std::vector<std::uint64_t> spikes;      // per population
+    // Over several MPI ranks: wall time inside the exchange between ranks during this call
+    // (spikes, shared states, continuous outputs, decisions, recorded samples) [s], and the
+    // slices simulated (one spike exchange each).
+    double wall_exchange = 0;
+    std::uint64_t slices = 0;
+    std::vector<std::uint64_t> spikes; // per population
     std::optional<BranchingResult> branching;
 };
 
@@ -69,7 +74,10 @@ struct CheckpointPolicy {
 // Owns the network and runs the duty cycle. See run() in simulation.cpp for the phase order.
 class Simulation {
 public:
-    explicit Simulation(const NetworkSpec& spec);
+    // Over several ranks (`comm`), every rank builds its part of the network and makes the same
+    // calls; each hands the same spikes and samples to its back-end only on rank 0 (the other
+    // ranks' back-ends get nothing: use a DiscardBackend there).
+    explicit Simulation(const NetworkSpec& spec, Communicator comm = {});
 
     Network& network() { return net_; }
     const Network& network() const { return net_; }
@@ -145,6 +153,16 @@ private:
 
     void update_steps(std::size_t thread, step_t first, step_t last);
     void merge_spikes();
+    // How the run goes on after a slice: decided at its end, the same on every rank.
+    struct Outcome {
+        RunEnd end = RunEnd::completed;
+        std::optional<NumericalFault> fault;
+        std::string message;
+    };
+    // Updates `outcome` from this slice's state scan, model errors and the interrupt flag of
+    // every rank; returns whether a back-end failed on some rank (every rank then stops).
+    bool decide(step_t slice_start, step_t slice_end, bool interrupted, bool write_failed,
+                Outcome& outcome);
     void deliver(std::size_t thread, step_t slice_start, step_t slice_end);
     void handle_event(const Event& e, RecordingBackend& backend);
     void recompute_currents(std::size_t population);

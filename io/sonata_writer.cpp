@@ -36,6 +36,7 @@ void write_metadata(hid_t file, const RunMetadata& m, bool final) {
         h5::write_uint_attribute(g, "seed", m.seed);
         h5::write_string_attribute(g, "version", m.version);
         h5::write_uint_attribute(g, "threads", static_cast<std::uint64_t>(m.threads));
+        h5::write_uint_attribute(g, "ranks", static_cast<std::uint64_t>(m.ranks));
         h5::write_double_attribute(g, "dt_ms", m.dt);
         h5::write_double_attribute(g, "duration_ms", m.duration);
         h5::write_uint_attribute(g, "synapses", m.synapses);
@@ -47,6 +48,7 @@ void write_metadata(hid_t file, const RunMetadata& m, bool final) {
     if (!m.stopped.empty()) h5::write_string_attribute(g, "stopped", m.stopped);
     h5::write_double_attribute(g, "wall_simulate_s", m.wall_simulate);
     h5::write_double_attribute(g, "wall_write_s", m.wall_write);
+    h5::write_double_attribute(g, "wall_exchange_s", m.wall_exchange);
     h5::write_double_attribute(g, "real_time_factor", m.real_time_factor);
     h5::write_double_attribute(g, "synaptic_events", m.synaptic_events);
     h5::write_double_attribute(g, "synaptic_events_per_s", m.synaptic_events_per_s);

@@ -16,13 +16,16 @@ packages=(
 )
 # `install_deps.sh --slurm` adds a single-node Slurm and munge, for the Slurm integration test
 # (ctest -L slurm) and for trying `gliasim sweep --slurm` on one machine.
+# `install_deps.sh --mpi` adds Open MPI (headers and mpirun), for the GLIASIM_MPI build that runs
+# one network over several processes (docs/cluster.md).
 # `install_deps.sh --bench` adds Brian 2 (the peer of experiments/bench/compare_brian.py), matplotlib
 # for its plot and perf for profiling; the default build and tests need none of them.
 for option in "$@"; do
   case "$option" in
     --slurm) packages+=(slurmctld slurmd slurm-client munge) ;;
+    --mpi) packages+=(libopenmpi-dev openmpi-bin) ;;
     --bench) packages+=(python3-brian python3-matplotlib linux-perf valgrind) ;;
-    *) echo "install_deps.sh: unknown option $option (expected --slurm or --bench)" >&2; exit 2 ;;
+    *) echo "install_deps.sh: unknown option $option (expected --slurm, --mpi or --bench)" >&2; exit 2 ;;
   esac
 done
 SUDO=""

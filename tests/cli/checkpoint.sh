@@ -18,36 +18,11 @@ cleanup() { for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf 
 trap cleanup EXIT
 cd "$work" || exit 1
 
-# pass, fail, run_cmd, expect_rc, expect_in
+# pass, fail, run_cmd, expect_rc, expect_in, same
 source "$here/helpers.sh"
 if ! "$py" -c 'import h5py' 2>/dev/null; then
   echo "FAIL: h5py is missing (scripts/install_deps.sh installs python3-h5py)"; exit 1
 fi
-
-# same A.h5 B.h5: every dataset outside /metadata equal in shape, type and bytes.
-same() {
-  "$py" - "$1" "$2" <<'EOF'
-import sys, h5py, numpy as np
-def datasets(path):
-    out = {}
-    def visit(name, obj):
-        if isinstance(obj, h5py.Dataset) and not name.startswith("metadata"):
-            out[name] = obj[()]
-    h5py.File(path, "r").visititems(visit)
-    return out
-a, b = datasets(sys.argv[1]), datasets(sys.argv[2])
-diff = sorted(set(a) ^ set(b)) + [k for k in a if k in b and (
-    a[k].dtype != b[k].dtype or a[k].shape != b[k].shape or a[k].tobytes() != b[k].tobytes())]
-# A task's figures (attributes of /task), except the timings.
-def figures(path):
-    f = h5py.File(path, "r")
-    return {k: v for k, v in f["task"].attrs.items()
-            if k not in ("items_per_second", "readout_seconds")} if "task" in f else {}
-fa, fb = figures(sys.argv[1]), figures(sys.argv[2])
-diff += ["task@" + k for k in sorted(set(fa) | set(fb)) if fa.get(k) != fb.get(k)]
-print("same" if not diff and a else "differ: " + " ".join(diff) if diff else "empty")
-EOF
-}
 
 # wait_for FILE PID: until FILE exists (the first periodic checkpoint) or PID ends.
 wait_for() {
