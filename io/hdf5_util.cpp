@@ -2,6 +2,7 @@
 #include "hdf5_util.hpp"
 
 #include <algorithm>
+#include <unistd.h>
 
 namespace gliasim::h5 {
 
@@ -64,6 +65,23 @@ void write_dataset(hid_t parent, const std::string& name, hid_t type, const void
               "create dataset " + name);
     if (n > 0) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
     H5Dclose(ds);
+}
+
+hsize_t checked_element_count(std::span<const hsize_t> dims, std::size_t element_size,
+                              const std::string& what) {
+    static const double memory =
+        static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+    double bytes = static_cast<double>(element_size);
+    hsize_t n = 1;
+    for (const hsize_t d : dims) {
+        bytes *= static_cast<double>(d);
+        n *= d;
+    }
+    if (bytes > memory)
+        throw std::runtime_error("HDF5: " + what + " claims " +
+                                 std::to_string(bytes / 1073741824.0) +
+                                 " GiB, more than this machine's memory (damaged file?)");
+    return n;
 }
 
 std::string read_string_attribute(hid_t obj, const std::string& name) {
