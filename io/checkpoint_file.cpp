@@ -95,7 +95,8 @@ herr_t read_array(hid_t group, const char* name, const H5O_info_t* info, void* d
         const std::size_t stored_size = H5Tget_size(h5_types(a.type).file);
         if (a.type != ArrayType::raw && stored_size != element_size)
             throw std::runtime_error(fmt::format("array {} has a bad element size", name));
-        a.bytes.resize(h5::checked_element_count(std::span(&n, 1), stored_size, name) *
+        const h5::Handle file(H5Iget_file_id(ds));
+        a.bytes.resize(h5::checked_element_count(file, std::span(&n, 1), stored_size, name) *
                        stored_size);
         if (a.bytes.size() % element_size != 0)
             throw std::runtime_error(fmt::format("array {} has a partial element", name));

@@ -67,20 +67,23 @@ void write_dataset(hid_t parent, const std::string& name, hid_t type, const void
     H5Dclose(ds);
 }
 
-hsize_t checked_element_count(std::span<const hsize_t> dims, std::size_t element_size,
+hsize_t checked_element_count(hid_t file, std::span<const hsize_t> dims, std::size_t element_size,
                               const std::string& what) {
     static const double memory =
         static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+    hsize_t file_bytes = 0;
+    check(H5Fget_filesize(file, &file_bytes), "get the file size");
+    const double limit = std::min(memory, 1100.0 * static_cast<double>(file_bytes) + 1048576.0);
     double bytes = static_cast<double>(element_size);
     hsize_t n = 1;
     for (const hsize_t d : dims) {
         bytes *= static_cast<double>(d);
         n *= d;
     }
-    if (bytes > memory)
-        throw std::runtime_error("HDF5: " + what + " claims " +
-                                 std::to_string(bytes / 1073741824.0) +
-                                 " GiB, more than this machine's memory (damaged file?)");
+    if (bytes > limit)
+        throw std::runtime_error("HDF5: " + what + " claims " + std::to_string(bytes / 1048576.0) +
+                                 " MiB, more than the file can hold or this machine's memory "
+                                 "(damaged file?)");
     return n;
 }
 

@@ -45,10 +45,11 @@ void write_string_attribute(hid_t obj, const std::string& name, const std::strin
 void write_double_attribute(hid_t obj, const std::string& name, double value);
 void write_uint_attribute(hid_t obj, const std::string& name, std::uint64_t value);
 void write_string_dataset(hid_t parent, const std::string& name, const std::string& value);
-// The element count of a dataset whose dimensions are `dims`, refused (std::runtime_error) when
-// `element_size` bytes each would exceed this machine's physical memory: a damaged file can
+// The element count of a dataset of `file` whose dimensions are `dims`, refused
+// (std::runtime_error) when `element_size` bytes each would exceed what the file can hold
+// (deflate compresses at most ~1032:1) or this machine's physical memory: a damaged file can
 // claim any size, and the allocation would then fail outside the reader's documented errors.
-hsize_t checked_element_count(std::span<const hsize_t> dims, std::size_t element_size,
+hsize_t checked_element_count(hid_t file, std::span<const hsize_t> dims, std::size_t element_size,
                               const std::string& what);
 // The value of a string attribute, or "" when there is none.
 std::string read_string_attribute(hid_t obj, const std::string& name);

@@ -38,7 +38,7 @@ std::vector<T> read_all(hid_t file, const std::string& path, hid_t memtype,
     const int rank = H5Sget_simple_extent_ndims(space);
     std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
     H5Sget_simple_extent_dims(space, dims.data(), nullptr);
-    std::vector<T> out(h5::checked_element_count(dims, sizeof(T), path));
+    std::vector<T> out(h5::checked_element_count(file, dims, sizeof(T), path));
     if (!out.empty())
         h5::check(H5Dread(ds, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + path);
     if (dims_out) *dims_out = dims;
