@@ -122,8 +122,9 @@ public:
     // a model keeps outside its declared variables.
     virtual void on_reset() {}
 
-    // Checkpoints: the kernel saves the declared state variables, the ring buffer and the
-    // continuous output itself; a model lists here what else changes during a run (refractory
+    // Checkpoints: the kernel saves the declared state variables and the ring buffer itself
+    // (continuous-output rows are rewritten before they are read, stimulus currents follow from
+    // the active stimuli); a model lists here what else changes during a run (refractory
     // counters, ODE step sizes, cursors), in both directions (StateArchive::loading()).
     virtual void archive_extra(StateArchive& a) { (void)a; }
 
@@ -160,12 +161,6 @@ public:
         return output_.data() + static_cast<std::size_t>(step) % output_rows_ * size_;
     }
     InputRing& ring() { return ring_; }
-    // Checkpoints: the kernel-owned buffers (pending input, continuous output, stimulus current).
-    void archive_buffers(StateArchive& a) {
-        a.io("ring", ring_.values());
-        a.io("output", output_);
-        a.io("stim_current", stim_current_);
-    }
     // Summed current of active current stimuli [pA], rewritten by the kernel on stimulus events.
     std::span<double> stim_current() { return stim_current_; }
 

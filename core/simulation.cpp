@@ -691,8 +691,9 @@ void Simulation::archive(StateArchive& a) {
         const auto s = a.scope("population/" + spec.populations[p].name);
         const auto& vars = spec.populations[p].model->state;
         for (std::size_t v = 0; v < vars.size(); ++v) a.io(vars[v].name, pops[p]->state(v));
-        pops[p]->archive_buffers(a);
+        a.io("ring", pops[p]->ring().values());
         pops[p]->archive_extra(a);
+        if (a.loading()) recompute_currents(p); // from the stimuli's restored on/off flags
     }
     for (std::size_t i = 0; i < net_.projections().size(); ++i) {
         auto& tr = net_.transmissions()[i];

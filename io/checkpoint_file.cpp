@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
+#include <type_traits>
 #include <unistd.h>
 
 #include "hdf5_util.hpp"
@@ -42,19 +43,13 @@ H5Types h5_types(ArrayType t) {
     }
 }
 
-std::uint64_t read_uint_attribute(hid_t obj, const char* name, const std::string& where) {
+// A numeric attribute that must exist, read as T (std::uint64_t or double).
+template <class T> T read_attribute(hid_t obj, const char* name, const std::string& where) {
     h5::Handle attr(H5Aopen(obj, name, H5P_DEFAULT));
     if (attr.get() < 0) throw std::runtime_error(fmt::format("{}: no attribute '{}'", where, name));
-    std::uint64_t v = 0;
-    h5::check(H5Aread(attr, H5T_NATIVE_UINT64, &v), fmt::format("read {} of {}", name, where));
-    return v;
-}
-
-double read_double_attribute(hid_t obj, const char* name, const std::string& where) {
-    h5::Handle attr(H5Aopen(obj, name, H5P_DEFAULT));
-    if (attr.get() < 0) throw std::runtime_error(fmt::format("{}: no attribute '{}'", where, name));
-    double v = 0;
-    h5::check(H5Aread(attr, H5T_NATIVE_DOUBLE, &v), fmt::format("read {} of {}", name, where));
+    T v = 0;
+    const hid_t memtype = std::is_same_v<T, double> ? H5T_NATIVE_DOUBLE : H5T_NATIVE_UINT64;
+    h5::check(H5Aread(attr, memtype, &v), fmt::format("read {} of {}", name, where));
     return v;
 }
 
@@ -79,8 +74,8 @@ herr_t read_array(hid_t group, const char* name, const H5O_info_t* info, void* d
     if (info->type != H5O_TYPE_DATASET) return 0;
     try {
         h5::Handle ds(h5::check(H5Dopen2(group, name, H5P_DEFAULT), fmt::format("open {}", name)));
-        const auto type = read_uint_attribute(ds, "type", name);
-        const auto element_size = read_uint_attribute(ds, "element_size", name);
+        const auto type = read_attribute<std::uint64_t>(ds, "type", name);
+        const auto element_size = read_attribute<std::uint64_t>(ds, "element_size", name);
         if (type > static_cast<std::uint64_t>(ArrayType::raw) || element_size == 0 ||
             element_size > 4096)
             throw std::runtime_error(fmt::format("array {} has a bad type", name));
@@ -187,18 +182,18 @@ Checkpoint read_checkpoint(const std::string& path) {
     Checkpoint c;
     CheckpointHeader& h = c.header;
     h.format_version =
-        static_cast<std::uint32_t>(read_uint_attribute(file, "format_version", path));
+        static_cast<std::uint32_t>(read_attribute<std::uint64_t>(file, "format_version", path));
     if (h.format_version != kCheckpointFormatVersion)
         throw std::runtime_error(
             fmt::format("{}: checkpoint format version {}, this gliasim reads version {}", path,
                         h.format_version, kCheckpointFormatVersion));
     h.gliasim_version = h5::read_string_attribute(file, "gliasim_version");
     h.experiment_file = h5::read_string_attribute(file, "experiment_file");
-    h.experiment_hash = read_uint_attribute(file, "experiment_hash", path);
+    h.experiment_hash = read_attribute<std::uint64_t>(file, "experiment_hash", path);
     h.output = h5::read_string_attribute(file, "output");
-    h.step = static_cast<step_t>(read_uint_attribute(file, "step", path));
-    h.time_ms = read_double_attribute(file, "time_ms", path);
-    h.threads = static_cast<std::uint32_t>(read_uint_attribute(file, "threads", path));
+    h.step = static_cast<step_t>(read_attribute<std::uint64_t>(file, "step", path));
+    h.time_ms = read_attribute<double>(file, "time_ms", path);
+    h.threads = static_cast<std::uint32_t>(read_attribute<std::uint64_t>(file, "threads", path));
     try {
         h.experiment_toml = h5::read_string_dataset(file, "experiment");
     } catch (const std::exception& e) {

@@ -20,48 +20,15 @@ using gliasim::test::spec_of;
 
 namespace {
 
-const char* kAmsuExternal = R"(
-[simulation]
-duration = "2 s"
-dt = "1 ms"
-[populations.units]
-model = "amsu"
-size = 40
-mode = "threshold"
-k = 2.0
-I_e = 0.1
-modulator = "astro.A"
-[populations.astro]
-model = "nalsm_astrocyte"
-size = 2
-tau = "200 ms"
-b = 0.0
-[projections.activity]
-source = "units"
-target = "astro"
-rule = "all_to_all"
-weight = 0.05
-delay = "1 ms"
-[recorders.c]
-kind = "state"
-population = "units"
-variables = ["c"]
-ids = [0, 39]
-interval = "1 ms"
-[recorders.A]
-kind = "state"
-population = "astro"
-variables = ["A"]
-interval = "1 ms"
-[recorders.spikes]
-kind = "spikes"
-populations = ["units"]
-)";
+// 40 AMSU units reading 2 astrocytes' A (shared with tests/cli/mpi.sh).
+std::string amsu_external() {
+    return gliasim::test::repository_file("tests/fixtures/amsu_external.toml");
+}
 
 } // namespace
 
 TEST_CASE("amsu reads an external astrocyte: c is its value at the segment start", "[modulator]") {
-    Simulation sim(spec_of(kAmsuExternal));
+    Simulation sim(spec_of(amsu_external()));
     MemoryBackend mb;
     const RunStats st = sim.run(mb);
     const auto& c = mb.reports[0]; // [step][unit 0, unit 39]
@@ -75,12 +42,12 @@ TEST_CASE("amsu reads an external astrocyte: c is its value at the segment start
     }
     CHECK(a.back() > 0.1); // the astrocytes did integrate the activity
     // Threshold mode with k > 0 is homeostatic: fewer spikes than the same units uncoupled.
-    Simulation free_run(spec_of(kAmsuExternal, {"populations.units.k=0"}));
+    Simulation free_run(spec_of(amsu_external(), {"populations.units.k=0"}));
     MemoryBackend mb0;
     const RunStats st0 = free_run.run(mb0);
     CHECK(st.spikes[0] < st0.spikes[0] * 0.8);
     // Identical with 2 threads.
-    auto two = spec_of(kAmsuExternal);
+    auto two = spec_of(amsu_external());
     two.threads = 2;
     Simulation sim2(two);
     MemoryBackend mb2;

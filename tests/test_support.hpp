@@ -22,14 +22,18 @@ inline const ModelRegistry& registry() {
     return r;
 }
 
-// The text of a shipped experiment file (experiments/<name>).
-inline std::string read_text(const std::string& name) {
-    const auto p = std::filesystem::path(GLIASIM_SOURCE_DIR) / "experiments" / name;
-    std::ifstream in(p, std::ios::binary);
+// The text of a file of the repository, e.g. "tests/fixtures/amsu_external.toml".
+inline std::string repository_file(const std::string& path) {
+    std::ifstream in(std::filesystem::path(GLIASIM_SOURCE_DIR) / path, std::ios::binary);
     REQUIRE(in.good());
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+// The text of a shipped experiment file (experiments/<name>).
+inline std::string read_text(const std::string& name) {
+    return repository_file("experiments/" + name);
 }
 
 // The network of an experiment given as text.

@@ -83,40 +83,9 @@ awk '/^\[/ { skip = ($0 ~ /^\[analysis\]/ || $0 ~ /_weights\]$/) } !skip' \
   "$root/experiments/nalsm_1000.toml" >nalsm_plain.toml
 trial nalsm "nalsm_plain.toml" "300 ms"
 # A population reading another's state (`modulator = "pop.var"`, copied at slice starts): AMSU
-# units and 2 astrocytes (tests/test_modulator.cpp); at 4 ranks units read an astrocyte that
+# units and 2 astrocytes (tests/fixtures, as in tests/test_modulator.cpp); at 4 ranks units read an astrocyte that
 # another rank owns.
-cat >amsu_external.toml <<'EOF'
-[simulation]
-duration = "2 s"
-dt = "1 ms"
-[populations.units]
-model = "amsu"
-size = 40
-mode = "threshold"
-k = 2.0
-I_e = 0.1
-modulator = "astro.A"
-[populations.astro]
-model = "nalsm_astrocyte"
-size = 2
-tau = "200 ms"
-b = 0.0
-[projections.activity]
-source = "units"
-target = "astro"
-rule = "all_to_all"
-weight = 0.05
-delay = "1 ms"
-[recorders.c]
-kind = "state"
-population = "units"
-variables = ["c"]
-interval = "1 ms"
-[recorders.spikes]
-kind = "spikes"
-populations = ["units"]
-EOF
-trial amsu_external amsu_external.toml "2 s"
+trial amsu_external "$root/tests/fixtures/amsu_external.toml" "2 s"
 
 # --- the summary and /metadata -----------------------------------------------------------------
 coba="$root/experiments/coba.toml"
