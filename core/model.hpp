@@ -138,6 +138,13 @@ public:
     // Sized by the kernel once the delay range is known. `receptors` counts every input
     // channel: spike receptors first, then continuous inputs (e.g. SIC).
     void allocate_ring(std::size_t slots) { ring_ = InputRing(receptors_, slots, size_); }
+    // Input channels that a projection or stimulus feeds, told by the network once it is built
+    // (every channel counts as fed for a population used on its own), so that a model can skip
+    // reading and clearing channels that stay empty.
+    void set_fed_channels(std::vector<bool> fed) { fed_channels_ = std::move(fed); }
+    bool input_connected(std::size_t channel) const {
+        return channel >= fed_channels_.size() || fed_channels_[channel];
+    }
 
     // Continuous-valued output (e.g. an astrocyte's slow inward current) as changes: in each
     // step for which output_changes_at(step) holds, a model with an output writes the change of
@@ -172,6 +179,7 @@ protected:
     std::uint64_t seed_;
     std::size_t receptors_;
     InputRing ring_;
+    std::vector<bool> fed_channels_;
     std::vector<double> stim_current_;
     std::vector<double> output_;
     std::size_t output_rows_ = 0;

@@ -225,6 +225,17 @@ Network::Network(const NetworkSpec& spec, Communicator comm)
         StimulusSetup s{st.name, i, st.params, spec.dt, spec.seed, st.receptor, st.weight};
         stimuli_.push_back(st.model->make_stimulus(s));
     }
+    // Channels that nothing feeds stay empty (on every rank: the specs are global).
+    std::vector<std::vector<bool>> fed(populations_.size());
+    for (std::size_t p = 0; p < populations_.size(); ++p)
+        fed[p].assign(populations_[p]->receptors(), false);
+    auto feed = [&](std::size_t pop, std::size_t channel) {
+        if (channel < fed[pop].size()) fed[pop][channel] = true;
+    };
+    for (const auto& pj : projection_specs_) feed(pj.target, pj.receptor);
+    for (const auto& st : spec.stimuli) feed(st.target, st.receptor);
+    for (std::size_t p = 0; p < populations_.size(); ++p)
+        populations_[p]->set_fed_channels(std::move(fed[p]));
 }
 
 void Network::initialise_state(const PopulationSpec& ps, Population& pop, std::uint32_t id) {

@@ -186,7 +186,17 @@ std::uint64_t Projection::deliver(std::span<const Spike> spikes, std::size_t par
             events += end - begin;
         }
     } else if (!d) {
-        for (const Spike& s : spikes) {
+        for (std::size_t k = 0; k < spikes.size(); ++k) {
+            const Spike& s = spikes[k];
+            // The next spike's row is elsewhere in memory (a random source): fetch its start
+            // while this row is delivered.
+            if (k + 1 < spikes.size()) {
+                const std::uint32_t next = rows[spikes[k + 1].index];
+                __builtin_prefetch(cols + next);
+                __builtin_prefetch(cols + next + 16);
+                __builtin_prefetch(w + next);
+                __builtin_prefetch(w + next + 16);
+            }
             double* slot = ring.slot(receptor_, s.step + p.const_delay);
             const std::uint32_t begin = rows[s.index], end = rows[s.index + 1];
             for (std::uint32_t e = begin; e < end; ++e) slot[cols[e]] += w[e];

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "simulation.hpp"
 
+#include "step_barrier.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 #include <fmt/format.h>
 #include <limits>
 #include <omp.h>
@@ -462,6 +465,7 @@ bool Simulation::decide(step_t slice_start, step_t slice_end, bool interrupted, 
 
 void Simulation::flush(RecordingBackend& backend) {
     const auto t0 = Clock::now();
+    const std::clock_t cpu0 = std::clock();
     for (std::size_t p = 0; p < spike_times_.size(); ++p) {
         if (!record_spikes_[p]) continue;
         backend.append_spikes(p, spike_times_[p], spike_ids_[p]);
@@ -485,6 +489,7 @@ void Simulation::flush(RecordingBackend& backend) {
     }
     backend.flush();
     write_seconds_ += seconds_since(t0);
+    write_cpu_seconds_ += static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
 }
 
 // The duty cycle. Per slice of min_delay steps:
@@ -497,8 +502,10 @@ void Simulation::flush(RecordingBackend& backend) {
 //   4. deliver  (parallel) each thread adds the slice's spikes to the ring buffers of its own
 //                          targets; a spike needs at least min_delay steps, so no delivery can
 //                          land inside the slice just simulated.
-// The only barriers are the implicit ones at the end of the `single` blocks. Over several ranks
-// the serial phases make the same MPI calls on every rank, in the same order.
+// Serial phases run on thread 0 and end at a barrier (StepBarrier: the OpenMP runtime's barrier
+// makes a system call at every release); those are the only barriers. One thread runs outside
+// any parallel region. Over several ranks the serial phases make the same MPI calls on every
+// rank, in the same order.
 RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
                          const std::atomic<bool>* interrupt, const CheckpointPolicy* checkpoint) {
     if (!restored_) backend.open(layout());
@@ -530,22 +537,20 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
     const double exchange_start = net_.comm().exchange_seconds();
     std::uint64_t slices = 0;
 
-#pragma omp parallel num_threads(T) default(shared)
-    {
-        const auto t = static_cast<std::size_t>(omp_get_thread_num());
+    StepBarrier barrier(static_cast<unsigned>(T));
+    auto thread_loop = [&](std::size_t t) {
         step_t slice_start = start_step_;
         while (slice_start < n_steps_) {
-#pragma omp single
-            {
+            if (t == 0) {
                 slice_end = std::min(slice_start + slice, n_steps_);
                 completed_step_ = slice_start;
                 seg_begin = slice_start;
                 seg_end = slice_start;
             }
+            barrier.wait();
             // Exact-step events (stimulus changes) split the slice at their step.
             while (true) {
-#pragma omp single
-                {
+                if (t == 0) {
                     try {
                         // Slice-boundary events (flushes, weight samples) in the first segment:
                         // its barrier guarantees every thread has finished delivering the last
@@ -580,6 +585,7 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
                     }
                     seg_end = std::min(slice_end, exact_events_.next_step(slice_end));
                 }
+                barrier.wait();
                 if (seg_begin >= slice_end) break;
                 try {
                     update_steps(t, seg_begin, seg_end);
@@ -591,10 +597,9 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
                 }
                 if (seg_end == slice_end && state_check_due(slice_start, slice_end))
                     check_states(t);
-#pragma omp barrier
+                barrier.wait();
             }
-#pragma omp single
-            {
+            if (t == 0) {
                 merge_spikes();
                 net_.exchange_for_delivery(slice_start, slice_end);
                 ++slices;
@@ -611,15 +616,34 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
                              seconds_since(t_start));
                 }
             }
-            if (write_failed) break; // read after the barrier of the single above
+            barrier.wait();
+            if (write_failed) break; // read after the barrier of the serial phase above
             deliver(t, slice_start, std::min(slice_start + slice, n_steps_));
             // Computed locally: another thread may already be rewriting slice_end.
             slice_start = std::min(slice_start + slice, n_steps_);
-            // `outcome` was set inside the single above; nothing writes it before the next one.
+            // `outcome` was set in the serial phase above; nothing writes it before the next one.
             if (outcome.end != RunEnd::completed) break;
         }
-#pragma omp single
-        completed_step_ = slice_start;
+        if (t == 0) completed_step_ = slice_start;
+    };
+    if (T == 1) {
+        thread_loop(0);
+    } else {
+        bool short_team = false;
+#pragma omp parallel num_threads(T) default(shared)
+        {
+            // Every thread owns a part of each population, and the barrier counts T of them.
+            if (omp_get_num_threads() != T) {
+#pragma omp atomic write
+                short_team = true;
+            } else {
+                thread_loop(static_cast<std::size_t>(omp_get_thread_num()));
+            }
+        }
+        if (short_team)
+            throw std::runtime_error(fmt::format("the OpenMP runtime started fewer than the {} "
+                                                 "threads asked for (see OMP_THREAD_LIMIT)",
+                                                 T));
     }
     if (write_error) std::rethrow_exception(write_error);
     if (write_failed) throw std::runtime_error("the output could not be written on MPI rank 0");
@@ -639,6 +663,7 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
     stats.steps = completed_step_;
     stats.wall_simulate = seconds_since(t_start) - write_seconds_;
     stats.wall_write = write_seconds_;
+    stats.cpu_write = write_cpu_seconds_;
     stats.wall_exchange = net_.comm().exchange_seconds() - exchange_start;
     stats.slices = slices;
     for (const auto& tb : thread_buffers_) stats.synaptic_events_here += tb.events;

@@ -46,6 +46,7 @@ struct RunStats {
     step_t steps = 0;                       // steps simulated
     double wall_simulate = 0;               // [s]
     double wall_write = 0;                  // [s] time inside the recording back-end
+    double cpu_write = 0;                   // [s] process CPU time inside it
     std::uint64_t synaptic_events = 0;      // since step 0 (a resumed run: both parts)
     std::uint64_t synaptic_events_here = 0; // in this call (what wall_simulate timed)
     std::uint64_t slow_updates = 0;         // astrocyte ODE updates in this call
@@ -196,6 +197,7 @@ private:
     std::vector<std::vector<std::vector<double>>> initial_state_;
     std::vector<step_t> last_reset_; // per population: step of its latest reset
     double write_seconds_ = 0;
+    double write_cpu_seconds_ = 0;
     step_t completed_step_ = 0;       // every step before this one has been simulated
     step_t flush_steps_ = 1;          // steps between flushes of the recorders
     step_t check_every_ = 1;          // steps between scans of the state for NaN/inf

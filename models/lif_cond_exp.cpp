@@ -45,12 +45,9 @@ public:
     }
 
     void update(step_t step, IndexRange r, std::vector<Spike>& spikes) override {
-        // Pass 1, vectorised: integrate every neuron (refractory ones keep V = V_reset).
-        integrate(r, ring_.slot(0, step), ring_.slot(1, step), ring_.slot(2, step),
-                  stim_current_.data());
-        // Pass 2: threshold crossings.
-        emit_threshold_crossings(v_.data(), refractory_.data(), r, v_th_, v_reset_, ref_steps_,
-                                 step, spikes);
+        // Without astrocytes nothing arrives on the SIC channel: skip reading and clearing it.
+        advance(step, r, ring_.slot(0, step), ring_.slot(1, step),
+                input_connected(2) ? ring_.slot(2, step) : nullptr, stim_current_.data(), spikes);
     }
 
     // A per-sample reset also ends refractoriness (kept outside the state variables).
@@ -72,34 +69,67 @@ public:
     }
 
 private:
-    // Compiled for AVX2 and for the x86-64 baseline, picked at load time. Contraction to FMA is
-    // off (CMake), so both versions give bit-identical results.
+    // Integrates every neuron of `r` (refractory ones keep V = V_reset) in blocks: a vectorised
+    // loop per block that also counts threshold crossings, and a scan for them only in the few
+    // blocks that have one. Compiled for AVX-512,
+    // AVX2 and the x86-64 baseline (core/multiversion.hpp) with bit-identical results.
     GLIASIM_MULTIVERSION
-    void integrate(IndexRange r, double* in_ex, double* in_in, double* in_sic, const double* stim) {
-        double* i_sic = i_sic_.data();
-        double* v = v_.data();
-        double* g_ex = g_ex_.data();
-        double* g_in = g_in_.data();
-        int* refractory = refractory_.data();
-#pragma omp simd
-        for (index_t i = r.begin; i < r.end; ++i) {
-            i_sic[i] += in_sic[i]; // SIC arrives as changes of its level [pA]
-            in_sic[i] = 0;
-            const double ge = mean_ex_ * g_ex[i];
-            const double gi = mean_in_ * g_in[i];
-            const double g_total = g_l_ + ge + gi;
+    void advance(step_t step, IndexRange r, double* in_ex, double* in_in, double* in_sic,
+                 const double* stim, std::vector<Spike>& spikes) {
+        constexpr index_t block = 256;
+        for (index_t b = r.begin; b < r.end; b += block) {
+            const std::size_t n = std::min<std::size_t>(r.end - b, block);
+            const double crossed = in_sic ? integrate<true>(b, n, in_ex, in_in, in_sic, stim)
+                                          : integrate<false>(b, n, in_ex, in_in, in_sic, stim);
+            if (crossed > 0.0)
+                emit_block_crossings(v_.data(), refractory_.data(), b, b + n, v_th_, v_reset_,
+                                     ref_steps_, step, spikes);
+        }
+    }
+
+    // Neurons [b, b + n); returns how many reached the threshold (a floating-point count, so
+    // that the loop's lanes stay 64 bits wide; `omp simd` may sum it in any order, exactly).
+    template <bool with_sic>
+    [[gnu::always_inline]] double integrate(index_t b, std::size_t n, double* in_ex, double* in_in,
+                                            double* in_sic, const double* stim) {
+        double* i_sic = i_sic_.data() + b;
+        double* v = v_.data() + b;
+        double* g_ex = g_ex_.data() + b;
+        double* g_in = g_in_.data() + b;
+        int* refractory = refractory_.data() + b;
+        in_ex += b;
+        in_in += b;
+        stim += b;
+        if constexpr (with_sic) in_sic += b;
+        // Locals: the stores through the arrays could alias the members, which would make the
+        // compiler reload them in every iteration.
+        const double mean_ex = mean_ex_, mean_in = mean_in_, g_l = g_l_, e_ex = e_ex_;
+        const double e_in = e_in_, leak_and_bias = g_l_ * e_l_, i_e = i_e_;
+        const double h_over_c = h_over_c_, v_th = v_th_, decay_ex = decay_ex_;
+        const double decay_in = decay_in_;
+        double crossed = 0.0;
+#pragma omp simd reduction(+ : crossed)
+        for (std::size_t i = 0; i < n; ++i) {
+            if constexpr (with_sic) {
+                i_sic[i] += in_sic[i]; // SIC arrives as changes of its level [pA]
+                in_sic[i] = 0;
+            }
+            const double ge = mean_ex * g_ex[i];
+            const double gi = mean_in * g_in[i];
+            const double g_total = g_l + ge + gi;
             const double v_inf =
-                (g_l_ * e_l_ + ge * e_ex_ + gi * e_in_ + i_e_ + stim[i] + i_sic[i]) / g_total;
-            const double v_new = v_inf + (v[i] - v_inf) * exp_vectorisable(-g_total * h_over_c_);
-            // Branch-free select keeps the loop vectorisable; exact for finite values.
-            const double free = refractory[i] == 0 ? 1.0 : 0.0;
-            v[i] = v_new * free + v[i] * (1.0 - free);
+                (leak_and_bias + ge * e_ex + gi * e_in + i_e + stim[i] + i_sic[i]) / g_total;
+            const double v_new = v_inf + (v[i] - v_inf) * exp_vectorisable(-g_total * h_over_c);
+            const double v_next = refractory[i] == 0 ? v_new : v[i];
+            v[i] = v_next;
+            crossed += v_next >= v_th ? 1.0 : 0.0;
             refractory[i] -= refractory[i] != 0;
-            g_ex[i] = decay_ex_ * g_ex[i] + in_ex[i];
-            g_in[i] = decay_in_ * g_in[i] + in_in[i];
+            g_ex[i] = decay_ex * g_ex[i] + in_ex[i];
+            g_in[i] = decay_in * g_in[i] + in_in[i];
             in_ex[i] = 0;
             in_in[i] = 0;
         }
+        return crossed;
     }
 
     std::vector<double> v_, g_ex_, g_in_, i_sic_;

@@ -47,6 +47,11 @@ DEFAULT_DURATIONS = {"coba": 10.0, "coba_64k": 1.0, "neuron_glia": 1.0}
 PLASTIC = ("experiments/coba_stdp.toml", COBA_PROJECTIONS)
 
 
+# `taskset -c N` before both simulators' commands (--cpu): on a VM whose virtual CPUs differ in
+# speed (a busy host sibling), both must run on the same one.
+PIN = []
+
+
 def sh(cmd):
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
@@ -57,12 +62,12 @@ def load_average():
 
 def run_gliasim(exe, experiment, seed, duration, tmp, no_synapses_in=()):
     out = os.path.join(tmp, "g.h5")
-    cmd = [exe, "run", os.path.join(ROOT, experiment), "-o", out, "-q",
+    cmd = [exe, "run", os.path.join(ROOT, experiment), "-o", out, "-q", "--overwrite",
            "--set", f"simulation.seed={seed}", "--set", f'simulation.duration="{duration} s"',
            "--set", 'output.flush_interval="10 s"', "--set", "simulation.threads=1"]
     for p in no_synapses_in:
         cmd += ["--set", f"projections.{p}.p=0"]
-    subprocess.run(cmd, check=True)
+    subprocess.run(PIN + cmd, check=True)
     with h5py.File(out, "r") as f:
         m = f["metadata"].attrs
         spikes = {pop: (f[f"spikes/{pop}/node_ids"][:], f[f"spikes/{pop}/timestamps"][:] * 1e-3)
@@ -79,7 +84,7 @@ def run_brian(args_brian, seed, duration, tmp, no_synapses=False):
         "--seed", str(seed), "--duration", str(duration), "--spikes", npz]
     if no_synapses:
         cmd.append("--no-synapses")
-    r = json.loads(sh(cmd).strip().splitlines()[-1])
+    r = json.loads(sh(PIN + cmd).strip().splitlines()[-1])
     d = np.load(npz)
     r["spikes"] = {pop: (d["i"][d["pop"] == pop], d["t"][d["pop"] == pop]) for pop in ("exc", "inh")}
     r["wall_s"] = r["binary_wall_s"]  # the whole binary: connect, loop, writing results
@@ -215,9 +220,11 @@ def markdown(args, rows, memory, loads, plot_path):
              "", f"on {datetime.date.today()}, {model}, {cores} cores, Brian {brian}, {gxx}; "
              f"load averages (1, 5, 15 min) {loads[0]} before and {loads[1]} after the runs. "
              f"Medians of {args.repeats} runs per simulator (seeds 1..{args.repeats}), run "
-             "alternately. Loop times are CPU seconds of the simulation loop (gliasim: process "
-             "CPU time of the run; Brian: its own std::clock loop time), so a busy machine "
-             "inflates them less than wall time; gliasim's wall time is shown next to them.", "",
+             "alternately" + (f", both pinned to CPU {args.cpu}" if args.cpu is not None else "") +
+             ". Loop times are CPU seconds of the simulation loop (gliasim: process CPU time of "
+             "the loop without the recorders' flushes; Brian: its own std::clock loop time, "
+             "which excludes writing its results), so a busy machine inflates them less than "
+             "wall time; gliasim's wall time is shown next to them.", "",
              "| network | simulated | gliasim loop CPU [s] | gliasim loop wall [s] | Brian 2 loop [s] "
              "| **ratio gliasim/Brian** | gliasim build [s] | Brian codegen+compile [s] "
              "| synaptic events/s/core (gliasim) | peak RSS gliasim / Brian [MiB] |",
@@ -305,7 +312,11 @@ def main():
                         help="measure bytes per synapse for gliasim only")
     parser.add_argument("--docs", default=os.path.join(ROOT, "docs/performance.md"),
                         help="markdown file to update ('-': print only)")
+    parser.add_argument("--cpu", type=int, default=None,
+                        help="run both simulators on this CPU only (taskset)")
     args = parser.parse_args()
+    if args.cpu is not None:
+        PIN[:] = ["taskset", "-c", str(args.cpu)]
     if not os.access(args.gliasim, os.X_OK):
         sys.exit(f"compare_brian: no gliasim binary at {args.gliasim} (build first or pass --gliasim)")
 
