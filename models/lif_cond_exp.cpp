@@ -96,7 +96,7 @@ private:
         double* v = v_.data() + b;
         double* g_ex = g_ex_.data() + b;
         double* g_in = g_in_.data() + b;
-        int* refractory = refractory_.data() + b;
+        std::int64_t* refractory = refractory_.data() + b;
         in_ex += b;
         in_in += b;
         stim += b;
@@ -133,7 +133,7 @@ private:
     }
 
     std::vector<double> v_, g_ex_, g_in_, i_sic_;
-    std::vector<int> refractory_;
+    std::vector<std::int64_t> refractory_; // 64-bit: the update loop keeps every lane 64 bits wide
     double v_th_, v_reset_, g_l_, e_ex_, e_in_, e_l_, i_e_, h_over_c_;
     double decay_ex_, decay_in_, mean_ex_, mean_in_;
     int ref_steps_;

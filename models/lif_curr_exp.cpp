@@ -77,7 +77,7 @@ private:
         double* v = v_.data();
         double* i_ex = i_ex_.data();
         double* i_in = i_in_.data();
-        int* refractory = refractory_.data();
+        std::int64_t* refractory = refractory_.data();
 #pragma omp simd
         for (index_t i = r.begin; i < r.end; ++i) {
             i_sic[i] += in_sic[i]; // SIC arrives as changes of its level [pA]
@@ -96,7 +96,7 @@ private:
     }
 
     std::vector<double> v_, i_ex_, i_in_, i_sic_;
-    std::vector<int> refractory_;
+    std::vector<std::int64_t> refractory_; // 64-bit: the update loop keeps every lane 64 bits wide
     double e_l_, v_th_, v_reset_, i_e_;
     double p22_, p11_ex_, p11_in_, p21_ex_, p21_in_, p20_;
     int ref_steps_;

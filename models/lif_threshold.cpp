@@ -12,8 +12,9 @@ namespace gliasim::models {
 // one, and only those are scanned (the count is a floating-point sum, which `omp simd` may
 // reorder; it is exact either way).
 GLIASIM_MULTIVERSION
-void emit_threshold_crossings(double* v, int* refractory, IndexRange r, double v_th, double v_reset,
-                              int ref_steps, step_t step, std::vector<Spike>& spikes) {
+void emit_threshold_crossings(double* v, std::int64_t* refractory, IndexRange r, double v_th,
+                              double v_reset, int ref_steps, step_t step,
+                              std::vector<Spike>& spikes) {
     // At 20 Hz and 0.1 ms steps one block of 32 in 16 holds a crossing.
     constexpr std::size_t block = 32;
     for (index_t b = r.begin; b < r.end; b += block) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "core/types.hpp"
@@ -10,12 +11,13 @@ namespace gliasim::models {
 // The threshold pass shared by the LIF models, run after their vectorised integration pass:
 // resets every neuron in `r` with v >= v_th, starts its refractory period and appends its spike
 // in index order (the canonical spike order).
-void emit_threshold_crossings(double* v, int* refractory, IndexRange r, double v_th, double v_reset,
-                              int ref_steps, step_t step, std::vector<Spike>& spikes);
+void emit_threshold_crossings(double* v, std::int64_t* refractory, IndexRange r, double v_th,
+                              double v_reset, int ref_steps, step_t step,
+                              std::vector<Spike>& spikes);
 
 // The same for neurons [begin, end) that a vectorised test found to hold a crossing: groups of
 // eight are tested at once (one vector compare), and only a group with a crossing is walked.
-inline void emit_block_crossings(double* v, int* refractory, index_t begin, index_t end,
+inline void emit_block_crossings(double* v, std::int64_t* refractory, index_t begin, index_t end,
                                  double v_th, double v_reset, int ref_steps, step_t step,
                                  std::vector<Spike>& spikes) {
     index_t g = begin;
