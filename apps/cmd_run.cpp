@@ -107,6 +107,15 @@ void print_summary(const Experiment& ex, const Simulation& sim, const RunStats& 
         meta.astrocyte_updates_per_s > 0
             ? fmt::format(", {:.3g} astrocyte updates/s", meta.astrocyte_updates_per_s)
             : std::string());
+    if (stats.wall_simulate > 0) {
+        std::string split;
+        for (std::size_t k = 0; k < kPhases; ++k)
+            if (stats.phase_seconds[k] > 0)
+                split += fmt::format("{} {:.1f}%, ", kPhaseNames[k],
+                                     100 * stats.phase_seconds[k] / stats.wall_simulate);
+        fmt::print("where the time went: {}other {:.1f}%\n", split,
+                   100 * stats.phase_other / stats.wall_simulate);
+    }
     if (stats.branching)
         fmt::print("branching factor: {:.4f} (NALSM definition; pooled over spikes {:.4f}, {} "
                    "reference spikes)\n",
@@ -491,6 +500,10 @@ int cmd_run(const std::vector<std::string>& args) {
     comm.max(peak);
     meta.peak_memory_bytes = static_cast<std::uint64_t>(peak[0]);
     meta.wall_exchange = stats.wall_exchange;
+    for (std::size_t k = 0; k < kPhases; ++k)
+        meta.figures.emplace_back(fmt::format("phase_{}_s", kPhaseNames[k]),
+                                  stats.phase_seconds[k]);
+    meta.figures.emplace_back("phase_other_s", stats.phase_other);
     if (distributed)
         meta.figures.emplace_back("exchange_slices", static_cast<double>(stats.slices));
     if (stats.branching) {

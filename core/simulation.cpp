@@ -40,6 +40,10 @@ Simulation::Simulation(const NetworkSpec& spec, Communicator comm)
     const std::size_t T = net_.threads();
     const std::size_t P = net_.populations().size();
     thread_buffers_.resize(T);
+    phase_ticks_.resize(T);
+    for (const auto& ps : spec.populations)
+        population_phase_.push_back(ps.model->kind == ModelKind::astrocyte ? Phase::astrocytes
+                                                                           : Phase::neurons);
     for (auto& tb : thread_buffers_) tb.spikes.resize(P);
     slice_spikes_.resize(P);
     factors_.resize(net_.projections().size());
@@ -217,6 +221,8 @@ RecordingLayout Simulation::layout() const {
 void Simulation::update_steps(std::size_t t, step_t first, step_t last) {
     auto& pops = net_.populations();
     auto& stims = net_.stimuli();
+    PhaseTicks& ticks = phase_ticks_[t];
+    std::uint64_t clock = phase_clock();
     for (step_t step = first; step < last; ++step) {
         for (std::size_t i = 0; i < stimuli_.size(); ++i) {
             const StimulusState& s = stimuli_[i];
@@ -224,8 +230,12 @@ void Simulation::update_steps(std::size_t t, step_t first, step_t last) {
             const auto [b, e] = s.thread_ids[t];
             stims[i]->apply_step(step, std::span(s.ids).subspan(b, e - b), *pops[s.target]);
         }
-        for (std::size_t p = 0; p < pops.size(); ++p)
+        for (std::size_t p = 0; p < pops.size(); ++p) {
             pops[p]->update(step, net_.range(p, t), thread_buffers_[t].spikes[p]);
+            const std::uint64_t now = phase_clock();
+            ticks.add(population_phase_[p], clock, now);
+            clock = now;
+        }
         for (auto& r : reports_) {
             if ((step + 1) % r.interval != 0) continue;
             // Sample k is taken at the end of step (k+1)*interval - 1, i.e. at t = (k+1)*interval.
@@ -238,6 +248,9 @@ void Simulation::update_steps(std::size_t t, step_t first, step_t last) {
                 float* dst = r.buffers[v].data() + row * n;
                 for (std::size_t c = b; c < e; ++c) dst[c] = static_cast<float>(col[r.ids[c]]);
             }
+            const std::uint64_t now = phase_clock();
+            ticks.add(Phase::recording, clock, now);
+            clock = now;
         }
     }
 }
@@ -517,6 +530,8 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
     for (auto& tb : thread_buffers_) tb.events = 0;
 
     const auto t_start = Clock::now();
+    const std::uint64_t clock_start = phase_clock();
+    for (auto& p : phase_ticks_) p = PhaseTicks{};
     auto t_last_progress = t_start;
     const int T = static_cast<int>(net_.threads());
     step_t seg_begin = 0, seg_end = 0, slice_end = 0;
@@ -600,6 +615,7 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
                 barrier.wait();
             }
             if (t == 0) {
+                const std::uint64_t exchange_from = phase_clock();
                 merge_spikes();
                 net_.exchange_for_delivery(slice_start, slice_end);
                 ++slices;
@@ -610,6 +626,7 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
                                       factors_[i]);
                 write_failed = decide(slice_start, slice_end, interrupt && interrupt->load(),
                                       write_error != nullptr, outcome);
+                phase_ticks_[0].add(Phase::exchange, exchange_from, phase_clock());
                 if (progress && seconds_since(t_last_progress) > 0.25) {
                     t_last_progress = Clock::now();
                     progress(static_cast<double>(slice_end) * net_.spec().dt,
@@ -618,7 +635,9 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
             }
             barrier.wait();
             if (write_failed) break; // read after the barrier of the serial phase above
+            const std::uint64_t deliver_from = phase_clock();
             deliver(t, slice_start, std::min(slice_start + slice, n_steps_));
+            phase_ticks_[t].add(Phase::delivery, deliver_from, phase_clock());
             // Computed locally: another thread may already be rewriting slice_end.
             slice_start = std::min(slice_start + slice, n_steps_);
             // `outcome` was set in the serial phase above; nothing writes it before the next one.
@@ -665,6 +684,19 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
     stats.wall_write = write_seconds_;
     stats.cpu_write = write_cpu_seconds_;
     stats.wall_exchange = net_.comm().exchange_seconds() - exchange_start;
+    // Clock ticks to seconds over the whole call (the flushes included on both sides).
+    const double ticks = static_cast<double>(phase_clock() - clock_start);
+    const double seconds_per_tick = ticks > 0 ? seconds_since(t_start) / ticks : 0;
+    double phases = 0;
+    for (std::size_t k = 0; k < kPhases; ++k) {
+        double sum = 0;
+        for (const auto& p : phase_ticks_) sum += static_cast<double>(p.ticks[k]);
+        // The serial exchange runs on thread 0 while the others wait for it: all of it counts.
+        const double threads = k == static_cast<std::size_t>(Phase::exchange) ? 1.0 : T;
+        stats.phase_seconds[k] = sum * seconds_per_tick / threads;
+        phases += stats.phase_seconds[k];
+    }
+    stats.phase_other = std::max(0.0, stats.wall_simulate - phases);
     stats.slices = slices;
     for (const auto& tb : thread_buffers_) stats.synaptic_events_here += tb.events;
     stats.synaptic_events_here = net_.comm().sum(stats.synaptic_events_here);

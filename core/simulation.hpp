@@ -14,6 +14,7 @@
 #include "branching_factor.hpp"
 #include "event_queue.hpp"
 #include "network.hpp"
+#include "phase_clock.hpp"
 #include "recording.hpp"
 #include "state_archive.hpp"
 #include "state_check.hpp"
@@ -55,6 +56,11 @@ struct RunStats {
     // slices simulated (one spike exchange each).
     double wall_exchange = 0;
     std::uint64_t slices = 0;
+    // Wall time of the loop by phase [s] (kPhaseNames): the parallel phases averaged over
+    // threads, the serial exchange as it is; phase_other is the rest of wall_simulate (threads
+    // waiting for each other, events, progress).
+    std::array<double, kPhases> phase_seconds{};
+    double phase_other = 0;
     std::vector<std::uint64_t> spikes; // per population
     std::optional<BranchingResult> branching;
 };
@@ -181,6 +187,8 @@ private:
     EventQueue exact_events_;    // must happen at their step (stimulus changes)
     EventQueue boundary_events_; // happen at the first slice boundary at or after their step
     std::vector<ThreadBuffers> thread_buffers_;
+    std::vector<PhaseTicks> phase_ticks_;          // per thread
+    std::vector<Phase> population_phase_;          // neurons or astrocytes, per population
     std::vector<std::vector<Spike>> slice_spikes_; // merged, canonical order, per population
     std::vector<std::vector<double>> factors_;     // per projection: weight factor per spike
     std::vector<std::vector<double>> spike_times_; // buffered for output, per population

@@ -2,14 +2,15 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <thread>
 
 namespace gliasim {
 
 // The barrier that the simulation's threads pass several times per time step. The OpenMP
 // runtime's barrier makes a futex system call at every release, whether or not a thread sleeps;
-// on a virtual machine that call costs more than a COBA step's work. This one spins briefly and
-// only sleeps (so that only then the release needs a system call) when another thread is late,
-// e.g. descheduled on a busy machine. With one thread it is a no-op.
+// on a virtual machine that call costs more than a COBA step's work. This one spins briefly,
+// yields, and only sleeps (so that only then the release needs a system call) when another
+// thread is late, e.g. descheduled on a busy machine. With one thread it is a no-op.
 class StepBarrier {
 public:
     explicit StepBarrier(unsigned threads) : threads_(threads) {}
@@ -29,15 +30,22 @@ public:
             if (generation_.load(std::memory_order_acquire) != generation) return;
             relax();
         }
+        // On a busy machine the late thread may be waiting for this very core.
+        for (int i = 0; i < kYields; ++i) {
+            if (generation_.load(std::memory_order_acquire) != generation) return;
+            std::this_thread::yield();
+        }
         sleepers_.fetch_add(1);
         while (generation_.load() == generation) generation_.wait(generation);
         sleepers_.fetch_sub(1);
     }
 
 private:
-    // About 10-50 microseconds of spinning: longer than a step's work on a loaded machine's
-    // neighbour, short enough not to starve a descheduled thread of its core for long.
-    static constexpr int kSpins = 1 << 12;
+    // About 10 microseconds of spinning (a pause is about 20 ns on current x86): longer than
+    // most of a step's imbalance between threads. Then a few yields (2 microseconds each on a
+    // virtual machine) for a thread that was descheduled, then sleep.
+    static constexpr int kSpins = 512;
+    static constexpr int kYields = 16;
 
     static void relax() {
 #if defined(__x86_64__) || defined(__i386__)
