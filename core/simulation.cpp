@@ -8,6 +8,7 @@
 #include <cstring>
 #include <ctime>
 #include <fmt/format.h>
+#include <iterator>
 #include <limits>
 #include <omp.h>
 #include <stdexcept>
@@ -262,21 +263,36 @@ void Simulation::update_steps(std::size_t t, step_t first, step_t last) {
 // rank ends up with every spike of the slice (one exchange between ranks per slice).
 void Simulation::merge_spikes() {
     const double dt = net_.spec().dt;
+    const bool one_rank = net_.comm().size() == 1;
+    const auto by_step = [](const Spike& a, const Spike& b) { return a.step < b.step; };
     for (std::size_t p = 0; p < slice_spikes_.size(); ++p) {
         auto& merged = slice_spikes_[p];
         merged.clear();
+        if (thread_buffers_.size() == 1) {
+            merged.swap(thread_buffers_[0].spikes[p]); // both keep their capacity
+            continue;
+        }
         for (auto& tb : thread_buffers_) {
-            merged.insert(merged.end(), tb.spikes[p].begin(), tb.spikes[p].end());
-            tb.spikes[p].clear();
+            auto& run = tb.spikes[p];
+            // Each thread's run is ordered by step: merging it in keeps the prefix ordered,
+            // stably (the lower threads' spikes first within a step). Over several ranks the
+            // sort below does it. std::merge into a kept buffer: nothing is allocated.
+            if (!one_rank || merged.empty() || run.empty() ||
+                merged.back().step <= run.front().step) {
+                merged.insert(merged.end(), run.begin(), run.end());
+            } else {
+                merge_scratch_.clear();
+                std::merge(merged.begin(), merged.end(), run.begin(), run.end(),
+                           std::back_inserter(merge_scratch_), by_step);
+                merged.swap(merge_scratch_);
+            }
+            run.clear();
         }
     }
     net_.comm().allgather(slice_spikes_);
-    const bool sort = net_.threads() * static_cast<std::size_t>(net_.comm().size()) > 1;
     for (std::size_t p = 0; p < slice_spikes_.size(); ++p) {
         auto& merged = slice_spikes_[p];
-        if (sort)
-            std::stable_sort(merged.begin(), merged.end(),
-                             [](const Spike& a, const Spike& b) { return a.step < b.step; });
+        if (!one_rank) std::stable_sort(merged.begin(), merged.end(), by_step);
         spike_counts_[p] += merged.size();
         if (keep_from_[p] < n_steps_)
             for (const Spike& s : merged)

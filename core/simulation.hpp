@@ -188,6 +188,7 @@ private:
     EventQueue boundary_events_; // happen at the first slice boundary at or after their step
     std::vector<ThreadBuffers> thread_buffers_;
     std::vector<PhaseTicks> phase_ticks_;          // per thread
+    std::vector<Spike> merge_scratch_;             // merge_spikes' buffer, kept between slices
     std::vector<Phase> population_phase_;          // neurons or astrocytes, per population
     std::vector<std::vector<Spike>> slice_spikes_; // merged, canonical order, per population
     std::vector<std::vector<double>> factors_;     // per projection: weight factor per spike
