@@ -74,7 +74,9 @@ Projection::Part Projection::build_part(const ProjectionSetup& s, IndexRange tar
     cols.resize(n);
     part.weight.resize(n);
     if (!uniform) part.delay.resize(n);
-    if (s.edge_tags) part.tag.resize(n);
+    part.tag_is_target = s.edge_tags && s.edge_tags->entries_are_index;
+    const bool store_tags = s.edge_tags && !part.tag_is_target;
+    if (store_tags) part.tag.resize(n);
     for (index_t j = targets.begin; j < targets.end; ++j) {
         RandomStream wrs(s.seed, Stream::weight, s.id, j);
         RandomStream drs(s.seed, Stream::delay, s.id, j);
@@ -84,7 +86,7 @@ Projection::Part Projection::build_part(const ProjectionSetup& s, IndexRange tar
             cols[pos] = j;
             part.weight[pos] = static_cast<float>(s.weight.draw(wrs));
             if (!uniform) part.delay[pos] = delay_to_steps(s.delay.draw(drs), s.dt);
-            if (s.edge_tags) part.tag[pos] = s.edge_tags->sources[s.edge_tags->offsets[j] + drawn];
+            if (store_tags) part.tag[pos] = s.edge_tags->sources[s.edge_tags->offsets[j] + drawn];
             ++drawn;
         });
     }
@@ -196,7 +198,9 @@ Projection::PartView Projection::part(std::size_t i) const {
             p.weight.data(),
             p.delay.empty() ? nullptr : p.delay.data(),
             p.const_delay,
-            p.tag.empty() ? nullptr : p.tag.data(),
+            p.tag_is_target ? p.graph.m_forward.m_column.data()
+            : p.tag.empty() ? nullptr
+                            : p.tag.data(),
             p.weight.size()};
 }
 
@@ -227,19 +231,24 @@ std::vector<Projection::Edge> Projection::edges() const {
 }
 
 std::vector<Projection::EdgeRef> Projection::canonical_edges() const {
+    // Within a part, a row holds its synapses by target, then in draw order, and the parts
+    // hold disjoint target ranges: walking each row through the parts in target order gives
+    // the canonical order without sorting (a sort's buffer would add to the peak memory).
+    std::vector<std::uint32_t> order(parts_.size());
+    for (std::uint32_t p = 0; p < order.size(); ++p) order[p] = p;
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return parts_[a].targets.begin < parts_[b].targets.begin;
+    });
     std::vector<EdgeRef> out;
     out.reserve(n_edges_);
-    for (std::uint32_t p = 0; p < parts_.size(); ++p) {
-        const auto& rows = parts_[p].graph.m_forward.m_rowstart;
-        const auto& cols = parts_[p].graph.m_forward.m_column;
-        for (std::size_t r = 0; r + 1 < rows.size(); ++r)
+    const std::size_t n_rows = parts_.empty() ? 0 : parts_[0].graph.m_forward.m_rowstart.size() - 1;
+    for (std::size_t r = 0; r < n_rows; ++r)
+        for (const std::uint32_t p : order) {
+            const auto& rows = parts_[p].graph.m_forward.m_rowstart;
+            const auto& cols = parts_[p].graph.m_forward.m_column;
             for (auto e = rows[r]; e < rows[r + 1]; ++e)
                 out.push_back({p, e, static_cast<index_t>(r), cols[e]});
-    }
-    // A target's synapses all sit in one part, in draw order: a stable sort keeps that order.
-    std::stable_sort(out.begin(), out.end(), [](const EdgeRef& a, const EdgeRef& b) {
-        return a.source != b.source ? a.source < b.source : a.target < b.target;
-    });
+        }
     return out;
 }
 
