@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
-#include <iterator>
 #include <limits>
 #include <stdexcept>
 
@@ -21,123 +20,77 @@ std::uint16_t delay_to_steps(double delay_ms, double dt) {
 
 namespace {
 
-// Feeds Boost's sorted-edge constructor from our own row offsets and target column without
-// materialising a (source, target) pair vector.
-class SortedEdgeIterator {
-public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = std::pair<std::uint32_t, std::uint32_t>;
-    using difference_type = std::ptrdiff_t;
-    using pointer = const value_type*;
-    using reference = const value_type&;
-
-    SortedEdgeIterator(const std::vector<std::uint32_t>* rows,
-                       const std::vector<std::uint32_t>* cols, std::uint32_t edge)
-        : rows_(rows), cols_(cols), edge_(edge) {
-        settle();
+// Calls f(source) for every synapse onto target j, in draw order. The streams are keyed by
+// (seed, projection, target), so calling it twice draws exactly the same synapses.
+template <typename F> void for_each_drawn(const ProjectionSetup& s, index_t j, F&& f) {
+    if (s.explicit_sources) {
+        const ExplicitSources& e = *s.explicit_sources;
+        for (auto k = e.offsets[j]; k < e.offsets[j + 1]; ++k) f(e.sources[k]);
+        return;
     }
-    const value_type& operator*() const { return current_; }
-    const value_type* operator->() const { return &current_; }
-    SortedEdgeIterator& operator++() {
-        ++edge_;
-        settle();
-        return *this;
-    }
-    SortedEdgeIterator operator++(int) {
-        auto t = *this;
-        ++*this;
-        return t;
-    }
-    bool operator==(const SortedEdgeIterator& o) const { return edge_ == o.edge_; }
-
-private:
-    void settle() {
-        while (row_ + 1 < rows_->size() && (*rows_)[row_ + 1] <= edge_) ++row_;
-        if (edge_ < cols_->size()) current_ = {row_, (*cols_)[edge_]};
-    }
-    const std::vector<std::uint32_t>* rows_;
-    const std::vector<std::uint32_t>* cols_;
-    std::uint32_t edge_;
-    std::uint32_t row_ = 0;
-    value_type current_{};
-};
+    RandomStream conn(s.seed, Stream::connectivity, s.id, j);
+    for_each_source(s.rule, j, s.n_source, s.same_population, conn, f);
+}
 
 } // namespace
 
 Projection::Part Projection::build_part(const ProjectionSetup& s, IndexRange targets) {
-    // Draw in target order (the deterministic order), then stable counting sort by source.
-    // Targets come in order, so a count per target replaces a target column (4 B per synapse
-    // less at the build's peak).
-    std::vector<std::uint32_t> src, per_target(targets.end - targets.begin, 0);
-    std::vector<float> w;
-    std::vector<std::uint16_t> d;
-    std::vector<index_t> tags;
-    const std::uint32_t sub = s.id;
-    for (index_t j = targets.begin; j < targets.end; ++j) {
-        RandomStream conn(s.seed, Stream::connectivity, sub, j);
-        RandomStream wrs(s.seed, Stream::weight, sub, j);
-        RandomStream drs(s.seed, Stream::delay, sub, j);
-        std::uint64_t drawn = 0; // synapses drawn for target j so far
-        auto add = [&](index_t i) {
-            if (s.edge_tags) tags.push_back(s.edge_tags->sources[s.edge_tags->offsets[j] + drawn]);
-            ++drawn;
-            src.push_back(i);
-            w.push_back(static_cast<float>(s.weight.draw(wrs)));
-            d.push_back(delay_to_steps(s.delay.draw(drs), s.dt));
-        };
-        if (s.explicit_sources) {
-            const ExplicitSources& e = *s.explicit_sources;
-            for (auto k = e.offsets[j]; k < e.offsets[j + 1]; ++k) add(e.sources[k]);
-        } else {
-            for_each_source(s.rule, j, s.n_source, s.same_population, conn, add);
-        }
-        per_target[j - targets.begin] = static_cast<std::uint32_t>(drawn);
-    }
-    if (src.size() >= std::numeric_limits<std::uint32_t>::max())
-        throw std::invalid_argument(
-            fmt::format("projection '{}' has {} synapses in one thread part; the limit is 2^32-1",
-                        s.name, src.size()));
-
-    const std::size_t n = src.size();
-    std::vector<std::uint32_t> rows(static_cast<std::size_t>(s.n_source) + 1, 0);
-    for (auto i : src) ++rows[i + 1];
-    for (std::size_t r = 1; r < rows.size(); ++r) rows[r] += rows[r - 1];
-    std::vector<std::uint32_t> fill(rows.begin(), rows.end() - 1);
-    std::vector<std::uint32_t> col(n);
-    Part part;
-    part.weight.resize(n);
-    std::vector<std::uint16_t> delay_sorted(n);
-    if (s.edge_tags) part.tag.resize(n);
-    std::size_t e = 0;
-    for (index_t j = targets.begin; j < targets.end; ++j) {
-        for (auto k = per_target[j - targets.begin]; k > 0; --k, ++e) {
-            const std::uint32_t pos = fill[src[e]]++;
-            col[pos] = j;
-            part.weight[pos] = w[e];
-            delay_sorted[pos] = d[e];
-            if (s.edge_tags) part.tag[pos] = tags[e];
-        }
-    }
-    // Free the drawing buffers before the graph is built: the build, not the run, sets the
-    // peak memory of a large network.
-    std::vector<std::uint32_t>().swap(src);
-    std::vector<std::uint32_t>().swap(per_target);
-    std::vector<float>().swap(w);
-    std::vector<std::uint16_t>().swap(d);
-    std::vector<index_t>().swap(tags);
-
+    // Two passes over the same streams: the first counts the synapses of every source row (and
+    // checks whether the delays are all equal), the second draws them again and writes each
+    // one straight to its final CSR position. No per-synapse array exists besides the final
+    // ones, so the build's peak memory is the projection's own size. Targets are visited in
+    // ascending order, so every row keeps its synapses by target, then in draw order.
     const auto vertices = std::max<std::uint32_t>(s.n_source, s.n_target);
-    // Passing the edge count makes Boost reserve the column once instead of growing it by
-    // push_back (up to twice the final size at the peak, then a copy to shrink it).
-    part.graph =
-        SynapseGraph(boost::edges_are_sorted, SortedEdgeIterator(&rows, &col, 0),
-                     SortedEdgeIterator(&rows, &col, static_cast<std::uint32_t>(n)), vertices, n);
-    part.graph.m_forward.m_column.shrink_to_fit(); // no-op unless Boost ignored the count
+    Part part;
+    // Boost's graph with `vertices` vertices and no edges; its arrays are filled in place below
+    // (no edge properties: the graph is declared without any, the weights are arrays of ours).
+    part.graph = SynapseGraph(vertices);
+    std::vector<std::uint32_t>& rows = part.graph.m_forward.m_rowstart; // vertices + 1
+    std::vector<std::uint32_t>& cols = part.graph.m_forward.m_column;
 
-    const bool uniform = std::all_of(delay_sorted.begin(), delay_sorted.end(),
-                                     [&](auto x) { return x == delay_sorted.front(); });
-    if (n > 0) part.const_delay = delay_sorted.front();
-    if (!uniform) part.delay = std::move(delay_sorted);
+    const bool draw_delays = !s.delay.is_constant();
+    std::uint64_t n = 0;
+    std::uint16_t first_delay = 0;
+    bool uniform = true;
+    for (index_t j = targets.begin; j < targets.end; ++j) {
+        RandomStream drs(s.seed, Stream::delay, s.id, j);
+        for_each_drawn(s, j, [&](index_t i) {
+            ++rows[i + 1];
+            if (draw_delays) {
+                const std::uint16_t d = delay_to_steps(s.delay.draw(drs), s.dt);
+                if (n == 0) first_delay = d;
+                uniform = uniform && d == first_delay;
+            }
+            ++n;
+        });
+    }
+    if (n >= std::numeric_limits<std::uint32_t>::max())
+        throw std::invalid_argument(fmt::format(
+            "projection '{}' has {} synapses in one thread part; the limit is 2^32-1", s.name, n));
+    if (n > 0) part.const_delay = draw_delays ? first_delay : delay_to_steps(s.delay.a, s.dt);
+    for (std::size_t r = 1; r < rows.size(); ++r) rows[r] += rows[r - 1];
+
+    std::vector<std::uint32_t> fill(rows.begin(), rows.begin() + s.n_source);
+    cols.resize(n);
+    part.weight.resize(n);
+    if (!uniform) part.delay.resize(n);
+    part.tag_is_target = s.edge_tags && s.edge_tags->entries_are_index;
+    const bool store_tags = s.edge_tags && !part.tag_is_target;
+    if (store_tags) part.tag.resize(n);
+    for (index_t j = targets.begin; j < targets.end; ++j) {
+        RandomStream wrs(s.seed, Stream::weight, s.id, j);
+        RandomStream drs(s.seed, Stream::delay, s.id, j);
+        std::uint64_t drawn = 0; // synapses drawn for target j so far
+        for_each_drawn(s, j, [&](index_t i) {
+            const std::uint32_t pos = fill[i]++;
+            cols[pos] = j;
+            part.weight[pos] = static_cast<float>(s.weight.draw(wrs));
+            if (!uniform) part.delay[pos] = delay_to_steps(s.delay.draw(drs), s.dt);
+            if (store_tags) part.tag[pos] = s.edge_tags->sources[s.edge_tags->offsets[j] + drawn];
+            ++drawn;
+        });
+    }
+    if (!uniform) part.const_delay = part.delay.front(); // unused then, but as before
     return part;
 }
 
@@ -145,6 +98,7 @@ Projection::Projection(const ProjectionSetup& s, std::span<const IndexRange> tar
     : name_(s.name), receptor_(s.receptor), continuous_(s.continuous) {
     min_delay_ = std::numeric_limits<step_t>::max();
     max_delay_ = 0;
+    parts_.reserve(target_parts.size());
     for (const auto& r : target_parts) {
         parts_.push_back(build_part(s, r));
         parts_.back().targets = r;
@@ -244,7 +198,9 @@ Projection::PartView Projection::part(std::size_t i) const {
             p.weight.data(),
             p.delay.empty() ? nullptr : p.delay.data(),
             p.const_delay,
-            p.tag.empty() ? nullptr : p.tag.data(),
+            p.tag_is_target ? p.graph.m_forward.m_column.data()
+            : p.tag.empty() ? nullptr
+                            : p.tag.data(),
             p.weight.size()};
 }
 
@@ -275,19 +231,24 @@ std::vector<Projection::Edge> Projection::edges() const {
 }
 
 std::vector<Projection::EdgeRef> Projection::canonical_edges() const {
+    // Within a part, a row holds its synapses by target, then in draw order, and the parts
+    // hold disjoint target ranges: walking each row through the parts in target order gives
+    // the canonical order without sorting (a sort's buffer would add to the peak memory).
+    std::vector<std::uint32_t> order(parts_.size());
+    for (std::uint32_t p = 0; p < order.size(); ++p) order[p] = p;
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return parts_[a].targets.begin < parts_[b].targets.begin;
+    });
     std::vector<EdgeRef> out;
     out.reserve(n_edges_);
-    for (std::uint32_t p = 0; p < parts_.size(); ++p) {
-        const auto& rows = parts_[p].graph.m_forward.m_rowstart;
-        const auto& cols = parts_[p].graph.m_forward.m_column;
-        for (std::size_t r = 0; r + 1 < rows.size(); ++r)
+    const std::size_t n_rows = parts_.empty() ? 0 : parts_[0].graph.m_forward.m_rowstart.size() - 1;
+    for (std::size_t r = 0; r < n_rows; ++r)
+        for (const std::uint32_t p : order) {
+            const auto& rows = parts_[p].graph.m_forward.m_rowstart;
+            const auto& cols = parts_[p].graph.m_forward.m_column;
             for (auto e = rows[r]; e < rows[r + 1]; ++e)
                 out.push_back({p, e, static_cast<index_t>(r), cols[e]});
-    }
-    // A target's synapses all sit in one part, in draw order: a stable sort keeps that order.
-    std::stable_sort(out.begin(), out.end(), [](const EdgeRef& a, const EdgeRef& b) {
-        return a.source != b.source ? a.source < b.source : a.target < b.target;
-    });
+        }
     return out;
 }
 

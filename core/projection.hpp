@@ -28,6 +28,9 @@ inline constexpr index_t kNoTag = 0xFFFFFFFFu;
 struct ExplicitSources {
     std::vector<std::uint64_t> offsets; // n_target + 1
     std::vector<index_t> sources;
+    // Every entry of list j is j itself, and `sources` stays empty: edge tags that name the
+    // synapse's own target (an s -> astrocyte link tagged with its astrocyte) cost nothing.
+    bool entries_are_index = false;
 };
 
 struct ProjectionSetup {
@@ -118,8 +121,9 @@ private:
         std::vector<float> weight;
         std::vector<std::uint16_t> delay; // empty when every delay equals const_delay
         std::uint16_t const_delay = 1;
-        std::vector<index_t> tag; // empty unless the projection has edge tags
-        IndexRange targets;       // the targets this part's synapses end on
+        std::vector<index_t> tag;   // empty unless the projection has edge tags
+        bool tag_is_target = false; // the tags are the target column itself
+        IndexRange targets;         // the targets this part's synapses end on
     };
     Part build_part(const ProjectionSetup& s, IndexRange targets);
 

@@ -71,18 +71,17 @@ TripartiteLinks draw_tripartite(const ProjectionSpec& pj, std::uint32_t id, inde
             }
             const index_t a = pool.size() == 1 ? pool[0] : pool[pair.below(pool.size())];
             astro_in[a].push_back(s);
-            links.astro_out.sources.push_back(a);
+            // Without an astrocyte output nothing reads the a -> t links: not kept.
+            if (tf.has_output) links.astro_out.sources.push_back(a);
             links.primary_tags.sources.push_back(a);
         });
         links.astro_out.offsets[j + 1] = links.astro_out.sources.size();
         links.primary_tags.offsets[j + 1] = links.primary_tags.sources.size();
     }
     links.astro_in = to_csr(astro_in);
+    // An s -> a link's tag is its target a: no list needed (see ExplicitSources).
     links.astro_in_tags.offsets = links.astro_in.offsets;
-    links.astro_in_tags.sources.resize(links.astro_in.sources.size());
-    for (index_t a = 0; a < n_astro; ++a)
-        for (auto k = links.astro_in.offsets[a]; k < links.astro_in.offsets[a + 1]; ++k)
-            links.astro_in_tags.sources[k] = a;
+    links.astro_in_tags.entries_are_index = true;
     return links;
 }
 

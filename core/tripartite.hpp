@@ -10,10 +10,12 @@ namespace gliasim {
 
 // The links a third-factor rule derives from a primary projection, as per-target source lists.
 struct TripartiteLinks {
-    ExplicitSources astro_in;  // per astrocyte: the primary sources it senses (s -> a)
-    ExplicitSources astro_out; // per primary target: the astrocytes acting on it (a -> t)
+    ExplicitSources astro_in; // per astrocyte: the primary sources it senses (s -> a)
+    // per primary target: the astrocytes acting on it (a -> t); no links without an output
+    ExplicitSources astro_out;
     // Tags of the primary synapses (covering astrocyte or kNoTag), and of the s -> a links
-    // (the astrocyte itself), for synapse models that read their astrocyte's state.
+    // (the astrocyte itself: entries_are_index, no list), for synapse models that read their
+    // astrocyte's state.
     ExplicitSources primary_tags;
     ExplicitSources astro_in_tags;
 };

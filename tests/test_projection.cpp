@@ -194,6 +194,59 @@ TEST_CASE("Projection: each part is a CSR sorted by source, covering its own tar
     }
 }
 
+TEST_CASE("Projection: canonical_edges orders by source, target, draw order for any parts",
+          "[projection]") {
+    ConnectionRule fixed; // with multapses: equal (source, target) pairs keep their draw order
+    fixed.kind = ConnectionRule::Kind::fixed_indegree;
+    fixed.k = 30;
+    const auto s = make_setup(20, 60, fixed, normal(1, 0.5), ValueSpec::constant(1));
+    const Projection one(s, partition(60, 1));
+    auto key = [](const Projection& p, const Projection::EdgeRef& e) {
+        return std::tuple(e.source, e.target, p.part(e.part).weight[e.edge]);
+    };
+    std::vector<std::tuple<index_t, index_t, float>> reference;
+    for (const auto& e : one.canonical_edges()) reference.push_back(key(one, e));
+    REQUIRE(reference.size() == 60 * 30);
+    CHECK(std::is_sorted(reference.begin(), reference.end(), [](const auto& a, const auto& b) {
+        return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
+    }));
+    for (std::size_t parts : {2, 7}) {
+        const Projection split(s, partition(60, parts));
+        std::vector<std::tuple<index_t, index_t, float>> got;
+        for (const auto& e : split.canonical_edges()) {
+            REQUIRE(split.part_targets(e.part).contains(e.target));
+            REQUIRE(split.part(e.part).cols[e.edge] == e.target);
+            got.push_back(key(split, e));
+        }
+        CHECK(got == reference);
+    }
+}
+
+TEST_CASE("Projection: edge tags that name the target are not stored", "[projection]") {
+    // Target j of 3 receives sources {0, .., j}; its tags are j itself.
+    ExplicitSources links, tags;
+    links.offsets = {0};
+    for (index_t j = 0; j < 3; ++j) {
+        for (index_t i = 0; i <= j; ++i) links.sources.push_back(i);
+        links.offsets.push_back(links.sources.size());
+    }
+    tags.offsets = links.offsets;
+    tags.entries_are_index = true;
+    auto s = make_setup(3, 3, ConnectionRule{}, ValueSpec::constant(1), ValueSpec::constant(1));
+    s.explicit_sources = &links;
+    s.edge_tags = &tags;
+    const Projection p(s, partition(3, 2));
+    std::size_t tagged = 0;
+    for (std::size_t part = 0; part < p.parts(); ++part) {
+        const auto v = p.part(part);
+        REQUIRE(v.tag != nullptr);
+        for (std::size_t e = 0; e < v.size; ++e, ++tagged) CHECK(v.tag[e] == v.cols[e]);
+    }
+    CHECK(tagged == 6);
+    s.edge_tags = nullptr;
+    CHECK(p.bytes() == Projection(s, partition(3, 2)).bytes()); // as without tags
+}
+
 TEST_CASE("Projection: weight distributions", "[projection][stats]") {
     const index_t n = 200; // all_to_all: 40000 synapses
     auto weights = [&](ValueSpec w) {
