@@ -106,7 +106,10 @@ Simulation::Simulation(const NetworkSpec& spec, Communicator comm)
         st.low = w.low;
         st.high = w.high;
         st.interval = std::max<step_t>(1, std::llround(w.interval / spec.dt));
-        auto all = net_.projections()[w.projection].canonical_edges();
+        // A histogram counts every weight in any order: it reads the weight arrays themselves
+        // and needs no list of synapses (which would cost 16 B per synapse for the whole run).
+        auto all = w.bins > 0 ? std::vector<Projection::EdgeRef>{}
+                              : net_.projections()[w.projection].canonical_edges();
         if (w.bins > 0 || w.sample == 0 || w.sample >= all.size()) {
             st.edges = std::move(all);
         } else {
@@ -394,11 +397,14 @@ void Simulation::sample_weights(std::size_t i, step_t step, RecordingBackend& ba
     } else {
         std::fill(w.row.begin(), w.row.end(), 0.0f);
         const double scale = static_cast<double>(w.bins) / (w.high - w.low);
-        for (const auto& e : w.edges) {
-            const double x = (proj.weights(e.part)[e.edge] - w.low) * scale;
-            // The top edge belongs to the last bin; values outside the range are not counted.
-            const auto b = x >= 0 && x <= w.bins ? std::min<std::uint32_t>(w.bins - 1, x) : w.bins;
-            if (b < w.bins) w.row[b] += 1.0f;
+        for (std::size_t part = 0; part < proj.parts(); ++part) {
+            for (const float weight : proj.weights(part)) {
+                const double x = (weight - w.low) * scale;
+                // The top edge belongs to the last bin; values outside the range are not counted.
+                const auto b =
+                    x >= 0 && x <= w.bins ? std::min<std::uint32_t>(w.bins - 1, x) : w.bins;
+                if (b < w.bins) w.row[b] += 1.0f;
+            }
         }
     }
     backend.append_weights(i, static_cast<double>(step) * net_.spec().dt, w.row);

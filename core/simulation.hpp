@@ -143,7 +143,7 @@ private:
     };
     struct WeightRecorderState {
         std::size_t projection;
-        std::vector<Projection::EdgeRef> edges; // sampled synapses (weights) or all (histogram)
+        std::vector<Projection::EdgeRef> edges; // sampled synapses (none for a histogram)
         std::uint32_t bins = 0;
         double low = 0, high = 1;
         step_t interval = 1;
