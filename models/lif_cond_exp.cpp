@@ -71,8 +71,8 @@ public:
 private:
     // Integrates every neuron of `r` (refractory ones keep V = V_reset) in blocks: a vectorised
     // loop per block that also counts threshold crossings, and a scan for them only in the few
-    // blocks that have one. Compiled for AVX-512,
-    // AVX2 and the x86-64 baseline (core/multiversion.hpp) with bit-identical results.
+    // blocks that have one. Compiled for AVX-512, AVX2 and the x86-64 baseline
+    // (core/multiversion.hpp) with bit-identical results.
     GLIASIM_MULTIVERSION
     void advance(step_t step, IndexRange r, double* in_ex, double* in_in, double* in_sic,
                  const double* stim, std::vector<Spike>& spikes) {

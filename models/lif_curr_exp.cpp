@@ -69,7 +69,7 @@ public:
 
 private:
     // V first with the currents of the step start, then the currents decay and receive this
-    // step's input (NEST's order). Compiled for AVX2 and for the x86-64 baseline
+    // step's input (NEST's order). Compiled for AVX-512, AVX2 and the x86-64 baseline
     // (core/multiversion.hpp); bit-identical results.
     GLIASIM_MULTIVERSION
     void integrate(IndexRange r, double* in_ex, double* in_in, double* in_sic, const double* stim) {
