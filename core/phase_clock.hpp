@@ -6,10 +6,6 @@
 #include <cstdint>
 #include <string_view>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
-#endif
-
 namespace gliasim {
 
 // Where a run's time goes, per thread (as NEST's kernel timers): read a few times per step, so
@@ -23,7 +19,7 @@ inline constexpr std::array<std::string_view, kPhases> kPhaseNames = {
 
 inline std::uint64_t phase_clock() {
 #if defined(__x86_64__) || defined(__i386__)
-    return __rdtsc();
+    return __builtin_ia32_rdtsc(); // the builtin spares every includer <x86intrin.h>
 #else
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                           std::chrono::steady_clock::now().time_since_epoch())
