@@ -47,7 +47,7 @@ public:
     void update(step_t step, IndexRange r, std::vector<Spike>& spikes) override {
         // Without astrocytes nothing arrives on the SIC channel: skip reading and clearing it.
         advance(step, r, ring_.slot(0, step), ring_.slot(1, step),
-                input_connected(2) ? ring_.slot(2, step) : nullptr, stim_current_.data(), spikes);
+                channel_fed(2) ? ring_.slot(2, step) : nullptr, stim_current_.data(), spikes);
     }
 
     // A per-sample reset also ends refractoriness (kept outside the state variables).
@@ -69,20 +69,19 @@ public:
     }
 
 private:
-    // Integrates every neuron of `r` (refractory ones keep V = V_reset) in blocks: a vectorised
-    // loop per block that also counts threshold crossings, and a scan for them only in the few
-    // blocks that have one. Compiled for AVX-512, AVX2 and the x86-64 baseline
-    // (core/multiversion.hpp) with bit-identical results.
+    // Integrates every neuron of `r` (refractory ones keep V = V_reset) in blocks of kLifBlock,
+    // scanning for threshold crossings only the blocks that have one. Compiled for AVX-512, AVX2
+    // and the x86-64 baseline (core/multiversion.hpp) with bit-identical results.
     GLIASIM_MULTIVERSION
     void advance(step_t step, IndexRange r, double* in_ex, double* in_in, double* in_sic,
                  const double* stim, std::vector<Spike>& spikes) {
-        constexpr index_t block = 256;
-        for (index_t b = r.begin; b < r.end; b += block) {
-            const std::size_t n = std::min<std::size_t>(r.end - b, block);
+        for (index_t b = r.begin; b < r.end; b += kLifBlock) {
+            const index_t e = std::min(r.end, b + kLifBlock);
+            const std::size_t n = e - b;
             const double crossed = in_sic ? integrate<true>(b, n, in_ex, in_in, in_sic, stim)
                                           : integrate<false>(b, n, in_ex, in_in, in_sic, stim);
             if (crossed > 0.0)
-                emit_block_crossings(v_.data(), refractory_.data(), b, b + n, v_th_, v_reset_,
+                emit_block_crossings(v_.data(), refractory_.data(), b, e, v_th_, v_reset_,
                                      ref_steps_, step, spikes);
         }
     }

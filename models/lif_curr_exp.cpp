@@ -41,12 +41,8 @@ public:
     }
 
     void update(step_t step, IndexRange r, std::vector<Spike>& spikes) override {
-        // Pass 1, vectorised: integrate every neuron (refractory ones keep V = V_reset).
-        integrate(r, ring_.slot(0, step), ring_.slot(1, step), ring_.slot(2, step),
-                  stim_current_.data());
-        // Pass 2: threshold crossings.
-        emit_threshold_crossings(v_.data(), refractory_.data(), r, v_th_, v_reset_, ref_steps_,
-                                 step, spikes);
+        advance(step, r, ring_.slot(0, step), ring_.slot(1, step), ring_.slot(2, step),
+                stim_current_.data(), spikes);
     }
 
     // A per-sample reset also ends refractoriness (kept outside the state variables).
@@ -68,31 +64,53 @@ public:
     }
 
 private:
-    // V first with the currents of the step start, then the currents decay and receive this
-    // step's input (NEST's order). Compiled for AVX-512, AVX2 and the x86-64 baseline
-    // (core/multiversion.hpp); bit-identical results.
+    // Integrates every neuron of `r` (refractory ones keep V = V_reset) in blocks of kLifBlock,
+    // scanning for threshold crossings only the blocks that have one. Compiled for AVX-512,
+    // AVX2 and the x86-64 baseline (core/multiversion.hpp); bit-identical results.
     GLIASIM_MULTIVERSION
-    void integrate(IndexRange r, double* in_ex, double* in_in, double* in_sic, const double* stim) {
-        double* i_sic = i_sic_.data();
-        double* v = v_.data();
-        double* i_ex = i_ex_.data();
-        double* i_in = i_in_.data();
-        std::int64_t* refractory = refractory_.data();
-#pragma omp simd
-        for (index_t i = r.begin; i < r.end; ++i) {
+    void advance(step_t step, IndexRange r, double* in_ex, double* in_in, double* in_sic,
+                 const double* stim, std::vector<Spike>& spikes) {
+        for (index_t b = r.begin; b < r.end; b += kLifBlock) {
+            const index_t e = std::min(r.end, b + kLifBlock);
+            if (integrate(b, e - b, in_ex + b, in_in + b, in_sic + b, stim + b) > 0.0)
+                emit_block_crossings(v_.data(), refractory_.data(), b, e, v_th_, v_reset_,
+                                     ref_steps_, step, spikes);
+        }
+    }
+
+    // Neurons [b, b + n) (the input pointers start at b): V first with the currents of the step
+    // start, then the currents decay and receive this step's input (NEST's order). Returns how
+    // many reached the threshold (a floating-point count keeps the lanes 64 bits wide; `omp
+    // simd` may sum it in any order, exactly).
+    [[gnu::always_inline]] double integrate(index_t b, std::size_t n, double* in_ex, double* in_in,
+                                            double* in_sic, const double* stim) {
+        double* i_sic = i_sic_.data() + b;
+        double* v = v_.data() + b;
+        double* i_ex = i_ex_.data() + b;
+        double* i_in = i_in_.data() + b;
+        std::int64_t* refractory = refractory_.data() + b;
+        // Locals: the stores through the arrays could alias the members, which would make the
+        // compiler reload them in every iteration.
+        const double e_l = e_l_, i_e = i_e_, v_th = v_th_, p22 = p22_, p20 = p20_;
+        const double p21_ex = p21_ex_, p21_in = p21_in_, p11_ex = p11_ex_, p11_in = p11_in_;
+        double crossed = 0.0;
+#pragma omp simd reduction(+ : crossed)
+        for (std::size_t i = 0; i < n; ++i) {
             i_sic[i] += in_sic[i]; // SIC arrives as changes of its level [pA]
             in_sic[i] = 0;
-            const double v_new = e_l_ + p22_ * (v[i] - e_l_) + p21_ex_ * i_ex[i] +
-                                 p21_in_ * i_in[i] + p20_ * (i_e_ + stim[i] + i_sic[i]);
+            const double v_new = e_l + p22 * (v[i] - e_l) + p21_ex * i_ex[i] + p21_in * i_in[i] +
+                                 p20 * (i_e + stim[i] + i_sic[i]);
             // Branch-free select keeps the loop vectorisable; exact for finite values.
             const double free = refractory[i] == 0 ? 1.0 : 0.0;
             v[i] = v_new * free + v[i] * (1.0 - free);
+            crossed += v[i] >= v_th ? 1.0 : 0.0;
             refractory[i] -= refractory[i] != 0;
-            i_ex[i] = p11_ex_ * i_ex[i] + in_ex[i];
-            i_in[i] = p11_in_ * i_in[i] + in_in[i];
+            i_ex[i] = p11_ex * i_ex[i] + in_ex[i];
+            i_in[i] = p11_in * i_in[i] + in_in[i];
             in_ex[i] = 0;
             in_in[i] = 0;
         }
+        return crossed;
     }
 
     std::vector<double> v_, i_ex_, i_in_, i_sic_;
