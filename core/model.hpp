@@ -142,7 +142,7 @@ public:
     // (every channel counts as fed for a population used on its own), so that a model can skip
     // reading and clearing channels that stay empty.
     void set_fed_channels(std::vector<bool> fed) { fed_channels_ = std::move(fed); }
-    bool input_connected(std::size_t channel) const {
+    bool channel_fed(std::size_t channel) const {
         return channel >= fed_channels_.size() || fed_channels_[channel];
     }
 

@@ -67,6 +67,7 @@ Projection::Part Projection::build_part(const ProjectionSetup& s, IndexRange tar
     if (n >= std::numeric_limits<std::uint32_t>::max())
         throw std::invalid_argument(fmt::format(
             "projection '{}' has {} synapses in one thread part; the limit is 2^32-1", s.name, n));
+    // Read only when every delay is the same (part.delay stays empty then).
     if (n > 0) part.const_delay = draw_delays ? first_delay : delay_to_steps(s.delay.a, s.dt);
     for (std::size_t r = 1; r < rows.size(); ++r) rows[r] += rows[r - 1];
 
@@ -90,7 +91,6 @@ Projection::Part Projection::build_part(const ProjectionSetup& s, IndexRange tar
             ++drawn;
         });
     }
-    if (!uniform) part.const_delay = part.delay.front(); // unused then, but as before
     return part;
 }
 
