@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // gliasim run: experiment file -> validated spec -> network -> simulation -> SONATA file.
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 #include <omp.h>
@@ -17,9 +19,11 @@
 #include "io/checkpoint_file.hpp"
 #include "io/experiment.hpp"
 #include "io/figures_output.hpp"
+#include "io/file_ownership.hpp"
 #include "io/sonata_writer.hpp"
 #include "models/builtin.hpp"
 #include "options.hpp"
+#include "output_paths.hpp"
 #include "preflight.hpp"
 #include "process_info.hpp"
 #include "tasks/runner.hpp"
@@ -174,6 +178,7 @@ struct Checkpointer {
     std::string path;
     CheckpointHeader header;
     int written = 0;
+    std::optional<WrittenFile> mine; // the file last written, to remove it at the end
     std::uint64_t last_bytes = 0;
     double seconds = 0;
     tasks::StateAccumulator* task_states = nullptr; // a task run's readout, saved under task/
@@ -194,10 +199,51 @@ struct Checkpointer {
         header.step = step;
         header.time_ms = static_cast<double>(step) * sim.network().spec().dt;
         last_bytes = write_checkpoint(path, header, arrays);
+        mine = written_file_at(path);
         ++written;
         seconds += seconds_since(t0);
     }
 };
+
+// Why a write failed, in words (class 9 of issue 16: not every failure is a full disk).
+// `err` is errno as the exception was caught: HDF5 reports a failed write(2) without it.
+std::string write_failure_cause(const std::exception& e, int err) {
+    if (dynamic_cast<const std::bad_alloc*>(&e))
+        return "out of memory (std::bad_alloc): the run needs more memory than it could get";
+    std::string cause = e.what();
+    if (err == ENOSPC) cause += fmt::format(" (disk full: {})", std::strerror(err));
+    if (err == EDQUOT) cause += fmt::format(" (disk quota exceeded: {})", std::strerror(err));
+    if (err == EFBIG) cause += fmt::format(" (file size limit reached: {})", std::strerror(err));
+    return cause;
+}
+
+// Every check on the run's files before anything is built (rank 0): one role per file, the
+// machine's limits, what already exists, and on --resume that the partial file is the
+// checkpoint's run's. Returns the one-line refusal.
+std::optional<std::string> check_run_files(const RunFiles& files, const ResourceEstimate& need,
+                                           bool overwrite, bool ignore_limits,
+                                           const RunIdentity* resumed) {
+    if (auto e = check_distinct_files(files)) return e;
+    if (resumed)
+        if (auto e = check_resume_identity(files.partial, files.resume, *resumed)) return e;
+    if (auto e = check_existing_files(files, overwrite)) return e;
+    return check_before_run(files.output, need, {overwrite, ignore_limits});
+}
+
+// The completed run's file replaces the output (only with --overwrite if one exists), and
+// the run's checkpoint, which would only repeat its end, goes if it is still the one written.
+int put_in_place(const RunFiles& files, bool overwrite, const std::string& checkpoint,
+                 const std::optional<WrittenFile>& checkpoint_written) {
+    try {
+        publish_file(files.partial, files.output, overwrite);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "{}: error: the run completed but cannot be put in place: {}\n",
+                   files.output, e.what());
+        return kExitFailure;
+    }
+    if (checkpoint_written) remove_if_same(checkpoint, *checkpoint_written);
+    return kExitOk;
+}
 
 } // namespace
 
@@ -211,7 +257,8 @@ int cmd_run(const std::vector<std::string>& args) {
         "threads", po::value<int>(),
         "OpenMP threads (0 = all cores); overrides simulation.threads")(
         "seed", po::value<std::uint64_t>(), "random seed; overrides simulation.seed")(
-        "overwrite", "replace the output file if it exists")(
+        "overwrite", "replace the output (when the run completes), and a stale <output>.partial or "
+                     "checkpoint, if they exist")(
         "ignore-resource-limits",
         "run even if the estimated memory or output size exceeds what the machine has")(
         "quiet,q", "print nothing but errors")(
@@ -262,9 +309,11 @@ int cmd_run(const std::vector<std::string>& args) {
         !(every_wall_ms = parse_interval("checkpoint-every-wall",
                                          (*vm)["checkpoint-every-wall"].as<std::string>())))
         return kExitUsage;
+    const bool overwrite = vm->count("overwrite") > 0;
     std::optional<Checkpoint> resume_from;
+    const std::string resume_path = resuming ? (*vm)["resume"].as<std::string>() : "";
     if (resuming) {
-        const std::string path = (*vm)["resume"].as<std::string>();
+        const std::string& path = resume_path;
         try {
             resume_from = read_checkpoint(path);
         } catch (const std::exception& e) {
@@ -329,29 +378,39 @@ int cmd_run(const std::vector<std::string>& args) {
                    "thread per rank (--threads 1)\n");
         return kExitUsage;
     }
+    // A checkpoint's output is relative to the checkpoint's folder, not to the current one.
     const std::string out = vm->count("output") ? (*vm)["output"].as<std::string>()
-                            : resuming          ? resume_from->header.output
-                                                : ex.output_file;
+                            : resuming
+                                ? output_from_checkpoint(resume_from->header.output, resume_path)
+                                : ex.output_file;
+    RunFiles files;
+    files.output = out;
+    files.partial = partial_path_of(out);
+    files.checkpoint = vm->count("checkpoint")            ? (*vm)["checkpoint"].as<std::string>()
+                       : resuming && !vm->count("output") ? resume_path
+                                                          : out + ".ckpt";
+    files.checkpoint_tmp = files.checkpoint + ".tmp";
+    if (vm->count("file")) files.experiment = file;
+    files.resume = resume_path;
     // Over several ranks the state is spread out; checkpoints are refused above.
     const bool can_checkpoint = !distributed;
     // Fail before building anything if the output cannot be written or the run cannot fit.
     const ResourceEstimate need = estimate_resources(ex.network);
-    if (resuming && !std::filesystem::exists(out)) {
-        fmt::print(stderr,
-                   "{}: error: the output of the interrupted run is missing; the "
-                   "checkpoint continues it and cannot start a new one\n",
-                   out);
-        return kExitUsage;
-    }
+    // A resumed run keeps its run's id; a new run draws one.
+    const RunIdentity identity{resuming ? resume_from->header.run_id : new_run_id(),
+                               experiment_hash(ex.resolved_toml), ex.network.seed};
     // Rank 0 writes the output: it checks, and every rank follows its decision.
     bool refused = false;
-    if (comm.root())
-        if (const auto error = check_before_run(out, need,
-                                                {vm->count("overwrite") > 0 || resuming,
-                                                 vm->count("ignore-resource-limits") > 0})) {
+    if (comm.root()) {
+        auto error =
+            check_run_files(files, need, overwrite, vm->count("ignore-resource-limits") > 0,
+                            resuming ? &identity : nullptr);
+        if (!error) error = clear_for_writing(files, overwrite);
+        if (error) {
             fmt::print(stderr, "{}\n", *error);
             refused = true;
         }
+    }
     if (comm.from_root(refused)) return kExitUsage;
     if (!quiet)
         fmt::print("estimated: {:.3g} synapses, network memory {}, output up to {}\n",
@@ -390,16 +449,17 @@ int cmd_run(const std::vector<std::string>& args) {
         }
     }
     Checkpointer checkpointer;
-    checkpointer.path = vm->count("checkpoint")
-                            ? (*vm)["checkpoint"].as<std::string>()
-                            : (resuming && !vm->count("output") ? (*vm)["resume"].as<std::string>()
-                                                                : out + ".ckpt");
+    checkpointer.path = files.checkpoint;
+    // The checkpoint resumed from is this run's own: removed at the end like one it wrote.
+    if (resuming && file_key(files.checkpoint) == file_key(resume_path))
+        checkpointer.mine = written_file_at(files.checkpoint);
     checkpointer.header.gliasim_version = version_string();
     checkpointer.header.experiment_toml = ex.resolved_toml;
     checkpointer.header.experiment_file = ex.source;
     checkpointer.header.experiment_hash = experiment_hash(ex.resolved_toml);
-    checkpointer.header.output = out;
+    checkpointer.header.output = output_as_stored(out, files.checkpoint);
     checkpointer.header.threads = static_cast<std::uint32_t>(ex.network.threads);
+    checkpointer.header.run_id = identity.run_id;
     checkpointer.task_states = states.get();
     RunMetadata meta;
     meta.experiment_toml = ex.resolved_toml;
@@ -429,15 +489,20 @@ int cmd_run(const std::vector<std::string>& args) {
 
     std::optional<SonataWriter> sonata;
     DiscardBackend discard;
+    // The run is written to the partial file, renamed over the output once it completes.
     RecordingBackend& writer =
-        comm.root() ? static_cast<RecordingBackend&>(sonata.emplace(out, meta)) : discard;
+        comm.root() ? static_cast<RecordingBackend&>(sonata.emplace(
+                          files.partial, meta,
+                          WriterIdentity{identity.run_id, identity.experiment_hash, true}))
+                    : discard;
     if (resuming) {
         try {
             auto a = StateArchive::loading_from(resume_from->arrays);
             const auto s = a.scope("output");
             writer.reopen(sim->layout(), a);
         } catch (const std::exception& e) {
-            fmt::print(stderr, "{}: error: cannot continue the output: {}\n", out, e.what());
+            fmt::print(stderr, "{}: error: cannot continue the output: {}\n", files.partial,
+                       e.what());
             return kExitUsage;
         }
         resume_from.reset(); // the arrays are in the network now
@@ -465,11 +530,13 @@ int cmd_run(const std::vector<std::string>& args) {
             meta.figures.emplace_back("cpu_simulate_s", cpu_run - stats.cpu_write);
             meta.figures.emplace_back("cpu_write_s", stats.cpu_write);
         } catch (const std::exception& e) {
+            const int err = errno; // before anything else can change it
             progress.finish();
             fmt::print(stderr,
-                       "{}: error while writing the output: {} (disk full? what was flushed "
-                       "before may not be readable: docs/reliability.md)\n",
-                       out, e.what());
+                       "{}: error while writing the output: {}; the run up to the last flush "
+                       "stays in this file (completed = 0; it may not be readable: "
+                       "docs/reliability.md)\n",
+                       files.partial, write_failure_cause(e, err));
             // After a failed write HDF5 1.10 cannot close the file, and its exit handler then
             // crashes on it: leave without running it (nothing else is pending).
             std::fflush(nullptr);
@@ -534,26 +601,26 @@ int cmd_run(const std::vector<std::string>& args) {
     if (stats.end == RunEnd::numerical_fault) {
         if (comm.root())
             fmt::print(stderr,
-                       "{}: error: {}; stopped, the output holds the run up to t = {:g} ms\n",
-                       ex.source, meta.stopped, stopped_ms);
+                       "{}: error: {}; stopped, {} holds the run up to t = {:g} ms (completed = "
+                       "0)\n",
+                       ex.source, meta.stopped, files.partial, stopped_ms);
         return kExitFailure;
     }
     if (stats.end == RunEnd::interrupted) {
         if (!comm.root()) return kExitInterrupted;
         fmt::print(stderr,
-                   "{}: interrupted at t = {:g} ms of {:g} ms; the output holds the run up to "
-                   "then (completed = 0)\n",
-                   out, stopped_ms, meta.duration);
+                   "{}: interrupted at t = {:g} ms of {:g} ms; this file holds the run up to "
+                   "then (completed = 0), {} is written when the run completes\n",
+                   files.partial, stopped_ms, meta.duration, out);
+        // Replacing an existing output takes --overwrite again when the run is resumed.
+        const bool replaces = overwrite && entry_kind(out) != "missing";
         if (!checkpoint_error.empty())
             fmt::print(stderr, "{}: error: {}\n", out, checkpoint_error);
         else if (can_checkpoint)
-            fmt::print(stderr, "{}: checkpoint written; continue with: gliasim run --resume {}\n",
-                       out, checkpointer.path);
+            fmt::print(stderr, "{}: checkpoint written; continue with: gliasim run --resume {}{}\n",
+                       out, checkpointer.path, replaces ? " --overwrite" : "");
         return kExitInterrupted;
     }
-    // A finished run's checkpoint would only repeat its end: remove it.
-    if (std::error_code ec; comm.root() && std::filesystem::exists(checkpointer.path, ec))
-        std::filesystem::remove(checkpointer.path, ec);
     if (!quiet) {
         print_summary(ex, *sim, stats, meta, out);
         if (checkpointer.written > 0)
@@ -563,15 +630,17 @@ int cmd_run(const std::vector<std::string>& args) {
                        format_bytes(static_cast<double>(checkpointer.last_bytes)),
                        checkpointer.seconds);
     }
+    int status = kExitOk;
     if (ex.task.enabled && !ex.task.complete) {
         if (!quiet)
             fmt::print("task not scored: simulation.duration ({:g} ms) ends before the task's "
                        "stream (leave duration out to run the whole stream)\n",
                        ex.network.duration);
-        return kExitOk;
+    } else if (ex.task.enabled) {
+        status = finish_task(ex, *states, *stream, stats, files.partial, quiet);
     }
-    if (ex.task.enabled) return finish_task(ex, *states, *stream, stats, out, quiet);
-    return kExitOk;
+    if (status != kExitOk || !comm.root()) return status;
+    return put_in_place(files, overwrite, checkpointer.path, checkpointer.mine);
 }
 
 } // namespace gliasim::app

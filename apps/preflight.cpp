@@ -3,12 +3,15 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <iterator>
 #include <sys/statvfs.h>
 #include <unistd.h>
+
+#include "output_paths.hpp"
 
 namespace gliasim::app {
 
@@ -44,6 +47,16 @@ std::optional<std::string> creation_error(const fs::path& dir) {
     return std::nullopt;
 }
 
+// The run writes `partial` until it completes: create it once (a name too long, a read-only
+// file system...) and remove it again, so that such a failure stops the run before it builds.
+std::optional<std::string> partial_creation_error(const std::string& partial) {
+    const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
+    if (fd < 0) return errno == EEXIST ? std::nullopt : std::optional(std::string(strerror(errno)));
+    close(fd);
+    unlink(partial.c_str());
+    return std::nullopt;
+}
+
 } // namespace
 
 std::string format_bytes(double bytes) {
@@ -69,15 +82,18 @@ std::optional<std::string> check_before_run(const std::string& output, const Res
     if (const auto why = creation_error(dir))
         return fmt::format("{}: error: cannot create files in '{}': {}", output, dir.string(),
                            *why);
+    if (const auto why = partial_creation_error(partial_path_of(output)))
+        return fmt::format("{}: error: cannot create '{}', where the run is written until it "
+                           "completes: {}",
+                           output, partial_path_of(output), *why);
     if (options.ignore_limits) return std::nullopt;
     if (const auto mem = available_memory(); mem && need.memory_bytes > *mem)
         return fmt::format("{}: error: the network needs an estimated {} ({:.3g} synapses) but "
                            "only {} of memory is available; {}",
                            output, format_bytes(need.memory_bytes), need.synapses,
                            format_bytes(*mem), kOverride);
-    // The file being replaced frees its space.
-    const double replaced = fs::exists(out, ec) ? static_cast<double>(fs::file_size(out, ec)) : 0;
-    if (const auto disk = free_disk(dir); disk && need.output_bytes > *disk + replaced)
+    // A file being replaced frees its space only once the new one is complete (renamed over it).
+    if (const auto disk = free_disk(dir); disk && need.output_bytes > *disk)
         return fmt::format("{}: error: the output may take up to {} (spikes at {:g} Hz assumed, "
                            "uncompressed) but only {} is free in '{}'; {}",
                            output, format_bytes(need.output_bytes), kAssumedRateHz,

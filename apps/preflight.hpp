@@ -14,9 +14,10 @@ struct PreflightOptions {
 };
 
 // Checks made before anything is built or written: the output's directory exists and is
-// writable, an existing output is replaced only when allowed, the network's estimated memory
-// fits in the available memory and the estimated output in the free disk space. Returns the
-// error message for the first failure (the caller exits with status 2).
+// writable, its partial file (output + ".partial") can be created, an existing output is replaced
+// only when allowed, the network's estimated memory fits in the available memory and the estimated
+// output in the free disk space. Returns the error message for the first failure (the caller exits
+// with status 2).
 std::optional<std::string> check_before_run(const std::string& output, const ResourceEstimate& need,
                                             const PreflightOptions& options);
 

@@ -134,6 +134,7 @@ std::uint64_t write_checkpoint(const std::string& path, const CheckpointHeader& 
         h5::write_uint_attribute(file, "step", static_cast<std::uint64_t>(header.step));
         h5::write_double_attribute(file, "time_ms", header.time_ms);
         h5::write_uint_attribute(file, "threads", header.threads);
+        h5::write_string_attribute(file, "run_id", header.run_id);
         h5::write_string_dataset(file, "experiment", header.experiment_toml);
         h5::Handle root(h5::create_group(file, "arrays"));
         h5::Handle lcpl(h5::check(H5Pcreate(H5P_LINK_CREATE), "create link property list"));
@@ -194,6 +195,7 @@ Checkpoint read_checkpoint(const std::string& path) {
     h.step = static_cast<step_t>(read_attribute<std::uint64_t>(file, "step", path));
     h.time_ms = read_attribute<double>(file, "time_ms", path);
     h.threads = static_cast<std::uint32_t>(read_attribute<std::uint64_t>(file, "threads", path));
+    h.run_id = h5::read_string_attribute(file, "run_id");
     try {
         h.experiment_toml = h5::read_string_dataset(file, "experiment");
     } catch (const std::exception& e) {

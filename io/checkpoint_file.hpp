@@ -25,6 +25,7 @@ struct CheckpointHeader {
     step_t step = 0;    // the slice boundary the state belongs to
     double time_ms = 0;
     std::uint32_t threads = 1;
+    std::string run_id; // the run's random id, also in its output's /metadata (run_id)
 };
 
 struct Checkpoint {

@@ -2,9 +2,13 @@
 #include "sonata_writer.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
+#include <random>
 
+#include "file_ownership.hpp"
 #include "hdf5_util.hpp"
 
 namespace gliasim {
@@ -26,7 +30,13 @@ void write_sorting(hid_t group, std::uint8_t value) {
     h5::check(H5Awrite(attr, type, &value), "write sorting attribute");
 }
 
-void write_metadata(hid_t file, const RunMetadata& m, bool final) {
+// A name beside `path` that nothing uses yet (the file is then created exclusively).
+std::string fresh_sibling(const std::string& path) {
+    std::random_device random;
+    return fmt::format("{}.{:08x}", path, random());
+}
+
+void write_metadata(hid_t file, const RunMetadata& m, const WriterIdentity& id, bool final) {
     h5::Handle g(H5Lexists(file, "metadata", H5P_DEFAULT) > 0
                      ? h5::check(H5Gopen2(file, "metadata", H5P_DEFAULT), "open /metadata")
                      : h5::create_group(file, "metadata"));
@@ -42,6 +52,10 @@ void write_metadata(hid_t file, const RunMetadata& m, bool final) {
         h5::write_uint_attribute(g, "synapses", m.synapses);
         h5::write_double_attribute(g, "bytes_per_synapse", m.bytes_per_synapse);
         h5::write_double_attribute(g, "wall_build_s", m.wall_build);
+        if (!id.run_id.empty()) {
+            h5::write_string_attribute(g, "run_id", id.run_id);
+            h5::write_uint_attribute(g, "experiment_hash", id.experiment_hash);
+        }
         return;
     }
     h5::write_uint_attribute(g, "completed", m.completed ? 1 : 0);
@@ -59,8 +73,8 @@ void write_metadata(hid_t file, const RunMetadata& m, bool final) {
 
 } // namespace
 
-SonataWriter::SonataWriter(std::string path, RunMetadata initial)
-    : path_(std::move(path)), initial_(std::move(initial)) {}
+SonataWriter::SonataWriter(std::string path, RunMetadata initial, WriterIdentity identity)
+    : path_(std::move(path)), initial_(std::move(initial)), identity_(std::move(identity)) {}
 
 SonataWriter::~SonataWriter() {
     // A writer destroyed without close() (an exception mid-run) still leaves a valid file.
@@ -86,9 +100,13 @@ void SonataWriter::open(const RecordingLayout& layout) {
     h5::Handle fcpl(h5::check(H5Pcreate(H5P_FILE_CREATE), "create file creation list"));
     h5::check(H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, 0, 1),
               "set the file space strategy");
-    file_ = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, fcpl, fapl);
-    if (file_ < 0) throw std::runtime_error(fmt::format("cannot create output file '{}'", path_));
-    write_metadata(file_, initial_, false);
+    errno = 0;
+    file_ =
+        H5Fcreate(path_.c_str(), identity_.exclusive ? H5F_ACC_EXCL : H5F_ACC_TRUNC, fcpl, fapl);
+    if (file_ < 0)
+        throw std::runtime_error(fmt::format("cannot create output file '{}'{}", path_,
+                                             errno ? ": " + std::string(strerror(errno)) : ""));
+    write_metadata(file_, initial_, identity_, false);
 
     h5::Handle spikes(h5::create_group(file_, "spikes"));
     spikes_.resize(layout.populations.size());
@@ -224,7 +242,10 @@ void SonataWriter::reopen(const RecordingLayout& layout, StateArchive& a) {
         throw std::runtime_error(fmt::format(
             "cannot open the output '{}' of the interrupted run to continue it", path_));
     const std::string final_path = path_;
-    path_ = final_path + ".resume";
+    // A fresh name, created exclusively: nothing that already exists is written or removed.
+    path_ = fresh_sibling(final_path);
+    const bool was_exclusive = identity_.exclusive;
+    identity_.exclusive = true;
     try {
         open(layout);
         // Copies the first `rows` rows of `name` from the old file into `to` (holding none).
@@ -283,19 +304,21 @@ void SonataWriter::reopen(const RecordingLayout& layout, StateArchive& a) {
             weights_[w].rows = n[k];
         }
         flush();
-        std::filesystem::rename(path_, final_path);
+        old = h5::Handle();
+        publish_file(path_, final_path, true);
     } catch (...) {
-        std::error_code ec;
-        std::filesystem::remove(path_, ec);
+        if (file_ >= 0) std::remove(path_.c_str()); // created here (exclusively)
         path_ = final_path;
+        identity_.exclusive = was_exclusive;
         throw;
     }
     path_ = final_path;
+    identity_.exclusive = was_exclusive;
 }
 
 void SonataWriter::close(const RunMetadata& meta) {
     if (file_ < 0) return;
-    write_metadata(file_, meta, true);
+    write_metadata(file_, meta, identity_, true);
     for (auto& s : spikes_) {
         if (s.times >= 0) H5Dclose(s.times);
         if (s.ids >= 0) H5Dclose(s.ids);

@@ -9,6 +9,15 @@
 
 namespace gliasim {
 
+// What ties a result file to its run, and how the file is created.
+struct WriterIdentity {
+    std::string run_id; // random, shared with the run's checkpoints (/metadata run_id)
+    std::uint64_t experiment_hash = 0; // of the resolved experiment (/metadata experiment_hash)
+    // Create the file only if nothing is at its path (a link there is not followed): what
+    // `gliasim run` uses, after it removed what --overwrite allowed it to replace.
+    bool exclusive = false;
+};
+
 // Writes spikes and state reports in the SONATA layout (DESIGN.md section 8) with the HDF5 C
 // API. Datasets are chunked, compressed and extended on each flush; H5Fflush after every flush
 // keeps the file readable up to the last flush if the process is killed.
@@ -16,7 +25,7 @@ class SonataWriter final : public RecordingBackend {
 public:
     // `experiment_toml` and friends are written at open, so even a killed run's file says what
     // was run.
-    SonataWriter(std::string path, RunMetadata initial);
+    SonataWriter(std::string path, RunMetadata initial, WriterIdentity identity = {});
     ~SonataWriter() override;
     SonataWriter(const SonataWriter&) = delete;
     SonataWriter& operator=(const SonataWriter&) = delete;
@@ -30,7 +39,8 @@ public:
     void close(const RunMetadata& meta) override;
     void save_position(StateArchive& a) const override;
     // Continues the file of an interrupted run: its datasets up to the stored position are
-    // copied into a new file that replaces it (the old one may hold half a flush).
+    // copied into a new file (a fresh name in the same folder) that then replaces it by a
+    // rename (the old one may hold half a flush).
     void reopen(const RecordingLayout& layout, StateArchive& a) override;
 
     const std::string& path() const { return path_; }
@@ -39,6 +49,7 @@ private:
     std::vector<std::uint64_t> lengths() const;
     std::string path_;
     RunMetadata initial_;
+    WriterIdentity identity_;
     std::int64_t file_ = -1;
     struct SpikeSets {
         std::int64_t times = -1, ids = -1;
