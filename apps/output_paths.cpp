@@ -26,10 +26,12 @@ struct Role {
 };
 
 // A leftover of a checkpoint write killed half-way: a plain file (one name, not a link) that
-// starts like an HDF5 file. Only a resumed run treats it as its own.
+// is empty (killed before HDF5 wrote anything) or starts like an HDF5 file. Only a resumed run
+// treats it as its own.
 bool is_killed_checkpoint_write(const std::string& path) {
     struct stat st = {};
     if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) return false;
+    if (st.st_size == 0) return true;
     std::ifstream in(path, std::ios::binary);
     std::array<char, 8> head{};
     in.read(head.data(), head.size());

@@ -4,6 +4,8 @@
 # (every dataset outside /metadata) with an uninterrupted run, for COBA, a tripartite network
 # and a plastic network at 1 and 2 threads, and a task run (its scores); and the refusals
 # (another experiment, another thread count, a damaged checkpoint), each with status and message.
+# A stopped run's file is <output>.partial; --resume continues it and renames it over the output
+# when the run completes. Signals are sent once a checkpoint file exists (polled, never timed).
 #   bash checkpoint.sh PATH/TO/gliasim REPOSITORY_ROOT
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,7 +16,11 @@ py=/usr/bin/python3
 
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$work"; }
+cleanup() {
+  [ "$BASHPID" = "$$" ] || return # a background job's shell inherits the trap
+  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 cd "$work" || exit 1
 
@@ -24,9 +30,10 @@ if ! "$py" -c 'import h5py' 2>/dev/null; then
   echo "FAIL: h5py is missing (scripts/install_deps.sh installs python3-h5py)"; exit 1
 fi
 
-# wait_for FILE PID: until FILE exists (the first periodic checkpoint) or PID ends.
+# wait_for FILE PID: until FILE exists (the first periodic checkpoint) or PID ends (at most
+# 300 s: generous for a loaded machine).
 wait_for() {
-  for _ in $(seq 1 3000); do
+  for _ in $(seq 1 15000); do
     [ -e "$1" ] && return 0
     kill -0 "$2" 2>/dev/null || return 1
     sleep 0.02
@@ -62,6 +69,9 @@ trial() {
   else
     [ $first -eq 137 ] && pass "$name: killed" || fail "$name: SIGKILL gave status $first"
   fi
+  [ ! -e "$name.h5" ] && [ -e "$name.h5.partial" ] &&
+    pass "$name: the stopped run is in $name.h5.partial, no $name.h5 yet" ||
+    fail "$name: expected $name.h5.partial and no $name.h5"
   run_cmd run --resume "$name.h5.ckpt" -q
   expect_rc "$name: resume" 0
   expect_in "$name: resumed output equals the uninterrupted run" "$(same "$name.ref.h5" "$name.h5")" \
@@ -71,6 +81,8 @@ trial() {
   [ "$completed" = 1 ] && pass "$name: completed = 1" || fail "$name: completed = $completed"
   [ -e "$name.h5.ckpt" ] && fail "$name: checkpoint left after completion" ||
     pass "$name: checkpoint removed after completion"
+  [ -e "$name.h5.partial" ] && fail "$name: partial file left after completion" ||
+    pass "$name: partial file renamed over the output"
 }
 
 for threads in 1 2; do
@@ -112,7 +124,7 @@ expect_in "says it is not a checkpoint" "$err" "bad.ckpt: not a gliasim checkpoi
 rm stop.h5
 run_cmd run --resume keep.ckpt -o stop.h5
 expect_rc "checkpoint without its output" 2
-expect_in "says the output is missing" "$err" "stop.h5: error: the output of the interrupted run is missing"
+expect_in "says the output is missing" "$err" "stop.h5.partial: error: the output of the interrupted run is missing"
 run_cmd run "$coba" -o x.h5 --checkpoint-every "10 mV"
 expect_rc "bad interval" 2
 expect_in "names the option and the value" "$err" "--checkpoint-every '10 mV': expected a positive time"

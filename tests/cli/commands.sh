@@ -79,7 +79,8 @@ expect_rc "models lif_cond_ex" 2
 expect_in "models lif_cond_ex suggests lif_cond_exp" "$err" "did you mean 'lif_cond_exp'"
 
 # --- run and info ----------------------------------------------------------------------------
-run_cmd run "$exp" -o X.h5 --set simulation.duration="200 ms"
+# --ignore-resource-limits: what the machine has free at the moment is not tested here.
+run_cmd run "$exp" -o X.h5 --set simulation.duration="200 ms" --ignore-resource-limits
 expect_rc "run quickstart 200 ms" 0
 expect_in "run prints the real-time factor" "$out" 'real-time factor'
 for p in input exc inh; do
@@ -95,6 +96,8 @@ expect_in "info counts exc spikes" "$out" '^  exc +[0-9]+ spikes'
 expect_in "info mentions the report" "$out" 'exc/V_m: 200 samples x 10 nodes \[mV\]'
 expect_in "info shows completed = 1" "$out" 'completed +1'
 expect_in "info shows seed 42" "$out" 'seed +42'
+expect_in "info shows the run id" "$out" "run_id +[0-9a-f]{32}$"
+if [ -e X.h5.partial ]; then fail "X.h5.partial left after a completed run"; else pass "the partial file became X.h5"; fi
 
 run_cmd info X.h5 --experiment
 expect_rc "info --experiment" 0
@@ -156,10 +159,10 @@ else
 fi
 
 # --- thread-count independence ---------------------------------------------------------------
-run_cmd run "$exp" -o T1.h5 --threads 1 --quiet --set simulation.duration="300 ms"
+run_cmd run "$exp" -o T1.h5 --threads 1 --quiet --set simulation.duration="300 ms" --ignore-resource-limits
 expect_rc "run --threads 1" 0
 if [ -z "$out" ]; then pass "--quiet prints nothing"; else fail "--quiet printed: $out"; fi
-run_cmd run "$exp" -o T2.h5 --threads 2 --quiet --set simulation.duration="300 ms"
+run_cmd run "$exp" -o T2.h5 --threads 2 --quiet --set simulation.duration="300 ms" --ignore-resource-limits
 expect_rc "run --threads 2" 0
 if [ "$have_h5py" -eq 1 ]; then
   if msg=$(/usr/bin/python3 - T1.h5 T2.h5 <<'EOF' 2>&1
