@@ -18,11 +18,11 @@ namespace gliasim {
 constexpr double kBytesPerStaticSynapse = 12;
 constexpr double kBytesPerStatefulSynapse = 24;
 // Recorders while running: a state-recorder buffer per variable (float) and the sorted ids;
-// each report's HDF5 dataset (its 1 MiB chunk cache, deflate buffers, metadata); a weight
-// recorder's sampled synapse (EdgeRef, its ids in the layout, its float in the row) and the synapse
-// list it samples from.
-constexpr double kBytesPerReportDataset = 1.5 * (1 << 20);
-constexpr double kBytesPerWeightColumn = 16 + 8 + 4;
+// each report's HDF5 dataset (its 1 MiB chunk cache, deflate and conversion buffers); a weight
+// recorder's sampled synapse (EdgeRef, its ids in the layout, its float in the row and in
+// HDF5's conversion buffer) and the list of all synapses it samples from.
+constexpr double kBytesPerReportDataset = 2 << 20;
+constexpr double kBytesPerWeightColumn = 16 + 8 + 4 + 4;
 constexpr double kBytesPerEdgeRef = 16;
 // A reset time: its queued event (16 B) and its entry in the sorted list they come from (8 B);
 // a vector's unused capacity is not touched, so it takes no memory.

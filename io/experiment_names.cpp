@@ -37,11 +37,10 @@ std::optional<std::string> unsafe_name_reason(std::string_view name) {
 }
 
 std::string printable_name(std::string_view name) {
+    // Bare when TOML would take it as a bare key; quoted (as TOML writes it) otherwise.
     bool plain = !name.empty();
-    for (const char c : name) {
-        const auto byte = static_cast<unsigned char>(c);
-        plain = plain && byte > 0x20 && byte < 0x7f && c != '"' && c != '\\' && c != '.';
-    }
+    for (const char c : name)
+        plain = plain && (is_ascii_letter(c) || is_ascii_digit(c) || c == '_' || c == '-');
     if (plain) return std::string(name);
     std::string out = "\"";
     for (const char c : name) {

@@ -18,7 +18,7 @@ constexpr std::size_t kMaxNameLength = 64;
 // Why `name` is not a safe name (nullopt when it is).
 std::optional<std::string> unsafe_name_reason(std::string_view name);
 
-// The name as it can be shown on one line: itself when printable ASCII, else a quoted TOML
+// The name as it can be shown on one line: itself when it is a TOML bare key, else a quoted
 // string with every control character and non-ASCII byte escaped.
 std::string printable_name(std::string_view name);
 

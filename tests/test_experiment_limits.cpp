@@ -75,11 +75,12 @@ std::string load_error(const std::string& file) {
 
 TEST_CASE("names: only letters, digits, '_' and '-', not starting with a digit or '-'",
           "[experiment][limits]") {
-    for (const std::string ok : {"exc", "E", "exc_2", "a-b", "_x", std::string(64, 'a')})
+    for (const std::string& ok :
+         std::vector<std::string>{"exc", "E", "exc_2", "a-b", "_x", std::string(64, 'a')})
         CHECK_FALSE(unsafe_name_reason(ok));
-    for (const std::string bad :
-         {"", "/", ".", "..", "a/", "/a", "a/b", "a b", "1exc", "-x", "a.b", "a:b",
-          std::string("a\0", 2), "a\nb", "\xd0\xb5xc" /* Cyrillic e */, std::string(65, 'a')})
+    for (const std::string& bad : std::vector<std::string>{
+             "", "/", ".", "..", "a/", "/a", "a/b", "a b", "1exc", "-x", "a.b", "a:b",
+             std::string("a\0", 2), "a\nb", "\xd0\xb5xc" /* Cyrillic e */, std::string(65, 'a')})
         CHECK(unsafe_name_reason(bad));
 }
 
@@ -87,7 +88,7 @@ TEST_CASE("unsafe names are refused at the key, with file:line:col, on one line"
           "[experiment][limits]") {
     // The population `a/b` beside `a`: its spikes would be /spikes/a/b inside a's group.
     const std::string shadow = kSimulation + population("a") + "\n" + population("\"a/b\"");
-    CHECK_THAT(error_of(shadow), Contains("test.toml:10:14: error: populations.\"a/b\": ") &&
+    CHECK_THAT(error_of(shadow), Contains("test.toml:9:14: error: populations.\"a/b\": ") &&
                                      Contains("must not contain '/'"));
     struct Case {
         std::string key, shown;
@@ -96,7 +97,7 @@ TEST_CASE("unsafe names are refused at the key, with file:line:col, on one line"
                                                       {"\".\"", "\".\""},
                                                       {"\"..\"", "\"..\""},
                                                       {"\"\"", "\"\""},
-                                                      {"\"a/\"", "a/"},
+                                                      {"\"a/\"", "\"a/\""},
                                                       {"\"a\\u0000\"", "\"a\\x00\""},
                                                       {"\"a\\nb\"", "\"a\\x0Ab\""},
                                                       {"\"a b\"", "\"a b\""},
@@ -111,7 +112,7 @@ TEST_CASE("unsafe names are refused at the key, with file:line:col, on one line"
     const std::string base = kSimulation + population("exc");
     CHECK_THAT(error_of(base + "[projections.\"e/e\"]\nsource = \"exc\"\ntarget = \"exc\"\n"
                                "rule = \"one_to_one\"\nweight = \"1 pA\"\n"),
-               Contains("projections.e/e: "));
+               Contains("projections.\"e/e\": "));
     CHECK_THAT(error_of(base + "[recorders.\"..\"]\nkind = \"spikes\"\n"),
                Contains("recorders.\"..\": "));
     CHECK_THAT(error_of(base + "[stimuli.\"1st\"]\nmodel = \"dc_source\"\ntarget = \"exc\"\n"
@@ -225,9 +226,10 @@ TEST_CASE("the memory estimate covers recorder buffers and reset schedules",
                  "[recorders.v]\nkind = \"state\"\npopulation = \"exc\"\ninterval = \"0.1 ms\"\n");
     CHECK(recorded - plain >= 4.0 * 10000 * 100000 * 4);
     // A flush interval beyond the run holds at most the run.
-    const double long_flush = estimate("[simulation]\nduration = \"10 ms\"\n[output]\n"
-                                       "flush_interval = \"1e5 s\"\n" +
-                                       net + "[recorders.v]\nkind = \"state\"\n");
+    const double long_flush =
+        estimate("[simulation]\nduration = \"10 ms\"\n[output]\n"
+                 "flush_interval = \"1e5 s\"\n" +
+                 net + "[recorders.v]\nkind = \"state\"\npopulation = \"exc\"\n");
     CHECK(long_flush < 1e9);
     // A reset every step for 1e8 steps: at least one 16-byte event per reset.
     const double resets =
@@ -263,6 +265,6 @@ TEST_CASE("a recorded value beyond float32 is a numerical fault, not +-inf in th
                Contains("numerical fault in population 'exc' (model lif_curr_exp): entity 3, "
                         "I_syn_ex = ") &&
                    Contains("at t = 1 ms does not fit the float32 report"));
-    for (const auto& report : mb.reports)
-        for (const float x : report) CHECK(std::isfinite(x));
+    // Stopped at the end of the fault's slice, not after the whole run (200 steps).
+    CHECK(stats.steps < 200);
 }

@@ -63,7 +63,7 @@ experiment syn_cond_two_pops "5 ms" "$(pop exc lif_cond_exp 16000)
 $(pop inh lif_cond_exp 4000)
 $(proj ee exc exc 0.01 '1 nS')
 $(proj ei exc inh 0.02 '1 nS')
-$(proj ie inh exc 0.02 '-1 nS')"
+$(proj ie inh exc 0.02 '1 nS' 'receptor = "inhibitory"')"
 experiment stdp_10k_p05 "5 ms" "$(pop exc lif_curr_exp 10000)
 $(proj ee exc exc 0.05 '1 pA' 'synapse = "stdp"')"
 # State recorders: columns, variables, interval, flush interval.
