@@ -27,6 +27,26 @@ std::pair<std::size_t, std::size_t> ids_in_range(const std::vector<index_t>& ids
     const auto e = std::lower_bound(ids.begin(), ids.end(), r.end) - ids.begin();
     return {static_cast<std::size_t>(b), static_cast<std::size_t>(e)};
 }
+
+constexpr double kFloatMax = std::numeric_limits<float>::max();
+constexpr double kDoubleMax = std::numeric_limits<double>::max();
+
+// Names the first sampled entity whose value does not fit the float32 report; thrown from a
+// thread's update, it stops the run at the end of the slice like any numerical fault.
+[[noreturn]] void throw_report_overflow(const PopulationSpec& ps, std::size_t variable,
+                                        std::span<const double> column,
+                                        std::span<const index_t> ids, double time_ms) {
+    for (const index_t id : ids) {
+        const double x = column[id];
+        if (std::fabs(x) > kFloatMax && std::fabs(x) <= kDoubleMax)
+            throw std::runtime_error(fmt::format(
+                "numerical fault in population '{}' (model {}): entity {}, {} = {:g} at t = {:g} "
+                "ms does not fit the float32 report (|x| > {:g})",
+                ps.name, ps.model->name, id, ps.model->state[variable].name, x, time_ms,
+                kFloatMax));
+    }
+    throw std::logic_error("throw_report_overflow: no value out of float32 range");
+}
 } // namespace
 
 Simulation::Simulation(const NetworkSpec& spec, Communicator comm)
@@ -250,7 +270,18 @@ void Simulation::update_steps(std::size_t t, step_t first, step_t last) {
             for (std::size_t v = 0; v < r.variables.size(); ++v) {
                 const auto col = pops[r.population]->state(r.variables[v]);
                 float* dst = r.buffers[v].data() + row * n;
-                for (std::size_t c = b; c < e; ++c) dst[c] = static_cast<float>(col[r.ids[c]]);
+                // A finite value beyond float32 would silently become +-inf in the report: a
+                // numerical fault instead (NaN and inf are the state check's).
+                bool too_large = false;
+                for (std::size_t c = b; c < e; ++c) {
+                    const double x = col[r.ids[c]];
+                    too_large |= std::fabs(x) > kFloatMax && std::fabs(x) <= kDoubleMax;
+                    dst[c] = static_cast<float>(x);
+                }
+                if (too_large)
+                    throw_report_overflow(net_.spec().populations[r.population], r.variables[v],
+                                          col, std::span(r.ids).subspan(b, e - b),
+                                          static_cast<double>(step + 1) * net_.spec().dt);
             }
             const std::uint64_t now = phase_clock();
             ticks.add(Phase::recording, clock, now);
@@ -546,7 +577,9 @@ RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,
     if (!restored_) backend.open(layout());
     const step_t slice = std::max<step_t>(1, net_.min_delay());
     for (auto& r : reports_) {
-        r.capacity = static_cast<std::size_t>((flush_steps_ + slice) / r.interval + 2);
+        // Rows held between flushes; a flush interval longer than the run holds the run.
+        r.capacity =
+            static_cast<std::size_t>((std::min(flush_steps_, n_steps_) + slice) / r.interval + 2);
         for (auto& b : r.buffers) b.assign(r.capacity * r.ids.size(), 0.0f);
     }
     for (auto& tb : thread_buffers_) tb.events = 0;

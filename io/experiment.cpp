@@ -3,6 +3,9 @@
 // that names the file, line and column, the key path and what was expected.
 #include "experiment.hpp"
 #include "experiment_document.hpp"
+#include "experiment_initial.hpp"
+#include "experiment_names.hpp"
+#include "experiment_source.hpp"
 
 #include <algorithm>
 #include <array>
@@ -364,8 +367,13 @@ std::string apply_override(toml::table& doc, const std::string& text) {
 std::vector<std::pair<std::string, const toml::table*>>
 ordered_tables(const Reader& r, const toml::table& t, const std::string& path) {
     std::vector<std::pair<std::string, const toml::table*>> out;
-    for (const auto& [k, v] : t)
+    for (const auto& [k, v] : t) {
+        // Names become HDF5 paths and file names: only the safe set (experiment_names.hpp).
+        if (const auto why = unsafe_name_reason(k.str()))
+            r.fail_at(k.source().begin.line, k.source().begin.column,
+                      path + "." + printable_name(k.str()), *why);
         out.emplace_back(std::string(k.str()), &r.table(v, path + "." + std::string(k.str())));
+    }
     std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
         const auto la = a.second->source().begin.line, lb = b.second->source().begin.line;
         const auto ka = la == 0 ? std::numeric_limits<std::uint32_t>::max() : la;
@@ -408,6 +416,11 @@ struct Builder {
                                       "simulation.duration", Dim::time);
         if (!(net.duration > 0))
             r.fail(t->get("duration"), "simulation.duration", "duration must be > 0");
+        // A shorter run would take no step at all and still say it completed.
+        if (!doc.get("task") && net.duration < net.dt)
+            r.fail(t->get("duration"), "simulation.duration",
+                   fmt::format("duration {} ms is shorter than one step (dt = {} ms)", net.duration,
+                               net.dt));
         if (net.duration / net.dt > 1e12)
             r.fail(
                 t->get("duration"), "simulation.duration",
@@ -432,6 +445,13 @@ struct Builder {
             if (const auto* n = t->get("file")) {
                 ex.output_file = r.string(*n, "output.file");
                 if (ex.output_file.empty()) r.fail(n, "output.file", "expected a file name");
+                // A NUL would cut the path short (another file than the one shown); a newline
+                // or escape sequence would hide in messages and listings.
+                for (const char c : ex.output_file)
+                    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+                        r.fail(n, "output.file",
+                               fmt::format("control character 0x{:02X} in the file name",
+                                           static_cast<unsigned>(static_cast<unsigned char>(c))));
             }
             if (const auto* n = t->get("flush_interval")) {
                 ex.network.flush_interval = r.quantity(*n, "output.flush_interval", Dim::time);
@@ -576,6 +596,8 @@ struct Builder {
                     const std::string var(k.str());
                     const auto vi = m.state_index(var);
                     ps.initial[var] = r.value_spec(v, path + ".initial." + var, m.state[*vi].dim);
+                    if (auto why = initial_value_problem(m, m.state[*vi], ps.initial[var]))
+                        r.fail(&v, path + ".initial." + var, *why);
                 }
             }
             if (const auto* n = pt->get("positions"))
@@ -1765,8 +1787,10 @@ struct Builder {
     // The built network's memory; `gliasim run` compares it with the machine's (validation
     // does not: a file may be meant for a bigger machine).
     void estimate_memory() {
-        ex.estimated_bytes =
-            static_cast<std::uint64_t>(estimate_resources(ex.network).memory_bytes);
+        // Clamped: a gigantic network's estimate may not fit 64 bits (the cast would be UB).
+        const double bytes = estimate_resources(ex.network).memory_bytes;
+        ex.estimated_bytes = bytes < 1.8e19 ? static_cast<std::uint64_t>(bytes)
+                                            : std::numeric_limits<std::uint64_t>::max();
     }
 };
 
@@ -1865,11 +1889,14 @@ Experiment parse_experiment(std::string_view text, const std::string& source_nam
 
 Experiment load_experiment(const std::string& path, const std::vector<std::string>& overrides,
                            const ModelRegistry& registry) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path, 0, 0, "", "cannot open the experiment file");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return parse_experiment(ss.str(), path, overrides, registry);
+    auto read = read_experiment_source(path);
+    if (const auto* why = std::get_if<std::string>(&read)) {
+        // The old wording for a missing file; the others say what the path is instead.
+        if (why->starts_with("cannot open"))
+            throw InputError(path, 0, 0, "", "cannot open the experiment file" + why->substr(11));
+        throw InputError(path, 0, 0, "", "the experiment file " + *why);
+    }
+    return parse_experiment(std::get<SourceFile>(read).text, path, overrides, registry);
 }
 
 } // namespace gliasim

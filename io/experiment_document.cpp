@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "experiment_document.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <utility>
 #include <vector>
 
+#include "experiment_source.hpp"
 #include "input_error.hpp"
+#include <sys/stat.h>
 
 namespace gliasim {
 
@@ -79,7 +80,10 @@ void merge_into(toml::table& base, toml::table&& over) {
     }
 }
 
-toml::table resolve_extends(toml::table doc, const std::string& source_name, int depth) {
+using FileIdentity = std::pair<std::uint64_t, std::uint64_t>; // device, inode
+
+toml::table resolve_extends(toml::table doc, const std::string& source_name,
+                            std::vector<FileIdentity>& chain) {
     const toml::node* en = doc.get("extends");
     if (!en) return doc;
     const auto fail = [&](const toml::node& at, const std::string& msg) -> void {
@@ -93,18 +97,22 @@ toml::table resolve_extends(toml::table doc, const std::string& source_name, int
     else
         bases.push_back(en);
     if (bases.empty()) fail(*en, "expected the path of an experiment file to extend");
-    if (depth >= 8) fail(*en, "more than 8 levels of extends (a cycle?)");
+    if (chain.size() > 8) fail(*en, "more than 8 levels of extends");
     toml::table merged;
     for (const toml::node* b : bases) {
         if (!b->is_string()) fail(*b, "expected the path of an experiment file to extend");
         const auto path = (std::filesystem::path(source_name).parent_path() / b->as_string()->get())
                               .lexically_normal()
                               .string();
-        std::ifstream in(path, std::ios::binary);
-        if (!in) fail(*b, fmt::format("cannot open '{}'", path));
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        merge_into(merged, resolve_extends(parse_document(ss.str(), path), path, depth + 1));
+        auto read = read_experiment_source(path);
+        if (const auto* why = std::get_if<std::string>(&read)) fail(*b, "'" + path + "' " + *why);
+        auto& file = std::get<SourceFile>(read);
+        const FileIdentity id{file.device, file.inode};
+        if (std::find(chain.begin(), chain.end(), id) != chain.end())
+            fail(*b, fmt::format("'{}' is already being read (extends cycle)", path));
+        chain.push_back(id);
+        merge_into(merged, resolve_extends(parse_document(file.text, path), path, chain));
+        chain.pop_back();
     }
     doc.erase("extends");
     merge_into(merged, std::move(doc));
@@ -114,7 +122,13 @@ toml::table resolve_extends(toml::table doc, const std::string& source_name, int
 } // namespace
 
 toml::table read_experiment_document(std::string_view text, const std::string& source_name) {
-    return resolve_extends(parse_document(text, source_name), source_name, 0);
+    // The file itself heads the chain when it is one, so that `extends` back to it is a cycle.
+    std::vector<FileIdentity> chain;
+    struct stat st {};
+    if (::stat(source_name.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        chain.emplace_back(static_cast<std::uint64_t>(st.st_dev),
+                           static_cast<std::uint64_t>(st.st_ino));
+    return resolve_extends(parse_document(text, source_name), source_name, chain);
 }
 
 } // namespace gliasim

@@ -682,7 +682,7 @@ TEST_CASE("extends: a file inherits another's tables and replaces keys one by on
                       Catch::Contains("bad.toml:4:") && Catch::Contains("simulation.duration"));
     std::ofstream(tmp / "loop.toml") << "extends = \"loop.toml\"\n";
     CHECK_THROWS_WITH(load_experiment((tmp / "loop.toml").string(), {}, registry()),
-                      Catch::Contains("levels of extends"));
+                      Catch::Contains("extends cycle"));
     std::filesystem::remove_all(tmp);
 }
 
