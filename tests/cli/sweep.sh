@@ -145,7 +145,7 @@ check "collect exits 0" "[ $rc -eq 0 ]"
 check "collect writes one row per point" "[ \$(wc -l < table.csv) -eq 11 ]"
 check "collect has the parameters, status and rates" "head -1 table.csv | grep -q 'projections.in_n.weight,simulation.seed,projections.in_n.weight \[nS\],error' && head -1 table.csv | grep -q 'rate_hz.n'"
 "$exe" collect b > b.csv
-check "collect keeps failed points with their error" "grep -q 'failed,2,,-3 mV' b.csv"
+check "collect keeps failed points with their error, the value guarded against formula injection" "grep -q \"failed,2,,'-3 mV\" b.csv"
 if /usr/bin/python3 -c 'import h5py, numpy' 2>/dev/null; then
   # The rate in the table is spikes / size / duration, recounted here from the result file.
   /usr/bin/python3 - "$work" <<'EOF'
