@@ -91,11 +91,18 @@ std::map<std::size_t, std::string> slurm_states(const std::string& job, std::str
     return states;
 }
 
+// The job id `sbatch --parsable` gave (digits), never read through a link; empty when there is
+// none or the file holds anything else.
 std::string read_job_id(const fs::path& dir) {
-    std::ifstream in(dir / "slurm_job_id");
-    std::string id;
-    in >> id;
-    return id;
+    std::optional<std::string> text;
+    try {
+        text = read_folder_file(dir / "slurm_job_id", 1024);
+    } catch (const SweepFolderError&) {
+        return {};
+    }
+    if (!text) return {};
+    const std::string id = text->substr(0, text->find('\n'));
+    return !id.empty() && id.find_first_not_of("0123456789_") == std::string::npos ? id : "";
 }
 
 } // namespace
