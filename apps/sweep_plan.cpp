@@ -172,7 +172,7 @@ SweepPlan plan_sweep(const std::string& file, const fs::path& dir,
         } catch (const InputError& e) {
             r.status = "failed";
             r.exit_code = 2; // bad input, as `gliasim run` would exit
-            r.error = point_error(plan.spec, p, e);
+            r.error = printable(point_error(plan.spec, p, e)); // one line, whatever the value
             if (first_error.empty()) first_error = r.error;
             ++plan.invalid;
             plan.records.push_back(std::move(r));

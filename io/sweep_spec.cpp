@@ -30,6 +30,16 @@ bool has_control_character(std::string_view s) {
     });
 }
 
+// A key as a message shows it: control characters as \xNN, so that the message stays one line.
+std::string shown(std::string_view key) {
+    std::string out;
+    for (const char c : key) {
+        const auto u = static_cast<unsigned char>(c);
+        out += u < 0x20 || u == 0x7f ? fmt::format("\\x{:02x}", u) : std::string(1, c);
+    }
+    return out;
+}
+
 bool all_digits(std::string_view s, std::size_t max_digits = 9) {
     return !s.empty() && s.size() <= max_digits &&
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -147,7 +157,7 @@ public:
         Group g;
         g.rows.emplace_back();
         for (const auto& [key, node] : in_file_order(t)) {
-            const std::string where = "sweep.grid." + key;
+            const std::string where = "sweep.grid." + shown(key);
             const auto values = value_list(*node, where);
             g.keys.push_back(add_key(spec, key, where, *node));
             if (g.rows.size() * values.size() > kMaxPoints)
@@ -168,7 +178,7 @@ public:
         std::string first_key;
         std::size_t length = 0;
         for (const auto& [key, node] : in_file_order(t)) {
-            const std::string where = "sweep.zip." + key;
+            const std::string where = "sweep.zip." + shown(key);
             const auto values = value_list(*node, where);
             if (g.keys.empty()) {
                 first_key = key, length = values.size();
@@ -242,7 +252,7 @@ public:
         std::vector<const toml::node*> range_nodes;
         for (const auto& [key, node] : in_file_order(t)) {
             if (key == "n" || key == "seed") continue;
-            const std::string where = "sweep.random." + key;
+            const std::string where = "sweep.random." + shown(key);
             ranges.push_back(range(*node, where));
             range_nodes.push_back(node);
             g.keys.push_back(add_key(spec, key, where, *node));
