@@ -56,6 +56,8 @@ void add_unit_column(Table& t, const std::string& key) {
         t.rows[i][name] = fmt::format("{}", values[i]); // shortest exact form
 }
 
+constexpr std::size_t kMaxExperimentBytes = std::size_t{64} << 20;
+
 Table collect(const fs::path& dir) {
     const auto records = current_records(dir);
     Table t;
@@ -80,12 +82,20 @@ Table collect(const fs::path& dir) {
         t.rows[i]["error"] = r.error;
         if (r.status != "done") continue;
         try {
+            // A result is this point's only if it ran this point's experiment: a file put in
+            // out/ by hand (another sweep's, another run's) does not enter the table.
+            const auto experiment = read_folder_file(dir / r.experiment, kMaxExperimentBytes);
+            if (!experiment || !output_verified((dir / r.output).string(), *experiment, false)) {
+                t.rows[i]["error"] =
+                    fmt::format("{} is not a completed result of {}", r.output, r.experiment);
+                continue;
+            }
             for (const auto& [name, value] : output_figures((dir / r.output).string())) {
                 t.add_column(name);
                 t.rows[i][name] = value;
             }
         } catch (const std::exception& e) {
-            t.rows[i]["error"] = fmt::format("cannot read {}: {}", r.output, e.what());
+            t.rows[i]["error"] = fmt::format("cannot read {}: {}", r.output, one_line(e.what()));
         }
     }
     return t;

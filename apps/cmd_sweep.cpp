@@ -204,7 +204,12 @@ int cmd_sweep_task(const std::vector<std::string>& args) {
         fmt::print(stderr, "gliasim sweep-task: error: INDEX '{}' is not a number\n", args[1]);
         return kExitUsage;
     }
-    return run_sweep_task(args[0], index);
+    try {
+        return run_sweep_task(args[0], index);
+    } catch (const SweepFolderError& e) {
+        fmt::print(stderr, "gliasim sweep-task: error: {}\n", e.what());
+        return kExitUsage;
+    }
 }
 
 } // namespace gliasim::app
