@@ -3,6 +3,8 @@
 
 #include "sweep_batch_script.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -43,13 +45,13 @@ bool valid_status(const std::string& s) {
     return s == "pending" || s == "running" || s == "done" || s == "failed";
 }
 
-// "0003-1a2b3c4d": the only ids gliasim writes; an id is also a file name in out/, points/,
-// logs/ and status/, so anything else could name a file outside the folder.
+// gliasim writes ids such as "0003-1a2b3c4d"; an id is also a file name in out/, points/, logs/
+// and status/, so one that is not a plain name (letters, digits, '_', '-') could name a file
+// outside the folder.
 bool valid_point_id(const std::string& id) {
-    const auto dash = id.find('-');
-    if (dash == std::string::npos || dash < 4 || id.size() != dash + 9) return false;
-    return id.find_first_not_of("0123456789") == dash &&
-           id.find_first_not_of("0123456789abcdef", dash + 1) == std::string::npos;
+    return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
 }
 
 constexpr std::size_t kMaxManifestBytes = std::size_t{1} << 30;
