@@ -12,6 +12,7 @@
 #include "io/hdf5_util.hpp"
 #include "io/sweep_random.hpp"
 #include "options.hpp"
+#include "sweep_csv.hpp"
 #include "sweep_outputs.hpp"
 #include "sweep_plan.hpp"
 
@@ -28,14 +29,6 @@ struct Table {
             columns.push_back(name);
     }
 };
-
-// A TOML string value loses its quotes in the table: '6 nS' -> 6 nS.
-std::string plain(const std::string& toml_value) {
-    if (toml_value.size() >= 2 && (toml_value.front() == '"' || toml_value.front() == '\'') &&
-        toml_value.back() == toml_value.front())
-        return toml_value.substr(1, toml_value.size() - 2);
-    return toml_value;
-}
 
 bool is_number(const std::string& s, double& v) {
     if (s.empty()) return false;
@@ -63,6 +56,8 @@ void add_unit_column(Table& t, const std::string& key) {
         t.rows[i][name] = fmt::format("{}", values[i]); // shortest exact form
 }
 
+constexpr std::size_t kMaxExperimentBytes = std::size_t{64} << 20;
+
 Table collect(const fs::path& dir) {
     const auto records = current_records(dir);
     Table t;
@@ -76,7 +71,7 @@ Table collect(const fs::path& dir) {
             {"status", r.status},
             {"exit_code", r.exit_code < 0 ? "" : std::to_string(r.exit_code)},
             {"wall_s", std::isnan(r.wall_s) ? "" : fmt::format("{:.3f}", r.wall_s)}};
-        for (const auto& p : r.parameters) row[p.key] = plain(p.value);
+        for (const auto& p : r.parameters) row[p.key] = table_value(p.value);
         t.rows.push_back(std::move(row));
     }
     if (!records.empty())
@@ -87,22 +82,23 @@ Table collect(const fs::path& dir) {
         t.rows[i]["error"] = r.error;
         if (r.status != "done") continue;
         try {
+            // A result is this point's only if it ran this point's experiment: a file put in
+            // out/ by hand (another sweep's, another run's) does not enter the table.
+            const auto experiment = read_folder_file(dir / r.experiment, kMaxExperimentBytes);
+            if (!experiment || !output_verified((dir / r.output).string(), *experiment, false)) {
+                t.rows[i]["error"] =
+                    fmt::format("{} is not a completed result of {}", r.output, r.experiment);
+                continue;
+            }
             for (const auto& [name, value] : output_figures((dir / r.output).string())) {
                 t.add_column(name);
                 t.rows[i][name] = value;
             }
         } catch (const std::exception& e) {
-            t.rows[i]["error"] = fmt::format("cannot read {}: {}", r.output, e.what());
+            t.rows[i]["error"] = fmt::format("cannot read {}: {}", r.output, one_line(e.what()));
         }
     }
     return t;
-}
-
-std::string csv_cell(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (const char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
 }
 
 std::string to_csv(const Table& t) {

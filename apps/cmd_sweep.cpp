@@ -16,6 +16,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: gliasim sweep FILE [-o DIR] [--local [-j N] | --slurm [--time T] [--mem M]\n"
     "                     [--cpus-per-task C] [--partition P] | --dry-run] [--set key=value]...\n"
+    "                     [--overwrite]\n"
     "       gliasim sweep --status DIR\n\n"
     "Exit status: 0 every point done (or submitted), 1 some point failed, 2 invalid input.";
 
@@ -47,6 +48,34 @@ int print_summary(const SweepPlan& plan) {
     return failed ? kExitFailure : kExitOk;
 }
 
+// The Slurm resources of the options over those of [sweep.slurm], each option checked against
+// the grammar of its #SBATCH line (the file's values were checked where they are written).
+// Returns an error message, or an empty string.
+std::string slurm_resources(const po::variables_map& vm, SlurmResources& res) {
+    auto option = [&](const char* name, std::string& out,
+                      std::string (*problem)(std::string_view)) -> std::string {
+        if (!vm.count(name)) return {};
+        out = vm[name].as<std::string>();
+        const std::string why = problem(out);
+        return why.empty() ? why : fmt::format("--{} '{}': {}", name, printable(out), why);
+    };
+    for (const auto& error : {option("time", res.time, slurm_time_problem),
+                              option("mem", res.mem, slurm_memory_problem),
+                              option("partition", res.partition, slurm_partition_problem)})
+        if (!error.empty()) return error;
+    if (vm.count("cpus-per-task")) {
+        res.cpus_per_task = vm["cpus-per-task"].as<int>();
+        if (res.cpus_per_task < 1)
+            return fmt::format("--cpus-per-task {}: expected an integer >= 1", res.cpus_per_task);
+    }
+    return {};
+}
+
+int refuse(const std::string& message) {
+    fmt::print(stderr, "gliasim sweep: error: {}\n", message);
+    return kExitUsage;
+}
+
 } // namespace
 
 int cmd_sweep(const std::vector<std::string>& args) {
@@ -64,7 +93,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
         "status", "print every point's status in DIR (gliasim sweep --status DIR)")(
         "set", po::value<std::vector<std::string>>()->composing(),
         "override a key at every point: --set simulation.duration=\"1 s\"")(
-        "quiet,q", "print nothing but errors and the summary");
+        "quiet,q", "print nothing but errors and the summary")(
+        "overwrite", "make DIR this file's sweep even if it holds the sweep of another file");
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::string>(), "experiment file");
     po::positional_options_description pos;
@@ -82,7 +112,11 @@ int cmd_sweep(const std::vector<std::string>& args) {
             fmt::print(stderr, "error: --status needs the sweep directory\n\n{}\n", kUsage);
             return kExitUsage;
         }
-        return print_status(dir);
+        try {
+            return print_status(dir);
+        } catch (const std::runtime_error& e) {
+            return refuse(e.what()); // not a sweep folder gliasim wrote
+        }
     }
     if (!has("file")) {
         fmt::print(stderr, "error: no experiment file\n\n{}\n", kUsage);
@@ -104,22 +138,44 @@ int cmd_sweep(const std::vector<std::string>& args) {
     std::vector<std::string> overrides;
     if (has("set")) overrides = (*vm)["set"].as<std::vector<std::string>>();
 
+    const std::string exe = self_executable();
+    SlurmResources cli_slurm;
+    if (has("slurm")) {
+        if (const auto error = slurm_resources(*vm, cli_slurm); !error.empty())
+            return refuse(error);
+        try { // the job name, the folder and the binary's path, before anything is written
+            batch_script({fs::path(file).stem().string(),
+                          {0},
+                          sweep_folder_absolute(dir).string(),
+                          exe,
+                          {}});
+        } catch (const BatchScriptError& e) {
+            return refuse(e.what());
+        }
+    }
     SweepPlan plan;
     try {
-        plan = plan_sweep(file, dir, overrides, !has("dry-run"));
+        plan = plan_sweep(file, dir, overrides, !has("dry-run"), has("overwrite"));
     } catch (const InputError& e) {
         fmt::print(stderr, "{}\n", e.what());
         return kExitUsage;
+    } catch (const SweepFolderError& e) {
+        return refuse(e.what());
     }
-    const std::string exe = self_executable();
     if (has("slurm")) {
         SlurmResources res = plan.spec.slurm;
-        if (has("time")) res.time = (*vm)["time"].as<std::string>();
-        if (has("mem")) res.mem = (*vm)["mem"].as<std::string>();
-        if (has("cpus-per-task")) res.cpus_per_task = (*vm)["cpus-per-task"].as<int>();
-        if (has("partition")) res.partition = (*vm)["partition"].as<std::string>();
+        if (has("time")) res.time = cli_slurm.time;
+        if (has("mem")) res.mem = cli_slurm.mem;
+        if (has("cpus-per-task")) res.cpus_per_task = cli_slurm.cpus_per_task;
+        if (has("partition")) res.partition = cli_slurm.partition;
         if (has("dry-run")) print_dry_run(plan, exe);
-        return submit_slurm(plan, res, exe, !has("dry-run"));
+        try {
+            return submit_slurm(plan, res, exe, !has("dry-run"));
+        } catch (const BatchScriptError& e) {
+            return refuse(e.what());
+        } catch (const SweepFolderError& e) {
+            return refuse(e.what());
+        }
     }
     if (has("dry-run")) {
         print_dry_run(plan, exe);
@@ -128,7 +184,11 @@ int cmd_sweep(const std::vector<std::string>& args) {
     if (!has("quiet"))
         fmt::print("sweep {}: {} points, {} done earlier, {} invalid; running with -j {} in {}\n",
                    file, plan.records.size(), plan.already_done, plan.invalid, jobs, dir.string());
-    run_local(plan, jobs, has("quiet"));
+    try {
+        run_local(plan, jobs, has("quiet"));
+    } catch (const SweepFolderError& e) {
+        return refuse(e.what());
+    }
     return print_summary(plan);
 }
 
@@ -144,7 +204,12 @@ int cmd_sweep_task(const std::vector<std::string>& args) {
         fmt::print(stderr, "gliasim sweep-task: error: INDEX '{}' is not a number\n", args[1]);
         return kExitUsage;
     }
-    return run_sweep_task(args[0], index);
+    try {
+        return run_sweep_task(args[0], index);
+    } catch (const SweepFolderError& e) {
+        fmt::print(stderr, "gliasim sweep-task: error: {}\n", e.what());
+        return kExitUsage;
+    }
 }
 
 } // namespace gliasim::app

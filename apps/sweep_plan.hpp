@@ -21,9 +21,12 @@ struct SweepPlan {
 };
 
 // Throws InputError for a bad [sweep] table, or when every point is invalid (then the first
-// point's error). `write_files` = false (dry run) writes nothing into `dir`.
+// point's error); SweepFolderError, before writing anything, for a symbolic link where the
+// sweep writes, or a DIR that holds the sweep of another file (DIR/sweep.hash) unless
+// `overwrite`. `write_files` = false (dry run) writes nothing into `dir`.
 SweepPlan plan_sweep(const std::string& file, const fs::path& dir,
-                     const std::vector<std::string>& base_overrides, bool write_files);
+                     const std::vector<std::string>& base_overrides, bool write_files,
+                     bool overwrite);
 
 // The records of DIR/manifest.tsv with the per-point status files of Slurm tasks applied.
 // Throws std::runtime_error when DIR holds no manifest.

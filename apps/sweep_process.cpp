@@ -41,13 +41,6 @@ std::vector<std::string> point_argv(const std::string& exe, const fs::path& dir,
 
 } // namespace
 
-std::string shell_quote(const std::string& s) {
-    if (s.find_first_of(" \t'\"$`\\;&|<>()*?[]#~") == std::string::npos && !s.empty()) return s;
-    std::string q = "'";
-    for (const char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
 double seconds_since(SweepClock::time_point t0) {
     return std::chrono::duration<double>(SweepClock::now() - t0).count();
 }
@@ -78,7 +71,7 @@ pid_t start_point(const std::string& exe, const fs::path& dir, const PointRecord
     // Child: only async-signal-safe calls until exec.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(127); // the sweep died before prctl took effect
-    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
     if (fd >= 0) {
         dup2(fd, STDOUT_FILENO);
         dup2(fd, STDERR_FILENO);

@@ -8,15 +8,13 @@
 #include <string>
 #include <sys/types.h>
 
+#include "sweep_batch_script.hpp"
 #include "sweep_manifest.hpp"
 
 namespace gliasim::app {
 
 // The running gliasim binary, absolute.
 std::string self_executable();
-
-// `s` quoted for a POSIX shell where it needs quoting.
-std::string shell_quote(const std::string& s);
 
 // The command line of a point, as a shell would show it (for --dry-run and the sbatch script).
 std::string point_command(const std::string& exe, const fs::path& dir, const PointRecord& r);

@@ -34,19 +34,6 @@ std::string capture(const std::string& command, int& status) {
     return out;
 }
 
-// "0-3,5,7-9" from sorted indices: sbatch's --array syntax.
-std::string array_ranges(const std::vector<std::size_t>& idx) {
-    std::string out;
-    for (std::size_t i = 0; i < idx.size();) {
-        std::size_t j = i;
-        while (j + 1 < idx.size() && idx[j + 1] == idx[j] + 1) ++j;
-        out += (out.empty() ? "" : ",") +
-               (i == j ? fmt::format("{}", idx[i]) : fmt::format("{}-{}", idx[i], idx[j]));
-        i = j + 1;
-    }
-    return out;
-}
-
 std::vector<std::size_t> parse_ranges(const std::string& text) {
     std::vector<std::size_t> out;
     std::stringstream ss(text);
@@ -104,54 +91,52 @@ std::map<std::size_t, std::string> slurm_states(const std::string& job, std::str
     return states;
 }
 
+// The job id `sbatch --parsable` gave (digits), never read through a link; empty when there is
+// none or the file holds anything else.
 std::string read_job_id(const fs::path& dir) {
-    std::ifstream in(dir / "slurm_job_id");
-    std::string id;
-    in >> id;
-    return id;
+    std::optional<std::string> text;
+    try {
+        text = read_folder_file(dir / "slurm_job_id", 1024);
+    } catch (const SweepFolderError&) {
+        return {};
+    }
+    if (!text) return {};
+    const std::string id = text->substr(0, text->find('\n'));
+    return !id.empty() && id.find_first_not_of("0123456789_") == std::string::npos ? id : "";
 }
 
 } // namespace
 
 int submit_slurm(SweepPlan& plan, const SlurmResources& res, const std::string& exe, bool submit) {
     std::vector<std::size_t> indices;
-    for (auto& r : plan.records)
-        if (r.status == "pending") {
-            indices.push_back(r.index);
-            fs::remove(plan.dir / "status" / (r.id + ".tsv")); // a stale record of an earlier try
-        }
-    const fs::path dir = fs::absolute(plan.dir);
-    std::string script = "#!/bin/bash\n";
-    script +=
-        fmt::format("#SBATCH --job-name=gliasim-{}\n", fs::path(plan.spec.source).stem().string());
-    script += fmt::format("#SBATCH --array={}\n", array_ranges(indices));
-    script += fmt::format("#SBATCH --output={}\n", (dir / "logs" / "slurm-%A_%a.out").string());
-    if (!res.time.empty()) script += fmt::format("#SBATCH --time={}\n", res.time);
-    if (!res.mem.empty()) script += fmt::format("#SBATCH --mem={}\n", res.mem);
-    if (res.cpus_per_task > 0)
-        script += fmt::format("#SBATCH --cpus-per-task={}\n", res.cpus_per_task);
-    if (!res.partition.empty()) script += fmt::format("#SBATCH --partition={}\n", res.partition);
-    script +=
-        "# One array task per point: SLURM_ARRAY_TASK_ID is the point's index in manifest.tsv.\n";
-    script += fmt::format("exec {} sweep-task {} \"$SLURM_ARRAY_TASK_ID\"\n", shell_quote(exe),
-                          shell_quote(dir.string()));
-    if (!submit) {
-        fmt::print("{}", script);
-        return 0;
-    }
-    write_manifest(plan.dir, plan.records);
+    for (const auto& r : plan.records)
+        if (r.status == "pending") indices.push_back(r.index);
     if (indices.empty()) {
+        if (submit) write_manifest(plan.dir, plan.records);
         fmt::print("nothing to submit: every point is done or invalid (manifest {})\n",
                    (plan.dir / "manifest.tsv").string());
         return plan.invalid ? 1 : 0;
     }
+    const fs::path dir = sweep_folder_absolute(plan.dir);
+    const std::string script =
+        batch_script({fs::path(plan.spec.source).stem().string(), indices, dir.string(), exe, res});
+    if (!submit) {
+        fmt::print("{}", script);
+        return 0;
+    }
+    for (const auto& r : plan.records)
+        if (r.status == "pending")
+            fs::remove(plan.dir / "status" / (r.id + ".tsv")); // a stale record
+    write_manifest(plan.dir, plan.records);
     const fs::path script_path = dir / "sweep.sbatch";
     write_file_atomically(script_path, script);
     int status = 0;
     const std::string out =
         capture("sbatch --parsable " + shell_quote(script_path.string()), status);
     const std::string job = out.substr(0, out.find_first_of(";\n"));
-    if (status != 0 || job.empty()) {
+    const bool job_id_ok = !job.empty() && job.size() < 64 &&
+                           job.find_first_not_of("0123456789_") == std::string::npos;
+    if (status != 0 || !job_id_ok) {
         fmt::print(stderr,
                    "gliasim sweep: error: sbatch failed (exit {}) for {}; is Slurm installed and "
                    "SLURM_CONF set?\n",

@@ -4,6 +4,7 @@
 #include "sweep_spec.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 #include <fstream>
 #include <iterator>
@@ -21,6 +22,38 @@ const std::vector<std::string> kSweepKeys = {"grid", "zip", "random", "seeds", "
 const std::vector<std::string> kSlurmKeys = {"time", "mem", "cpus_per_task", "partition"};
 const std::vector<std::string> kRangeKeys = {"min", "max", "distribution"};
 constexpr std::size_t kMaxPoints = 1000000;
+
+bool has_control_character(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7f;
+    });
+}
+
+// A key as a message shows it: control characters as \xNN, so that the message stays one line.
+std::string shown(std::string_view key) {
+    std::string out;
+    for (const char c : key) {
+        const auto u = static_cast<unsigned char>(c);
+        out += u < 0x20 || u == 0x7f ? fmt::format("\\x{:02x}", u) : std::string(1, c);
+    }
+    return out;
+}
+
+bool all_digits(std::string_view s, std::size_t max_digits = 9) {
+    return !s.empty() && s.size() <= max_digits &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+    std::vector<std::string_view> out;
+    for (std::size_t start = 0;;) {
+        const auto at = s.find(sep, start);
+        out.push_back(s.substr(start, at == std::string_view::npos ? at : at - start));
+        if (at == std::string_view::npos) return out;
+        start = at + 1;
+    }
+}
 
 // One group of the product: `rows` assignments, each giving a value to every key of the group.
 struct Group {
@@ -99,6 +132,8 @@ public:
         if (key.empty() || key.front() == '.' || key.back() == '.' ||
             key.find("..") != std::string::npos)
             fail(&n, sweep_key, "expected a key path such as \"projections.exc_exc.weight\"");
+        if (has_control_character(key))
+            fail(&n, sweep_key, "a key path cannot hold control characters (tab, line break)");
         if (key.starts_with("sweep"))
             fail(&n, sweep_key, "the [sweep] table itself cannot be swept");
         for (const auto& k : spec.keys)
@@ -122,7 +157,7 @@ public:
         Group g;
         g.rows.emplace_back();
         for (const auto& [key, node] : in_file_order(t)) {
-            const std::string where = "sweep.grid." + key;
+            const std::string where = "sweep.grid." + shown(key);
             const auto values = value_list(*node, where);
             g.keys.push_back(add_key(spec, key, where, *node));
             if (g.rows.size() * values.size() > kMaxPoints)
@@ -143,7 +178,7 @@ public:
         std::string first_key;
         std::size_t length = 0;
         for (const auto& [key, node] : in_file_order(t)) {
-            const std::string where = "sweep.zip." + key;
+            const std::string where = "sweep.zip." + shown(key);
             const auto values = value_list(*node, where);
             if (g.keys.empty()) {
                 first_key = key, length = values.size();
@@ -217,7 +252,7 @@ public:
         std::vector<const toml::node*> range_nodes;
         for (const auto& [key, node] : in_file_order(t)) {
             if (key == "n" || key == "seed") continue;
-            const std::string where = "sweep.random." + key;
+            const std::string where = "sweep.random." + shown(key);
             ranges.push_back(range(*node, where));
             range_nodes.push_back(node);
             g.keys.push_back(add_key(spec, key, where, *node));
@@ -261,9 +296,17 @@ public:
                 out = *n->value<std::string>();
             }
         };
-        text("time", spec.slurm.time);
-        text("mem", spec.slurm.mem);
-        text("partition", spec.slurm.partition);
+        // Checked here, where the value's line and column are known; the script generator
+        // checks again before writing anything.
+        auto checked = [&](const char* key, std::string& out,
+                           std::string (*problem)(std::string_view)) {
+            text(key, out);
+            if (const std::string why = problem(out); !out.empty() && !why.empty())
+                fail(t.get(key), fmt::format("sweep.slurm.{}", key), why);
+        };
+        checked("time", spec.slurm.time, slurm_time_problem);
+        checked("mem", spec.slurm.mem, slurm_memory_problem);
+        checked("partition", spec.slurm.partition, slurm_partition_problem);
         if (const toml::node* n = t.get("cpus_per_task")) {
             if (!n->is_integer() || *n->value<std::int64_t>() < 1)
                 fail(n, "sweep.slurm.cpus_per_task", "expected an integer >= 1");
@@ -299,6 +342,55 @@ std::vector<SweepPoint> expand(const SweepSpec& spec, const std::vector<Group>& 
 }
 
 } // namespace
+
+std::string slurm_time_problem(std::string_view v) {
+    const std::string expected = "expected a Slurm time limit: MM, MM:SS, HH:MM:SS, D-HH, "
+                                 "D-HH:MM or D-HH:MM:SS (e.g. \"00:30:00\" or \"1-12\")";
+    if (v == "UNLIMITED" || v == "INFINITE") return {};
+    const auto dash = v.find('-');
+    if (dash != std::string_view::npos && !all_digits(v.substr(0, dash))) return expected;
+    const auto clock = split(dash == std::string_view::npos ? v : v.substr(dash + 1), ':');
+    if (clock.size() > 3 ||
+        !std::all_of(clock.begin(), clock.end(), [](auto c) { return all_digits(c); }))
+        return expected;
+    return {};
+}
+
+std::string slurm_memory_problem(std::string_view v) {
+    std::string_view digits = v;
+    if (!v.empty() && std::string_view("KMGTkmgt").find(v.back()) != std::string_view::npos)
+        digits.remove_suffix(1);
+    if (!all_digits(digits, 15))
+        return "expected a Slurm memory size: digits with an optional K, M, G or T suffix "
+               "(e.g. \"4G\" or \"500M\")";
+    return {};
+}
+
+std::string slurm_partition_problem(std::string_view v) {
+    const bool ok = !v.empty() && v.size() <= 128 && std::all_of(v.begin(), v.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' ||
+               c == ',';
+    });
+    return ok ? std::string()
+              : "expected a Slurm partition name: letters, digits, '_', '.', '-' (several "
+                "separated by ','), at most 128 characters";
+}
+
+std::string slurm_job_name_problem(std::string_view v) {
+    const bool ok = !v.empty() && v.size() <= 128 && std::all_of(v.begin(), v.end(), [](char c) {
+        return c >= 0x20 && c < 0x7f && c != '\'' && c != '"' && c != '\\';
+    });
+    return ok ? std::string()
+              : "a Slurm job name must be printable ASCII without quotes or backslashes, at "
+                "most 128 characters (rename the sweep file)";
+}
+
+std::string batch_path_problem(std::string_view v) {
+    return has_control_character(v)
+               ? "a path written into a batch script cannot hold control characters (tab, line "
+                 "break)"
+               : std::string();
+}
 
 std::vector<std::string> SweepPoint::overrides() const {
     std::vector<std::string> out;

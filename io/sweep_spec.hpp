@@ -42,6 +42,20 @@ struct SlurmResources {
     int cpus_per_task = 0;
 };
 
+// The grammar of every value that reaches a batch script (it is written into #SBATCH lines,
+// where a line break would start a shell command). Each returns an empty string for a valid
+// value, else what is wrong with it, in words.
+//   time:      MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS (digits), or UNLIMITED / INFINITE
+//   memory:    digits with an optional K, M, G or T suffix (either case)
+//   partition: [A-Za-z0-9_.-]+ (several joined by commas), at most 128 characters
+//   job name:  printable ASCII without quotes or backslashes, at most 128 characters
+//   path:      no control characters (a line break would end the #SBATCH line)
+std::string slurm_time_problem(std::string_view value);
+std::string slurm_memory_problem(std::string_view value);
+std::string slurm_partition_problem(std::string_view value);
+std::string slurm_job_name_problem(std::string_view value);
+std::string batch_path_problem(std::string_view value);
+
 struct SweepSpec {
     std::string source;               // the experiment file as named
     std::string text;                 // the whole file; parse_experiment ignores its [sweep] table

@@ -3,24 +3,33 @@
 # (default 300), nice'd, from a seed corpus of the shipped experiments, the malformed-input tests
 # and short result files. Crash inputs land in build-fuzz/fuzz-work/artifacts/; once fixed, copy
 # each into fuzz/regressions/<kind>/ (replayed by ctest in every build).
-#   scripts/fuzz.sh [SECONDS_PER_TARGET] [experiment|result_file]...
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [experiment|result_file|batch_script]...
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 secs="${1:-300}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(experiment result_file)
+[ ${#targets[@]} -gt 0 ] || targets=(experiment result_file batch_script)
 command -v clang++ >/dev/null || apt-get install -y clang libomp-dev
 
 cmake --preset fuzz >/dev/null
-nice cmake --build --preset fuzz --target fuzz_experiment fuzz_result_file
+nice cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}"
 
 work="$root/build-fuzz/fuzz-work"
-mkdir -p "$work/corpus_experiment" "$work/corpus_result_file" "$work/artifacts"
+mkdir -p "$work/corpus_experiment" "$work/corpus_result_file" "$work/corpus_batch_script" \
+  "$work/artifacts"
 cp experiments/*.toml experiments/tasks/*.toml tests/bad_input/* fuzz/regressions/experiment/* \
   "$work/corpus_experiment/" 2>/dev/null || true
 cp fuzz/regressions/result_file/* "$work/corpus_result_file/" 2>/dev/null || true
+# The batch-script generator: its seeds (values and sweep files with injections), and the shipped
+# experiments as sweep files (first byte odd: a sweep file).
+cp fuzz/regressions/batch_script/* "$work/corpus_batch_script/" 2>/dev/null || true
+rm -f "$work/corpus_batch_script/README.md"
+for f in tests/fixtures/sweep/*.toml experiments/*.toml; do
+  { printf '\001'; cat "$f"; printf '\n[sweep]\nseeds = 2\n[sweep.slurm]\ntime = "1:00"\n'; } \
+    >"$work/corpus_batch_script/$(basename "$f")" 2>/dev/null || true
+done
 # Small result files of a few shapes (spikes, reports, weights), from the normal build.
 if [ -x build/apps/gliasim ]; then
   for e in quickstart coba_stdp astro_single; do

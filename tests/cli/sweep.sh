@@ -145,7 +145,7 @@ check "collect exits 0" "[ $rc -eq 0 ]"
 check "collect writes one row per point" "[ \$(wc -l < table.csv) -eq 11 ]"
 check "collect has the parameters, status and rates" "head -1 table.csv | grep -q 'projections.in_n.weight,simulation.seed,projections.in_n.weight \[nS\],error' && head -1 table.csv | grep -q 'rate_hz.n'"
 "$exe" collect b > b.csv
-check "collect keeps failed points with their error" "grep -q 'failed,2,,-3 mV' b.csv"
+check "collect keeps failed points with their error, the value guarded against formula injection" "grep -q \"failed,2,,'-3 mV\" b.csv"
 if /usr/bin/python3 -c 'import h5py, numpy' 2>/dev/null; then
   # The rate in the table is spikes / size / duration, recounted here from the result file.
   /usr/bin/python3 - "$work" <<'EOF'
@@ -170,6 +170,33 @@ EOF
 else
   echo "note: /usr/bin/python3 has no h5py; the HDF5 table was not checked"
 fi
+
+# Values round-trip: multi-line TOML strings, quotes, commas and formula-like values come back
+# exactly from collect's CSV (RFC 4180, and a leading ' added by the OWASP rule taken off), and
+# no cell starts like a formula. Only the first model is valid; the others fail as points but
+# keep their values in the table.
+{ cat base.toml; cat <<'EOF'
+[sweep.grid]
+"populations.n.model" = ["lif_cond_exp", """line 1
+line 2, with "quotes"
+""", '=HYPERLINK("http://x")', "+1", "@A1", "-3 mV", "'quoted", "tab\there", "back\\slash\\n"]
+EOF
+} > values.toml
+"$exe" sweep values.toml -o v -j 1 -q --set 'simulation.duration="50 ms"' > values.log 2>&1
+"$exe" collect v > values.csv
+python3 - values.toml values.csv <<'EOF'
+import csv, re, sys, tomllib
+want = tomllib.load(open(sys.argv[1], "rb"))["sweep"]["grid"]["populations.n.model"]
+rows = list(csv.DictReader(open(sys.argv[2], newline="")))
+got = [r["populations.n.model"] for r in rows]
+number = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+for cell in got:
+    assert cell[:1] not in ("=", "+", "@", "\t", "\r") and not (cell[:1] == "-" and not number.match(cell)), cell
+unguarded = [c[1:] if c.startswith("'") else c for c in got]
+assert unguarded == want, (unguarded, want)
+print("values round-trip through collect:", len(want))
+EOF
+check "collect reproduces multi-line and formula-like values exactly, guarded" "[ $? -eq 0 ]"
 
 # A task experiment's /task figures reach the table (memory capacity, shortened to ~1 s).
 sed -e 's/^washout = 100/washout = 40/; s/^train = 2000/train = 300/' \
