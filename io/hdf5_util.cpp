@@ -4,6 +4,7 @@
 #include "h5_checked.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <unistd.h>
 
 namespace gliasim::h5 {
@@ -83,9 +84,9 @@ hsize_t checked_element_count(hid_t file, std::span<const hsize_t> dims, std::si
         n *= d;
     }
     if (bytes > limit)
-        throw std::runtime_error("HDF5: " + what + " claims " + std::to_string(bytes / 1048576.0) +
-                                 " MiB, more than the file can hold or this machine's memory "
-                                 "(damaged file?)");
+        throw std::runtime_error(fmt::format("HDF5: {} claims {:.4g} MiB, more than the file can "
+                                             "hold or this machine's memory (damaged file?)",
+                                             what, bytes / 1048576.0));
     return n;
 }
 

@@ -21,13 +21,20 @@ trap 'rm -rf "$canary_dir" "${box:-/nonexistent}" "$good_dir"' EXIT
 "$exe" run "$src/experiments/quickstart.toml" -o "$good_dir/good.h5" -q \
   --set 'simulation.duration="100 ms"' || { echo "FAIL: the quickstart run"; exit 1; }
 
-hostile_box
-list=$("$py" "$src/tests/hostile/make_results.py" "$good_dir/good.h5" "$box") ||
+list=$("$py" "$src/tests/hostile/make_results.py" "$good_dir/good.h5" "$good_dir") ||
   { echo "FAIL: make_results.py"; exit 1; }
-mkdir "$box/dir.h5"
-mkfifo "$box/fifo.h5"
-ln -s /dev/zero "$box/zero.h5"
 list+=$'\n'"dir.h5 IEP/"$'\n'"fifo.h5 IEAP/"$'\n'"zero.h5 IEAP/"
+
+# A fresh sandbox holding only the file of one case (snapshots stay small).
+box_with() {
+  hostile_box
+  case "$1" in
+  dir.h5) mkdir "$box/dir.h5" ;;
+  fifo.h5) mkfifo "$box/fifo.h5" ;;
+  zero.h5) ln -s /dev/zero "$box/zero.h5" ;;
+  *) cp "$good_dir/$1" "$box/$1" ;;
+  esac
+}
 
 # command_for LETTER FILE: the command line that letter stands for.
 command_for() {
@@ -44,6 +51,7 @@ while read -r name spec; do
   [ -n "$name" ] || continue
   file="$name"
   [[ "$file" == *.h5 ]] || file="$name.h5"
+  box_with "$file"
   refuse=${spec%/*}
   accept=${spec#*/}
   for letter in I E A P; do
