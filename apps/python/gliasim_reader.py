@@ -86,13 +86,23 @@ def _text(value):
     return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
 
 
+def _type_name(dt):
+    """'float64', 'uint16', 'fixed-length string', ... as the C++ reader names stored types."""
+    if h5py.check_string_dtype(dt) is not None:
+        return "variable-length string" if dt.kind == "O" else "fixed-length string"
+    if dt.kind in "iuf":
+        return f"{dict(i='int', u='uint', f='float')[dt.kind]}{dt.itemsize * 8}"
+    return "compound" if dt.names else str(dt)
+
+
 def _describe(ds):
     """'a 2-D float64 dataset (3 x 2)', as the C++ reader says it."""
+    name = _type_name(ds.dtype)
     if ds.shape is None:
-        return f"an empty (null dataspace) {ds.dtype} dataset"
+        return f"an empty (null dataspace) {name} dataset"
     if ds.shape == ():
-        return f"a scalar {ds.dtype} dataset"
-    return f"a {len(ds.shape)}-D {ds.dtype} dataset ({' x '.join(map(str, ds.shape))})"
+        return f"a scalar {name} dataset"
+    return f"a {len(ds.shape)}-D {name} dataset ({' x '.join(map(str, ds.shape))})"
 
 
 # What a reader expects of a dataset's elements (named as gliasim writes them): any float of 4 or
