@@ -285,7 +285,8 @@ std::string supported_format_version() {
 FileAnalysis analyze_file(const std::string& path, const AnalysisOptions& o) {
     SonataFile f(path);
     std::map<std::string, std::string> meta;
-    for (const auto& [k, v] : f.metadata()) meta[k] = v;
+    for (const char* key : {"version", "completed", "dt_ms", "duration_ms", "branching_factor"})
+        if (auto v = f.metadata_value(key); !v.empty()) meta[key] = std::move(v);
     FileAnalysis fa;
     fa.path = path;
     fa.version = meta.count("version") ? meta["version"] : "";

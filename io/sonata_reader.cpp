@@ -182,6 +182,14 @@ std::vector<std::pair<std::string, std::string>> SonataFile::metadata() const {
     return attributes("/metadata");
 }
 
+std::string SonataFile::metadata_value(const std::string& name) const {
+    if (!h5::exists(file_, "/metadata") ||
+        H5Aexists_by_name(file_, "/metadata", name.c_str(), H5P_DEFAULT) <= 0)
+        return {};
+    h5::Handle attr(H5Aopen_by_name(file_, "/metadata", name.c_str(), H5P_DEFAULT, H5P_DEFAULT));
+    return attr.get() < 0 ? std::string() : h5::attribute_text(attr);
+}
+
 std::vector<std::pair<std::string, std::string>>
 SonataFile::attributes(const std::string& group) const {
     std::vector<std::pair<std::string, std::string>> out;
