@@ -7,9 +7,10 @@
 #include <limits>
 #include <map>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include "core/units.hpp"
-#include "h5_blocks.hpp"
+#include "io/h5_checked.hpp"
 #include "io/sonata_reader.hpp"
 
 namespace gliasim::analysis {
@@ -79,25 +80,54 @@ std::map<std::string, PopulationInfo> populations_of(const std::string& experime
     return out;
 }
 
-std::string units_of(hid_t file, const std::string& dataset) {
-    h5::Handle ds(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT));
-    if (ds.get() < 0) return {};
-    return h5::read_string_attribute(ds, "units");
+using h5::CheckedDataset;
+using h5::Element;
+
+// Bins of one kind (rate, count, synchrony) a window may make: each costs memory (the rate
+// bins) or a pass over the pairs (the count bins); 5e7 one-millisecond bins are 13.9 hours.
+constexpr double kMaxBins = 5e7;
+// What one neuron costs SpikeTrainStats (counts, ISI moments, two sets of bins), rounded up.
+constexpr double kBytesPerNeuron = 128;
+
+double physical_memory() {
+    return static_cast<double>(sysconf(_SC_PHYS_PAGES)) *
+           static_cast<double>(sysconf(_SC_PAGE_SIZE));
+}
+
+// A window or population too large to analyse is refused before anything is allocated: a
+// damaged /metadata duration_ms, a huge node id or population size must not exhaust memory.
+void check_analysis_size(const std::string& path, const std::string& population,
+                         std::uint64_t neurons, const std::string& neurons_from,
+                         const SpikeStatsOptions& so) {
+    const double window = so.t_to - so.t_from;
+    for (const auto& [width, name] : {std::pair{so.rate_bin_ms, "population-rate bins"},
+                                      std::pair{so.count_bin_ms, "count bins (--count-bin)"},
+                                      std::pair{so.sync_bin_ms, "synchrony bins (--sync-bin)"}})
+        if (window / width > kMaxBins)
+            throw std::runtime_error(fmt::format(
+                "'{}': the window of {:g} ms makes {:.3g} {} of {:g} ms, more than {:g}: give a "
+                "shorter window (--from/--to) or wider bins",
+                path, window, window / width, name, width, kMaxBins));
+    const double bytes = static_cast<double>(neurons) * kBytesPerNeuron;
+    if (bytes > physical_memory() / 2)
+        throw std::runtime_error(fmt::format(
+            "'{}' population '{}': {} neurons ({}) need {:.3g} GiB to analyse, more than half "
+            "this machine's memory (damaged file?)",
+            path, population, neurons, neurons_from, bytes / (1u << 30)));
 }
 
 std::uint64_t block_rows(std::uint64_t bytes, std::uint64_t row_bytes) {
     return std::max<std::uint64_t>(1, bytes / std::max<std::uint64_t>(1, row_bytes));
 }
 
-std::uint64_t largest_id_plus_one(hid_t file, const std::string& base, const std::string& path,
-                                  std::uint64_t block) {
-    BlockReader ids(file, base + "/node_ids", path);
+std::uint64_t largest_id_plus_one(hid_t file, const std::string& base, std::uint64_t block) {
+    const CheckedDataset ids(file, base + "/node_ids", Element::uint64);
     std::vector<std::uint64_t> buf;
     std::uint64_t n = 0;
     for (std::uint64_t first = 0; first < ids.rows(); first += block) {
         buf.resize(std::min(block, ids.rows() - first));
-        ids.read(first, buf.size(), H5T_NATIVE_UINT64, buf.data());
-        for (auto id : buf) n = std::max(n, id + 1);
+        ids.read_rows(first, buf.size(), buf.data());
+        for (auto id : buf) n = std::max(n, id == UINT64_MAX ? id : id + 1);
     }
     return n;
 }
@@ -107,12 +137,16 @@ SpikeMetrics spike_metrics(hid_t file, const std::string& path, const std::strin
                            const SpikeStatsOptions& so) {
     const std::string base = "/spikes/" + population;
     const std::uint64_t block = block_rows(o.block_bytes, 16);
-    if (size == 0) size = largest_id_plus_one(file, base, path, block);
-    BlockReader times(file, base + "/timestamps", path);
-    BlockReader ids(file, base + "/node_ids", path);
+    const CheckedDataset times(file, base + "/timestamps", Element::float64);
+    const CheckedDataset ids(file, base + "/node_ids", Element::uint64);
     if (times.rows() != ids.rows())
         throw std::runtime_error(fmt::format("'{}' population '{}': {} timestamps but {} node ids",
                                              path, population, times.rows(), ids.rows()));
+    const bool known = size > 0;
+    if (!known) size = largest_id_plus_one(file, base, block);
+    check_analysis_size(path, population, size,
+                        known ? "the size in the stored experiment" : "the largest node id + 1",
+                        so);
     SpikeTrainStats stats(size, so);
     std::vector<double> t;
     std::vector<std::uint64_t> id;
@@ -120,8 +154,8 @@ SpikeMetrics spike_metrics(hid_t file, const std::string& path, const std::strin
         const std::uint64_t n = std::min(block, times.rows() - first);
         t.resize(n);
         id.resize(n);
-        times.read(first, n, H5T_NATIVE_DOUBLE, t.data());
-        ids.read(first, n, H5T_NATIVE_UINT64, id.data());
+        times.read_rows(first, n, t.data(), true);
+        ids.read_rows(first, n, id.data());
         try {
             for (std::uint64_t k = 0; k < n; ++k) stats.add(t[k], id[k]);
         } catch (const std::runtime_error& e) {
@@ -142,38 +176,30 @@ ReportMetrics::Kind kind_of(const std::string& variable) {
 
 // Visits the report rows inside the window, one block at a time: f(time, row pointer).
 template <typename F>
-void for_each_row(const BlockReader& data, std::uint64_t first, std::uint64_t end, double start,
+void for_each_row(const CheckedDataset& data, std::uint64_t first, std::uint64_t end, double start,
                   double step, std::uint64_t block, F&& f) {
     std::vector<float> buf;
     for (std::uint64_t r = first; r < end; r += block) {
         const std::uint64_t n = std::min(block, end - r);
         buf.resize(n * data.cols());
-        data.read(r, n, H5T_NATIVE_FLOAT, buf.data());
+        data.read_rows(r, n, buf.data());
         for (std::uint64_t k = 0; k < n; ++k)
             f(start + static_cast<double>(r + k) * step, buf.data() + k * data.cols());
     }
 }
 
-ReportMetrics report_metrics(hid_t file, const std::string& path, const std::string& population,
-                             const std::string& variable, const FileAnalysis& fa,
-                             const AnalysisOptions& o, const PopulationInfo& info) {
+ReportMetrics report_metrics(hid_t file, const std::string& population, const std::string& variable,
+                             const FileAnalysis& fa, const AnalysisOptions& o,
+                             const PopulationInfo& info) {
     ReportMetrics m;
     m.population = population;
     m.variable = variable;
     m.kind = kind_of(variable);
     const std::string base = "/report/" + population + "/" + variable;
-    BlockReader data(file, base + "/data", path);
-    BlockReader time(file, base + "/mapping/time", path);
-    m.units = units_of(file, base + "/data");
-    double ts[3] = {0, 0, 0};
-    if (time.rows() != 3)
-        throw std::runtime_error(
-            fmt::format("'{}' {}/mapping/time: expected 3 values", path, base));
-    time.read(0, 3, H5T_NATIVE_DOUBLE, ts);
-    const double start = ts[0], step = ts[2];
-    if (!(step > 0))
-        throw std::runtime_error(
-            fmt::format("'{}' {}/mapping/time: step {:g} ms", path, base, step));
+    const CheckedDataset data(file, base + "/data", Element::float32, 1, 2);
+    const ReportMapping mapping = read_report_mapping(file, base, data.cols());
+    m.units = h5::read_string_attribute(data.id(), "units");
+    const double start = mapping.start, step = mapping.step;
     // Sample k (state at start + k step) is inside when its time - dt/2 lies in [from, to).
     const double h = fa.dt_ms / 2;
     auto index = [&](double t) {
@@ -229,24 +255,22 @@ ReportMetrics report_metrics(hid_t file, const std::string& path, const std::str
 }
 
 // The latest time the file holds data for: the last spike, or the last sample of a report.
-double recorded_until(hid_t file, const std::string& path,
-                      const std::vector<std::string>& spike_pops,
+double recorded_until(hid_t file, const std::vector<std::string>& spike_pops,
                       const std::vector<std::pair<std::string, std::string>>& reports) {
     double until = 0;
     for (const auto& p : spike_pops) {
-        BlockReader times(file, "/spikes/" + p + "/timestamps", path);
+        const CheckedDataset times(file, "/spikes/" + p + "/timestamps", Element::float64);
         double last = 0;
-        if (times.rows() > 0) times.read(times.rows() - 1, 1, H5T_NATIVE_DOUBLE, &last);
+        if (times.rows() > 0) times.read_rows(times.rows() - 1, 1, &last, true);
         until = std::max(until, last);
     }
     for (const auto& [p, v] : reports) {
         const std::string base = "/report/" + p + "/" + v;
-        BlockReader data(file, base + "/data", path);
-        BlockReader time(file, base + "/mapping/time", path);
-        double ts[3] = {0, 0, 0};
-        if (time.rows() == 3) time.read(0, 3, H5T_NATIVE_DOUBLE, ts);
+        const CheckedDataset data(file, base + "/data", Element::float32, 1, 2);
+        const ReportMapping mapping = read_report_mapping(file, base, data.cols());
         if (data.rows() > 0)
-            until = std::max(until, ts[0] + static_cast<double>(data.rows() - 1) * ts[2]);
+            until = std::max(until,
+                             mapping.start + static_cast<double>(data.rows() - 1) * mapping.step);
     }
     return until;
 }
@@ -261,7 +285,8 @@ std::string supported_format_version() {
 FileAnalysis analyze_file(const std::string& path, const AnalysisOptions& o) {
     SonataFile f(path);
     std::map<std::string, std::string> meta;
-    for (const auto& [k, v] : f.metadata()) meta[k] = v;
+    for (const char* key : {"version", "completed", "dt_ms", "duration_ms", "branching_factor"})
+        if (auto v = f.metadata_value(key); !v.empty()) meta[key] = std::move(v);
     FileAnalysis fa;
     fa.path = path;
     fa.version = meta.count("version") ? meta["version"] : "";
@@ -276,6 +301,12 @@ FileAnalysis analyze_file(const std::string& path, const AnalysisOptions& o) {
     fa.dt_ms = number(meta, "dt_ms", 0);
     fa.duration_ms = number(meta, "duration_ms", 0);
     fa.branching_factor = number(meta, "branching_factor", kNaN);
+    for (const auto& [key, value] :
+         {std::pair{"dt_ms", fa.dt_ms}, std::pair{"duration_ms", fa.duration_ms}})
+        if (!(std::isfinite(value) && value >= 0))
+            throw std::runtime_error(
+                fmt::format("'{}': /metadata {} = {:g} is not a finite time >= 0 (damaged file?)",
+                            path, key, value));
     const auto pops = populations_of(f.experiment());
     const auto spike_pops = f.spike_populations();
     const auto reports = f.reports();
@@ -286,7 +317,7 @@ FileAnalysis analyze_file(const std::string& path, const AnalysisOptions& o) {
     // there, or rates would count the missing time as silence.
     fa.recorded_until_ms =
         fa.completed ? fa.duration_ms
-                     : std::min(fa.duration_ms, recorded_until(file, path, spike_pops, reports));
+                     : std::min(fa.duration_ms, recorded_until(file, spike_pops, reports));
     fa.t_from = o.t_from.value_or(0);
     fa.t_to = o.t_to.value_or(fa.recorded_until_ms);
     if (!(fa.t_from >= 0 && fa.t_to > fa.t_from && fa.t_to <= fa.duration_ms + 1e-9))
@@ -323,8 +354,8 @@ FileAnalysis analyze_file(const std::string& path, const AnalysisOptions& o) {
     for (const auto& [p, v] : reports) {
         if (o.population && p != *o.population) continue;
         const auto it = pops.find(p);
-        fa.reports.push_back(report_metrics(file, path, p, v, fa, o,
-                                            it != pops.end() ? it->second : PopulationInfo{}));
+        fa.reports.push_back(
+            report_metrics(file, p, v, fa, o, it != pops.end() ? it->second : PopulationInfo{}));
     }
     return fa;
 }

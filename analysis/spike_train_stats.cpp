@@ -29,7 +29,7 @@ double mean_of(const std::vector<double>& v) {
 
 SpikeTrainStats::SpikeTrainStats(std::uint64_t neurons, const SpikeStatsOptions& o)
     : n_(neurons), o_(o), spikes_(neurons, 0), last_(neurons, kNaN), isi_(neurons) {
-    if (!(o_.t_to > o_.t_from))
+    if (!(o_.t_to > o_.t_from) || !std::isfinite(o_.t_to - o_.t_from))
         throw std::invalid_argument(
             fmt::format("empty analysis window [{:g}, {:g}) ms", o_.t_from, o_.t_to));
     init_bins(counts_, o_.count_bin_ms);
@@ -84,6 +84,10 @@ void SpikeTrainStats::count(Bins& b, std::int64_t bin, std::uint64_t id, bool pa
 }
 
 void SpikeTrainStats::add(double t_ms, std::uint64_t id) {
+    // NaN would pass the order check below (every comparison with it is false).
+    if (!std::isfinite(t_ms))
+        throw std::runtime_error(
+            fmt::format("spike of node {} at {} ms: not a finite time", id, t_ms));
     if (id >= n_)
         throw std::runtime_error(
             fmt::format("spike of node {} at {:g} ms: the population has {} nodes", id, t_ms, n_));

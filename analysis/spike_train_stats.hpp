@@ -46,7 +46,7 @@ class SpikeTrainStats {
 public:
     SpikeTrainStats(std::uint64_t neurons, const SpikeStatsOptions& o);
     // Spikes must come in non-decreasing time order (as SONATA files sorted by_time store them);
-    // throws std::runtime_error otherwise, or for an id >= neurons.
+    // throws std::runtime_error otherwise, for a time that is not finite, or for an id >= neurons.
     void add(double t_ms, std::uint64_t id);
     SpikeMetrics finish();
 

@@ -9,6 +9,24 @@
 
 namespace gliasim::app {
 
+namespace {
+
+// "  INCOMPLETE: ..." when the run did not complete (completed missing or not 1: killed,
+// stopped by a fault, or still being written), so that nobody takes a prefix for the result.
+std::string incomplete_note(const std::vector<std::pair<std::string, std::string>>& metadata) {
+    std::string completed, stopped;
+    for (const auto& [k, v] : metadata) {
+        if (k == "completed") completed = v;
+        if (k == "stopped") stopped = v;
+    }
+    if (completed == "1") return {};
+    return fmt::format("  INCOMPLETE: the run did not complete (completed = {}{})",
+                       completed.empty() ? "missing" : completed,
+                       stopped.empty() ? "" : "; stopped: " + stopped);
+}
+
+} // namespace
+
 int cmd_info(const std::vector<std::string>& args) {
     po::options_description visible("options");
     visible.add_options()("help,h", "show this help")("experiment", "print the stored experiment");
@@ -24,11 +42,16 @@ int cmd_info(const std::vector<std::string>& args) {
     try {
         SonataFile f(path);
         if (vm->count("experiment")) {
-            fmt::print("{}", f.experiment());
+            const std::string text = f.experiment();
+            if (text.empty())
+                throw std::runtime_error("no stored experiment (/metadata/experiment is missing "
+                                         "or empty)");
+            fmt::print("{}", text);
             return kExitOk;
         }
-        fmt::print("{}\nmetadata:\n", path);
-        for (const auto& [k, v] : f.metadata()) fmt::print("  {:<24} {}\n", k, v);
+        const auto metadata = f.metadata();
+        fmt::print("{}{}\nmetadata:\n", path, incomplete_note(metadata));
+        for (const auto& [k, v] : metadata) fmt::print("  {:<24} {}\n", k, v);
         fmt::print("spikes:\n");
         for (const auto& p : f.spike_populations()) {
             const SpikeData d = f.spikes(p);
@@ -65,7 +88,8 @@ int cmd_info(const std::vector<std::string>& args) {
         }
         fmt::print("(the experiment that produced it: gliasim info {} --experiment)\n", path);
         return kExitOk;
-    } catch (const std::runtime_error& e) {
+    } catch (const std::exception& e) {
+        // runtime_error: a refused file; anything else (bad_alloc) still ends in one line.
         fmt::print(stderr, "{}: error: {}\n", path, e.what());
         return kExitUsage;
     }

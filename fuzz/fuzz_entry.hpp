@@ -16,4 +16,8 @@ void experiment_input(const std::uint8_t* data, std::size_t size);
 // Writes `data` to a temporary file and reads everything a result file may hold from it.
 void result_file_input(const std::uint8_t* data, std::size_t size);
 
+// Writes `data` to a temporary file and analyses it as `gliasim analyze` does (spike trains,
+// rates, spectra, CV of ISIs, reports), over the whole run and over a window.
+void analysis_input(const std::uint8_t* data, std::size_t size);
+
 } // namespace gliasim::fuzz

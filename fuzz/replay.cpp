@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Replays files through a fuzzing entry point (crash regressions, seed corpora) in the normal
-// build:  fuzz_replay experiment|result_file FILE_OR_DIR...
+// build:  fuzz_replay experiment|result_file|analysis FILE_OR_DIR...
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -15,12 +15,13 @@ namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: fuzz_replay experiment|result_file FILE_OR_DIR...\n");
+        std::fprintf(stderr, "usage: fuzz_replay experiment|result_file|analysis FILE_OR_DIR...\n");
         return 2;
     }
     const std::string kind = argv[1];
     auto entry = kind == "experiment"    ? gliasim::fuzz::experiment_input
                  : kind == "result_file" ? gliasim::fuzz::result_file_input
+                 : kind == "analysis"    ? gliasim::fuzz::analysis_input
                                          : nullptr;
     if (!entry) {
         std::fprintf(stderr, "fuzz_replay: unknown kind '%s'\n", kind.c_str());

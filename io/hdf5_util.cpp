@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "hdf5_util.hpp"
 
+#include "h5_checked.hpp"
+
 #include <algorithm>
+#include <fmt/format.h>
 #include <unistd.h>
 
 namespace gliasim::h5 {
@@ -81,29 +84,18 @@ hsize_t checked_element_count(hid_t file, std::span<const hsize_t> dims, std::si
         n *= d;
     }
     if (bytes > limit)
-        throw std::runtime_error("HDF5: " + what + " claims " + std::to_string(bytes / 1048576.0) +
-                                 " MiB, more than the file can hold or this machine's memory "
-                                 "(damaged file?)");
+        throw std::runtime_error(fmt::format("HDF5: {} claims {:.4g} MiB, more than the file can "
+                                             "hold or this machine's memory (damaged file?)",
+                                             what, bytes / 1048576.0));
     return n;
 }
 
 std::string read_string_attribute(hid_t obj, const std::string& name) {
-    Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
-    if (attr.get() < 0) return {};
-    Handle type(H5Aget_type(attr));
-    std::string s(H5Tget_size(type), '\0');
-    H5Aread(attr, type, s.data());
-    s.erase(std::find(s.begin(), s.end(), '\0'), s.end());
-    return s;
+    return read_string_attr(obj, name);
 }
 
 std::string read_string_dataset(hid_t parent, const std::string& name) {
-    Handle ds(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "open " + name));
-    Handle type(check(H5Dget_type(ds), "get the type of " + name));
-    std::string s(H5Tget_size(type), '\0');
-    check(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, s.data()), "read " + name);
-    s.erase(std::find(s.begin(), s.end(), '\0'), s.end());
-    return s;
+    return read_string(parent, name);
 }
 
 hid_t create_extendible(hid_t parent, const std::string& name, hid_t type, hsize_t cols,

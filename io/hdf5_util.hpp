@@ -51,9 +51,11 @@ void write_string_dataset(hid_t parent, const std::string& name, const std::stri
 // claim any size, and the allocation would then fail outside the reader's documented errors.
 hsize_t checked_element_count(hid_t file, std::span<const hsize_t> dims, std::size_t element_size,
                               const std::string& what);
-// The value of a string attribute, or "" when there is none.
+// The value of a scalar string attribute (fixed or variable length), or "" when there is none;
+// throws naming the file and object when it is not a scalar string (h5_checked.hpp).
 std::string read_string_attribute(hid_t obj, const std::string& name);
-// The text of a scalar string dataset; throws when it cannot be read.
+// The text of a scalar string dataset (fixed or variable length); throws naming the file and
+// path when it is missing, not a scalar string, or cannot be read (h5_checked.hpp).
 std::string read_string_dataset(hid_t parent, const std::string& name);
 // A fixed-size 1-D dataset written in one go.
 void write_dataset(hid_t parent, const std::string& name, hid_t type, const void* data, hsize_t n);

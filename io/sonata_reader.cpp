@@ -2,8 +2,10 @@
 #include "sonata_reader.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 
+#include "h5_checked.hpp"
 #include "hdf5_util.hpp"
 
 namespace gliasim {
@@ -12,7 +14,7 @@ namespace {
 
 std::vector<std::string> children(hid_t file, const std::string& group) {
     std::vector<std::string> out;
-    if (H5Lexists(file, group.c_str(), H5P_DEFAULT) <= 0) return out;
+    if (!h5::exists(file, group)) return out;
     h5::Handle g(H5Gopen2(file, group.c_str(), H5P_DEFAULT));
     if (g.get() < 0) return out;
     H5G_info_t info;
@@ -29,26 +31,54 @@ std::vector<std::string> children(hid_t file, const std::string& group) {
     return out;
 }
 
-template <typename T>
-std::vector<T> read_all(hid_t file, const std::string& path, hid_t memtype,
-                        std::vector<hsize_t>* dims_out = nullptr) {
-    h5::Handle ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT));
-    if (ds.get() < 0) throw std::runtime_error("missing dataset " + path);
-    h5::Handle space(h5::check(H5Dget_space(ds), "get space of " + path));
-    const int rank = H5Sget_simple_extent_ndims(space);
-    std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
-    H5Sget_simple_extent_dims(space, dims.data(), nullptr);
-    std::vector<T> out(h5::checked_element_count(file, dims, sizeof(T), path));
-    if (!out.empty())
-        h5::check(H5Dread(ds, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + path);
-    if (dims_out) *dims_out = dims;
-    return out;
+std::string units_of(const h5::CheckedDataset& ds) {
+    return h5::read_string_attribute(ds.id(), "units");
 }
 
 } // namespace
 
+ReportMapping read_report_mapping(std::int64_t file, const std::string& base, std::uint64_t cols) {
+    ReportMapping m;
+    const h5::CheckedDataset ids(file, base + "/mapping/node_ids", h5::Element::uint64);
+    if (ids.rows() != cols)
+        throw ids.error(fmt::format("{} node ids for {} data columns", ids.rows(), cols));
+    m.node_ids = ids.read_all<std::uint64_t>();
+    const std::string pointers = base + "/mapping/index_pointers";
+    if (h5::exists(file, pointers)) {
+        const h5::CheckedDataset ptr(file, pointers, h5::Element::uint64);
+        if (ptr.rows() != ids.rows() + 1)
+            throw ptr.error(fmt::format("{} index pointers for {} node ids (expected {})",
+                                        ptr.rows(), ids.rows(), ids.rows() + 1));
+        const auto p = ptr.read_all<std::uint64_t>();
+        if (p.front() != 0 || p.back() != cols)
+            throw ptr.error(fmt::format("runs from {} to {}, expected 0 to {} (the data columns)",
+                                        p.front(), p.back(), cols));
+        for (std::size_t i = 1; i < p.size(); ++i)
+            if (p[i] < p[i - 1])
+                throw ptr.error(fmt::format("decreases at {} ({} after {})", i, p[i], p[i - 1]));
+    }
+    const std::string elements = base + "/mapping/element_ids";
+    if (h5::exists(file, elements)) {
+        const h5::CheckedDataset el(file, elements, h5::Element::uint64);
+        if (el.rows() != cols)
+            throw el.error(fmt::format("{} element ids for {} data columns", el.rows(), cols));
+    }
+    const h5::CheckedDataset time(file, base + "/mapping/time", h5::Element::float64);
+    if (time.rows() != 3)
+        throw time.error(fmt::format("{} values, expected 3 (start, stop, step)", time.rows()));
+    const auto t = time.read_all<double>(true);
+    if (!(t[2] > 0)) throw time.error(fmt::format("step {:g} ms is not positive", t[2]));
+    m.start = t[0], m.stop = t[1], m.step = t[2];
+    return m;
+}
+
 SonataFile::SonataFile(const std::string& path) : path_(path) {
     h5::silence_errors();
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+        throw std::runtime_error(
+            fmt::format("'{}' is not a regular file (a folder, FIFO or device)", path));
     if (H5Fis_hdf5(path.c_str()) <= 0)
         throw std::runtime_error(fmt::format("'{}' is not an HDF5 file (or cannot be read)", path));
     file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -75,32 +105,32 @@ std::vector<std::pair<std::string, std::string>> SonataFile::reports() const {
 SpikeData SonataFile::spikes(const std::string& population) const {
     SpikeData d;
     const std::string base = "/spikes/" + population;
-    if (H5Lexists(file_, "/spikes", H5P_DEFAULT) <= 0 ||
-        H5Lexists(file_, base.c_str(), H5P_DEFAULT) <= 0)
+    if (!h5::exists(file_, base))
         throw std::runtime_error(
             fmt::format("'{}' has no spikes of population '{}'", path_, population));
-    d.timestamps = read_all<double>(file_, base + "/timestamps", H5T_NATIVE_DOUBLE);
-    d.node_ids = read_all<std::uint64_t>(file_, base + "/node_ids", H5T_NATIVE_UINT64);
+    const h5::CheckedDataset times(file_, base + "/timestamps", h5::Element::float64);
+    const h5::CheckedDataset ids(file_, base + "/node_ids", h5::Element::uint64);
+    if (times.rows() != ids.rows())
+        throw ids.error(fmt::format("{} node ids for {} timestamps", ids.rows(), times.rows()));
+    d.timestamps = times.read_all<double>(true);
+    d.node_ids = ids.read_all<std::uint64_t>();
     return d;
 }
 
 ReportData SonataFile::report(const std::string& population, const std::string& variable) const {
     ReportData r;
     const std::string base = "/report/" + population + "/" + variable;
-    if (H5Lexists(file_, "/report", H5P_DEFAULT) <= 0 ||
-        H5Lexists(file_, ("/report/" + population).c_str(), H5P_DEFAULT) <= 0 ||
-        H5Lexists(file_, base.c_str(), H5P_DEFAULT) <= 0)
+    if (!h5::exists(file_, base))
         throw std::runtime_error(
             fmt::format("'{}' has no report {}/{}", path_, population, variable));
-    std::vector<hsize_t> dims;
-    r.data = read_all<float>(file_, base + "/data", H5T_NATIVE_FLOAT, &dims);
-    r.rows = dims.size() > 0 ? dims[0] : 0;
-    r.cols = dims.size() > 1 ? dims[1] : 1;
-    r.node_ids = read_all<std::uint64_t>(file_, base + "/mapping/node_ids", H5T_NATIVE_UINT64);
-    const auto t = read_all<double>(file_, base + "/mapping/time", H5T_NATIVE_DOUBLE);
-    if (t.size() == 3) r.start = t[0], r.stop = t[1], r.step = t[2];
-    h5::Handle ds(H5Dopen2(file_, (base + "/data").c_str(), H5P_DEFAULT));
-    r.units = h5::read_string_attribute(ds, "units");
+    const h5::CheckedDataset data(file_, base + "/data", h5::Element::float32, 1, 2);
+    r.rows = data.rows();
+    r.cols = data.cols();
+    const ReportMapping m = read_report_mapping(file_, base, r.cols);
+    r.data = data.read_all<float>();
+    r.node_ids = m.node_ids;
+    r.start = m.start, r.stop = m.stop, r.step = m.step;
+    r.units = units_of(data);
     return r;
 }
 
@@ -113,48 +143,59 @@ std::vector<std::pair<std::string, std::string>> SonataFile::weight_reports() co
 
 WeightData SonataFile::weights(const std::string& projection, const std::string& kind) const {
     const std::string base = "/weights/" + projection + "/" + kind;
-    if (H5Lexists(file_, "/weights", H5P_DEFAULT) <= 0 ||
-        H5Lexists(file_, ("/weights/" + projection).c_str(), H5P_DEFAULT) <= 0 ||
-        H5Lexists(file_, base.c_str(), H5P_DEFAULT) <= 0)
+    if (!h5::exists(file_, base))
         throw std::runtime_error(
             fmt::format("'{}' has no weight record {}/{}", path_, projection, kind));
     WeightData w;
     const bool histogram = kind == "histogram";
-    const std::string data = base + (histogram ? "/counts" : "/data");
-    std::vector<hsize_t> dims;
-    w.data = read_all<float>(file_, data, H5T_NATIVE_FLOAT, &dims);
-    w.rows = dims.size() > 0 ? dims[0] : 0;
-    w.cols = dims.size() > 1 ? dims[1] : 1;
-    w.times = read_all<double>(file_, base + "/times", H5T_NATIVE_DOUBLE);
+    const h5::CheckedDataset data(file_, base + (histogram ? "/counts" : "/data"),
+                                  h5::Element::float32, 1, 2);
+    w.rows = data.rows();
+    w.cols = data.cols();
+    w.data = data.read_all<float>();
+    w.times = h5::CheckedDataset(file_, base + "/times", h5::Element::float64).read_all<double>();
     if (histogram) {
-        w.bin_edges = read_all<double>(file_, base + "/bin_edges", H5T_NATIVE_DOUBLE);
-        h5::Handle ds(H5Dopen2(file_, (base + "/bin_edges").c_str(), H5P_DEFAULT));
-        w.units = h5::read_string_attribute(ds, "units");
+        const h5::CheckedDataset edges(file_, base + "/bin_edges", h5::Element::float64);
+        if (edges.rows() != w.cols + 1)
+            throw edges.error(
+                fmt::format("{} bin edges for {} histogram bins", edges.rows(), w.cols));
+        w.bin_edges = edges.read_all<double>();
+        w.units = units_of(edges);
     } else {
-        w.source_ids = read_all<std::uint64_t>(file_, base + "/source_ids", H5T_NATIVE_UINT64);
-        w.target_ids = read_all<std::uint64_t>(file_, base + "/target_ids", H5T_NATIVE_UINT64);
-        h5::Handle ds(H5Dopen2(file_, data.c_str(), H5P_DEFAULT));
-        w.units = h5::read_string_attribute(ds, "units");
+        for (const char* name : {"/source_ids", "/target_ids"}) {
+            const h5::CheckedDataset ids(file_, base + name, h5::Element::uint64);
+            if (ids.rows() != w.cols)
+                throw ids.error(fmt::format("{} ids for {} synapses", ids.rows(), w.cols));
+            (name[1] == 's' ? w.source_ids : w.target_ids) = ids.read_all<std::uint64_t>();
+        }
+        w.units = units_of(data);
     }
     return w;
 }
 
 std::string SonataFile::experiment() const {
-    if (H5Lexists(file_, "/metadata", H5P_DEFAULT) <= 0 ||
-        H5Lexists(file_, "/metadata/experiment", H5P_DEFAULT) <= 0)
-        return {};
-    return h5::read_string_dataset(file_, "/metadata/experiment");
+    if (!h5::exists(file_, "/metadata/experiment")) return {};
+    return h5::read_string(file_, "/metadata/experiment");
 }
 
 std::vector<std::pair<std::string, std::string>> SonataFile::metadata() const {
     return attributes("/metadata");
 }
 
+std::string SonataFile::metadata_value(const std::string& name) const {
+    if (!h5::exists(file_, "/metadata") ||
+        H5Aexists_by_name(file_, "/metadata", name.c_str(), H5P_DEFAULT) <= 0)
+        return {};
+    h5::Handle attr(H5Aopen_by_name(file_, "/metadata", name.c_str(), H5P_DEFAULT, H5P_DEFAULT));
+    return attr.get() < 0 ? std::string() : h5::attribute_text(attr);
+}
+
 std::vector<std::pair<std::string, std::string>>
 SonataFile::attributes(const std::string& group) const {
     std::vector<std::pair<std::string, std::string>> out;
-    if (H5Lexists(file_, group.c_str(), H5P_DEFAULT) <= 0) return out;
-    h5::Handle g(H5Gopen2(file_, group.c_str(), H5P_DEFAULT));
+    if (!h5::exists(file_, group)) return out;
+    h5::Handle g(H5Oopen(file_, group.c_str(), H5P_DEFAULT));
+    if (g.get() < 0) return out;
     H5O_info_t info;
     if (H5Oget_info2(g, &info, H5O_INFO_NUM_ATTRS) < 0) return out;
     for (hsize_t i = 0; i < info.num_attrs; ++i) {
@@ -162,30 +203,10 @@ SonataFile::attributes(const std::string& group) const {
             H5Aopen_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT));
         if (attr.get() < 0) continue;
         const ssize_t n = H5Aget_name(attr, 0, nullptr);
-        std::string name(static_cast<std::size_t>(std::max<ssize_t>(n, 0)), '\0');
+        if (n < 0) continue;
+        std::string name(static_cast<std::size_t>(n), '\0');
         H5Aget_name(attr, name.size() + 1, name.data());
-        h5::Handle type(H5Aget_type(attr));
-        std::string value;
-        switch (H5Tget_class(type)) {
-        case H5T_STRING:
-            value = h5::read_string_attribute(g, name);
-            break;
-        case H5T_FLOAT: {
-            double v = 0;
-            H5Aread(attr, H5T_NATIVE_DOUBLE, &v);
-            value = fmt::format("{:g}", v);
-            break;
-        }
-        case H5T_INTEGER: {
-            std::uint64_t v = 0;
-            H5Aread(attr, H5T_NATIVE_UINT64, &v);
-            value = fmt::format("{}", v);
-            break;
-        }
-        default:
-            value = "?";
-        }
-        out.emplace_back(name, value);
+        out.emplace_back(name, h5::attribute_text(attr));
     }
     return out;
 }

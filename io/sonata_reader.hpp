@@ -31,9 +31,22 @@ struct WeightData {
     std::string units;
 };
 
+// /report/<population>/<variable>/mapping, checked against the data's width `cols`: node_ids
+// (one per column, none negative), index_pointers (when present: node_ids + 1 of them, from 0,
+// never decreasing, ending at cols), element_ids (when present: one per column) and time
+// (start, stop, step: finite, step > 0). Throws std::runtime_error "FILE: PATH: ..." otherwise.
+struct ReportMapping {
+    std::vector<std::uint64_t> node_ids;
+    double start = 0, stop = 0, step = 0; // [ms]
+};
+ReportMapping read_report_mapping(std::int64_t file, const std::string& base, std::uint64_t cols);
+
 class SonataFile {
 public:
-    // Throws std::runtime_error with a clear message if `path` is not a readable HDF5 file.
+    // Throws std::runtime_error with a clear message if `path` is not a regular, readable HDF5
+    // file (a FIFO or device is refused before it is opened: reading one could block forever).
+    // Every dataset below is read through h5::CheckedDataset: a wrong rank, type or size, or
+    // values that contradict each other, throw std::runtime_error "FILE: PATH: ...".
     explicit SonataFile(const std::string& path);
     ~SonataFile();
     SonataFile(const SonataFile&) = delete;
@@ -49,6 +62,10 @@ public:
     std::string experiment() const;
     // Attributes of /metadata rendered as "name = value" lines, in name order.
     std::vector<std::pair<std::string, std::string>> metadata() const;
+    // One attribute of /metadata by name, rendered as metadata() does; "" when it is missing.
+    // Opens only that attribute: listing them all goes through libhdf5's attribute table, where
+    // damaged files find bugs of libhdf5's own (fuzz/known_hdf5_bugs/).
+    std::string metadata_value(const std::string& name) const;
     // The same for any group ("/task"); empty when the group is missing.
     std::vector<std::pair<std::string, std::string>> attributes(const std::string& group) const;
 

@@ -3,38 +3,42 @@
 # (default 300), nice'd, from a seed corpus of the shipped experiments, the malformed-input tests
 # and short result files. Crash inputs land in build-fuzz/fuzz-work/artifacts/; once fixed, copy
 # each into fuzz/regressions/<kind>/ (replayed by ctest in every build).
-#   scripts/fuzz.sh [SECONDS_PER_TARGET] [experiment|result_file|batch_script]...
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [experiment|result_file|analysis|batch_script|checkpoint]...
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 secs="${1:-300}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(experiment result_file batch_script)
+[ ${#targets[@]} -gt 0 ] || targets=(experiment result_file analysis batch_script)
 command -v clang++ >/dev/null || apt-get install -y clang libomp-dev
 
 cmake --preset fuzz >/dev/null
 nice cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}"
 
 work="$root/build-fuzz/fuzz-work"
-mkdir -p "$work/corpus_experiment" "$work/corpus_result_file" "$work/corpus_batch_script" \
-  "$work/artifacts"
+for t in "${targets[@]}"; do mkdir -p "$work/corpus_$t"; done
+mkdir -p "$work/corpus_result_file" "$work/corpus_analysis" "$work/artifacts"
 cp experiments/*.toml experiments/tasks/*.toml tests/bad_input/* fuzz/regressions/experiment/* \
   "$work/corpus_experiment/" 2>/dev/null || true
 cp fuzz/regressions/result_file/* "$work/corpus_result_file/" 2>/dev/null || true
+cp fuzz/regressions/result_file/* fuzz/regressions/analysis/* "$work/corpus_analysis/" 2>/dev/null || true
 # The batch-script generator: its seeds (values and sweep files with injections), and the shipped
 # experiments as sweep files (first byte odd: a sweep file).
-cp fuzz/regressions/batch_script/* "$work/corpus_batch_script/" 2>/dev/null || true
-rm -f "$work/corpus_batch_script/README.md"
-for f in tests/fixtures/sweep/*.toml experiments/*.toml; do
-  { printf '\001'; cat "$f"; printf '\n[sweep]\nseeds = 2\n[sweep.slurm]\ntime = "1:00"\n'; } \
-    >"$work/corpus_batch_script/$(basename "$f")" 2>/dev/null || true
-done
+if [ -d "$work/corpus_batch_script" ]; then
+  cp fuzz/regressions/batch_script/* "$work/corpus_batch_script/" 2>/dev/null || true
+  rm -f "$work/corpus_batch_script/README.md"
+  for f in tests/fixtures/sweep/*.toml experiments/*.toml; do
+    { printf '\001'; cat "$f"; printf '\n[sweep]\nseeds = 2\n[sweep.slurm]\ntime = "1:00"\n'; } \
+      >"$work/corpus_batch_script/$(basename "$f")" 2>/dev/null || true
+  done
+fi
 # Small result files of a few shapes (spikes, reports, weights), from the normal build.
 if [ -x build/apps/gliasim ]; then
   for e in quickstart coba_stdp astro_single; do
     build/apps/gliasim run "experiments/$e.toml" -o "$work/corpus_result_file/$e.h5" -q \
       --overwrite --set simulation.duration='"20 ms"' || true
+    cp "$work/corpus_result_file/$e.h5" "$work/corpus_analysis/" 2>/dev/null || true
   done
 fi
 
@@ -42,12 +46,12 @@ for t in "${targets[@]}"; do
   echo "== fuzz_$t for $secs s"
   # libhdf5 (not instrumented) keeps freed blocks on its own free lists and loses a few hundred
   # bytes on some damaged files: libFuzzer's per-input leak check reports those; leaks are not
-  # checked for the result-file target (docs/reliability.md).
+  # checked for the result-file and analysis targets (docs/reliability.md).
   # It also has memory-safety bugs of its own on crafted files (fuzz/known_hdf5_bugs/): that
   # target runs in fork mode and goes on after a crash; read the stacks in its log to tell
   # libhdf5's crashes from ours.
   extra=()
-  [ "$t" = result_file ] && extra=(-detect_leaks=0 -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)
+  [ "$t" = result_file ] || [ "$t" = analysis ] && extra=(-detect_leaks=0 -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)
   nice "build-fuzz/fuzz/fuzz_$t" "$work/corpus_$t" -max_total_time="$secs" -timeout=20 \
     "${extra[@]}" \
     -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$work/artifacts/$t-" \

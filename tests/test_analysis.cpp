@@ -16,6 +16,7 @@
 #include "analysis/spectrum.hpp"
 #include "analysis/spike_train_stats.hpp"
 #include "analysis/statistics.hpp"
+#include "h5_damage.hpp"
 #include "io/sonata_writer.hpp"
 
 using namespace gliasim::analysis;
@@ -293,4 +294,94 @@ TEST_CASE("analyze_file: a written file read back in small blocks", "[analysis]"
     o.population = "missing";
     CHECK_THROWS_WITH(analyze_file(path.string(), o), Catch::Contains("'missing'"));
     std::filesystem::remove(path);
+}
+
+// --- Damaged files (issue 16, class 4 and 7) ---------------------------------------------------
+
+namespace {
+
+// A small completed result (gliasim::test::write_small_result) removed at the end of the test.
+struct SmallResult {
+    std::filesystem::path path;
+    explicit SmallResult(const std::string& tag)
+        : path(gliasim::test::write_small_result(tag, supported_format_version() + ".0")) {
+        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    }
+    ~SmallResult() {
+        std::error_code ec;
+        std::filesystem::remove(path, ec);
+    }
+    std::string name() const { return path.string(); }
+};
+
+} // namespace
+
+TEST_CASE("analyze_file reads the small result it is tested against", "[analysis][hostile]") {
+    SmallResult file("good");
+    const FileAnalysis a = analyze_file(file.name(), {});
+    REQUIRE(a.populations.size() == 1);
+    CHECK(a.populations[0].spikes.spikes == 40);
+    CHECK(a.populations[0].spikes.neurons == 5);
+    REQUIRE(a.reports.size() == 1);
+    CHECK(a.reports[0].nodes == 3);
+}
+
+TEST_CASE("analyze_file refuses a 2-D timestamps dataset (it overflowed a buffer)",
+          "[analysis][hostile]") {
+    SmallResult file("ts2d");
+    gliasim::test::replace_with_doubles(file.name(), "/spikes/n/timestamps", H5T_IEEE_F64LE,
+                                        {40, 8}, std::vector<double>(320, 5.0));
+    AnalysisOptions o;
+    o.block_bytes = 64;
+    CHECK_THROWS_WITH(analyze_file(file.name(), o),
+                      Catch::Contains("/spikes/n/timestamps: expected a 1-D float64 dataset, "
+                                      "found a 2-D float64 dataset (40 x 8)"));
+}
+
+TEST_CASE("analyze_file refuses negative int64 node ids and NaN spike times",
+          "[analysis][hostile]") {
+    SmallResult file("ids");
+    std::vector<double> ids(40, 2.0);
+    ids[5] = -1;
+    gliasim::test::replace_with_doubles(file.name(), "/spikes/n/node_ids", H5T_STD_I64LE, {40},
+                                        ids);
+    CHECK_THROWS_WITH(analyze_file(file.name(), {}),
+                      Catch::Contains("/spikes/n/node_ids: value -1 at row 5 is negative"));
+    ids[5] = 2;
+    gliasim::test::replace_with_doubles(file.name(), "/spikes/n/node_ids", H5T_STD_I64LE, {40},
+                                        ids);
+    std::vector<double> t(40, 50.0);
+    t[39] = std::nan("");
+    gliasim::test::replace_with_doubles(file.name(), "/spikes/n/timestamps", H5T_IEEE_F64LE, {40},
+                                        t);
+    CHECK_THROWS_WITH(analyze_file(file.name(), {}), Catch::Contains("not a finite number"));
+}
+
+TEST_CASE("analyze_file bounds the bins a huge or NaN duration_ms would make",
+          "[analysis][hostile]") {
+    SmallResult file("duration");
+    gliasim::test::set_metadata_double(file.name(), "duration_ms", 1e15);
+    CHECK_THROWS_WITH(analyze_file(file.name(), {}),
+                      Catch::Contains("population-rate bins of 1 ms, more than 5e+07"));
+    // A window inside the run is still analysed.
+    AnalysisOptions o;
+    o.t_to = 100;
+    CHECK(analyze_file(file.name(), o).populations.at(0).spikes.spikes == 40);
+    gliasim::test::set_metadata_double(file.name(), "duration_ms", std::nan(""));
+    CHECK_THROWS_WITH(analyze_file(file.name(), {}),
+                      Catch::Contains("/metadata duration_ms = nan is not a finite time"));
+}
+
+TEST_CASE("analyze_file refuses a non-scalar /metadata/experiment and narrow report data",
+          "[analysis][hostile]") {
+    SmallResult file("experiment");
+    gliasim::test::replace_with_doubles(file.name(), "/metadata/experiment", H5T_IEEE_F64LE, {3},
+                                        {1, 2, 3});
+    CHECK_THROWS_WITH(analyze_file(file.name(), {}),
+                      Catch::Contains("/metadata/experiment: expected a scalar string dataset"));
+    SmallResult narrow("narrow");
+    gliasim::test::replace_with_doubles(narrow.name(), "/report/n/V_m/data", H5T_IEEE_F32LE,
+                                        {100, 1}, std::vector<double>(100, 1.0));
+    CHECK_THROWS_WITH(analyze_file(narrow.name(), {}),
+                      Catch::Contains("3 node ids for 1 data columns"));
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/simulation.hpp"
+#include "h5_damage.hpp"
 #include "io/experiment.hpp"
 #include "io/sonata_reader.hpp"
 #include "io/sonata_writer.hpp"
@@ -326,4 +327,119 @@ TEST_CASE("SonataFile refuses files that are not HDF5", "[output]") {
     }
     CHECK_THROWS_AS(SonataFile(file.path.string()), std::runtime_error);
     CHECK_THROWS_AS(SonataFile((file.path.string() + ".missing")), std::runtime_error);
+}
+
+// --- Damaged files (issue 16, class 4 and 7): every reader goes through h5::CheckedDataset ------
+
+namespace {
+
+struct DamagedFile {
+    std::filesystem::path path;
+    explicit DamagedFile(const std::string& tag)
+        : path(gliasim::test::write_small_result(tag, "0.1.0")) {
+        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    }
+    ~DamagedFile() {
+        std::error_code ec;
+        std::filesystem::remove(path, ec);
+    }
+    std::string name() const { return path.string(); }
+};
+
+// A string type of the file: variable length, or fixed of `size` bytes.
+hid_t string_type(std::size_t size) {
+    const hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, size);
+    return t;
+}
+
+} // namespace
+
+TEST_CASE("a 2-D /spikes timestamps dataset is refused with its shape", "[output][hostile]") {
+    DamagedFile file("ts2d");
+    std::vector<double> t(20, 5.0);
+    gliasim::test::replace_with_doubles(file.name(), "/spikes/n/timestamps", H5T_IEEE_F64LE,
+                                        {10, 2}, t);
+    SonataFile f(file.name());
+    CHECK_THROWS_WITH(f.spikes("n"),
+                      Catch::Contains(file.name() + ": /spikes/n/timestamps: expected a 1-D "
+                                                    "float64 dataset, found a 2-D float64 "
+                                                    "dataset (10 x 2)"));
+}
+
+TEST_CASE("/metadata/experiment: a non-scalar or non-string one is refused, a variable-length "
+          "one is read",
+          "[output][hostile]") {
+    DamagedFile file("experiment");
+    {
+        const hid_t t = string_type(5);
+        const char text[3][5] = {"abcd", "efgh", "ijkl"};
+        gliasim::test::replace_dataset(file.name(), "/metadata/experiment", t, {3}, t, text);
+        H5Tclose(t);
+        CHECK_THROWS_WITH(SonataFile(file.name()).experiment(),
+                          Catch::Contains("/metadata/experiment: expected a scalar string "
+                                          "dataset, found a 1-D fixed-length string dataset (3)"));
+    }
+    gliasim::test::replace_with_doubles(file.name(), "/metadata/experiment", H5T_IEEE_F64LE, {},
+                                        {2.5});
+    CHECK_THROWS_WITH(SonataFile(file.name()).experiment(),
+                      Catch::Contains("found a scalar float64 dataset"));
+    {
+        const hid_t t = string_type(H5T_VARIABLE);
+        const char* text = "[populations.n]\nsize = 5\n";
+        gliasim::test::replace_dataset(file.name(), "/metadata/experiment", t, {}, t, &text);
+        H5Tclose(t);
+        CHECK(SonataFile(file.name()).experiment() == text);
+        const char* texts[2] = {"a", "b"};
+        const hid_t v = string_type(H5T_VARIABLE);
+        gliasim::test::replace_dataset(file.name(), "/metadata/experiment", v, {2}, v, texts);
+        H5Tclose(v);
+        CHECK_THROWS_WITH(SonataFile(file.name()).experiment(),
+                          Catch::Contains("found a 1-D variable-length string dataset (2)"));
+    }
+}
+
+TEST_CASE("negative signed node ids are refused, not read as 0", "[output][hostile]") {
+    DamagedFile file("negative");
+    std::vector<double> ids(40, 1.0);
+    ids[7] = -3;
+    gliasim::test::replace_with_doubles(file.name(), "/spikes/n/node_ids", H5T_STD_I64LE, {40},
+                                        ids);
+    CHECK_THROWS_WITH(SonataFile(file.name()).spikes("n"),
+                      Catch::Contains("/spikes/n/node_ids: value -3 at row 7 is negative"));
+}
+
+TEST_CASE("NaN spike times are refused", "[output][hostile]") {
+    DamagedFile file("nan");
+    std::vector<double> t(40, 5.0);
+    t[12] = std::nan("");
+    gliasim::test::replace_with_doubles(file.name(), "/spikes/n/timestamps", H5T_IEEE_F64LE, {40},
+                                        t);
+    CHECK_THROWS_WITH(SonataFile(file.name()).spikes("n"),
+                      Catch::Contains("/spikes/n/timestamps: value nan at row 12 is not a finite"));
+}
+
+TEST_CASE("report data narrower than its mapping, and decreasing index pointers, are refused",
+          "[output][hostile]") {
+    DamagedFile file("report");
+    CHECK(SonataFile(file.name()).report("n", "V_m").cols == 3);
+    const std::string base = "/report/n/V_m";
+    gliasim::test::replace_with_doubles(file.name(), base + "/mapping/index_pointers",
+                                        H5T_STD_U64LE, {4}, {0, 2, 1, 3});
+    CHECK_THROWS_WITH(SonataFile(file.name()).report("n", "V_m"),
+                      Catch::Contains("index_pointers: decreases at 2 (1 after 2)"));
+    gliasim::test::replace_with_doubles(file.name(), base + "/mapping/index_pointers",
+                                        H5T_STD_U64LE, {4}, {0, 1, 2, 3});
+    gliasim::test::replace_with_doubles(file.name(), base + "/data", H5T_IEEE_F32LE, {100, 2},
+                                        std::vector<double>(200, 1.0));
+    CHECK_THROWS_WITH(SonataFile(file.name()).report("n", "V_m"),
+                      Catch::Contains("mapping/node_ids: 3 node ids for 2 data columns"));
+}
+
+TEST_CASE("SonataFile refuses a folder before opening it", "[output][hostile]") {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("gliasim_dir_" + std::to_string(getpid()) + ".h5");
+    std::filesystem::create_directories(dir);
+    CHECK_THROWS_WITH(SonataFile(dir.string()), Catch::Contains("is not a regular file"));
+    std::filesystem::remove(dir);
 }

@@ -24,6 +24,17 @@ class BadInput(Exception):
     pass
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Argument errors as one line on stderr (exit 2), not usage plus message."""
+
+    def error(self, message):
+        self.exit(2, f"error: gliasim plot: {message} (gliasim plot --help)\n")
+
+
+def one_line(text):
+    return " ".join(str(text).split())
+
+
 def import_matplotlib():
     try:
         import matplotlib
@@ -90,7 +101,7 @@ def plot_raster(plt, f, args):
         ticks.append(offset + len(shown) / 2)
         labels.append(f"{p}\n({len(shown)} of {n})" if n > len(shown) else p)
         edges = np.arange(t0, t1 + bin_ms / 2, bin_ms)
-        counts, _ = np.histogram(s.times - f.metadata().get("dt_ms", 0) / 2, edges)
+        counts, _ = np.histogram(s.times - f.dt_ms() / 2, edges)
         bottom.plot(edges[:-1] + bin_ms / 2, counts / (n * bin_ms * 1e-3), color=colour, lw=1,
                     label=f"{p}: {len(s) / n / ((t1 - t0) * 1e-3):.1f} Hz")
         offset += len(shown) + max(5, len(shown) // 20)
@@ -325,7 +336,8 @@ def plot_heatmap(plt, args):
         run = subprocess.run([exe, "analyze", args.input, "--json"], capture_output=True,
                              text=True)
         if run.returncode != 0 and not run.stdout.strip():
-            raise BadInput(run.stderr.strip() or f"gliasim analyze {args.input} failed")
+            lines = run.stderr.strip().splitlines()
+            raise BadInput(lines[-1] if lines else f"gliasim analyze {args.input} failed")
         entries = json.loads(run.stdout)
     names = list(entries[0].get("parameters", {})) if entries else []
     x, y = args.x or (names[0] if names else None), args.y or (names[1] if len(names) > 1 else None)
@@ -370,7 +382,7 @@ def plot_heatmap(plt, args):
 def default_kind(f):
     if f.spike_populations():
         return "raster"
-    if any(f.h5[f"report/{p}/{v}/data"].shape[0] for p, v in f.reports()):
+    if any(f.report(p, v).values.shape[0] for p, v in f.reports()):
         return "astro"
     raise BadInput(f"'{f.path}' holds neither spikes nor report samples")
 
@@ -380,8 +392,8 @@ PLOTS = {"raster": plot_raster, "astro": plot_astro, "isi": plot_isi, "rates": p
 
 
 def main(argv):
-    p = argparse.ArgumentParser(prog="gliasim plot",
-                                description="Figures of a result file or a sweep folder.")
+    p = OneLineParser(prog="gliasim plot",
+                      description="Figures of a result file or a sweep folder.")
     p.add_argument("input", help="result file (OUT.h5), or a sweep folder for 'heatmap'")
     p.add_argument("kind", nargs="?", choices=KINDS, help="default: raster (astro without spikes)")
     p.add_argument("-o", "--output", help="FILE.png, .pdf or .svg (default: <input>_<kind>.png); "
@@ -414,33 +426,45 @@ def main(argv):
         print(out)
 
     try:
-        if args.kind == "heatmap" or os.path.isdir(args.input):
-            if not os.path.isdir(args.input) and not args.analysis:
-                raise BadInput(f"'{args.input}': a heatmap is drawn from a sweep folder")
-            save(plot_heatmap(plt, args), args.output or f"{stem}_heatmap.png")
-            return 0
-        if not os.path.exists(args.input):
-            raise BadInput(f"'{args.input}' does not exist")
-        with gr.open(args.input) as f:
-            if args.kind != "all":
-                kind = args.kind or default_kind(f)
-                save(PLOTS[kind](plt, f, args), args.output or f"{stem}_{kind}.png")
-                return 0
-            # Every figure the file has data for, into the folder -o (default: here).
-            folder = args.output or "."
-            os.makedirs(folder, exist_ok=True)
-            made = 0
-            for kind, draw in PLOTS.items():
-                try:
-                    save(draw(plt, f, args), os.path.join(folder, f"{stem}_{kind}.png"))
-                    made += 1
-                except BadInput:
-                    pass
-            if not made:
-                raise BadInput(f"'{args.input}' holds nothing to plot")
+        return draw(plt, gr, args, stem, save)
     except (BadInput, gr.FormatError, KeyError) as e:
-        sys.stderr.write(f"error: {e.args[0] if e.args else e}\n")
+        sys.stderr.write(f"error: {one_line(e.args[0] if e.args else e)}\n")
         return 2
+    except MemoryError:
+        sys.stderr.write(f"error: '{args.input}': not enough memory to plot it (damaged file?)\n")
+        return 2
+    except Exception as e:  # noqa: BLE001 - whatever a damaged file makes h5py or numpy raise
+        sys.stderr.write(f"error: '{args.input}': cannot plot it: {type(e).__name__}: "
+                         f"{one_line(e)}\n")
+        return 2
+
+
+def draw(plt, gr, args, stem, save):
+    """Draws and saves the figure(s) asked for; 0 when done."""
+    if args.kind == "heatmap" or os.path.isdir(args.input):
+        if not os.path.isdir(args.input) and not args.analysis:
+            raise BadInput(f"'{args.input}': a heatmap is drawn from a sweep folder")
+        save(plot_heatmap(plt, args), args.output or f"{stem}_heatmap.png")
+        return 0
+    if not os.path.exists(args.input):
+        raise BadInput(f"'{args.input}' does not exist")
+    with gr.open(args.input) as f:
+        if args.kind != "all":
+            kind = args.kind or default_kind(f)
+            save(PLOTS[kind](plt, f, args), args.output or f"{stem}_{kind}.png")
+            return 0
+        # Every figure the file has data for, into the folder -o (default: here).
+        folder = args.output or "."
+        os.makedirs(folder, exist_ok=True)
+        made = 0
+        for kind, plot in PLOTS.items():
+            try:
+                save(plot(plt, f, args), os.path.join(folder, f"{stem}_{kind}.png"))
+                made += 1
+            except BadInput:
+                pass
+        if not made:
+            raise BadInput(f"'{args.input}' holds nothing to plot")
     return 0
 
 

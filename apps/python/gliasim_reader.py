@@ -10,6 +10,9 @@ Needs only h5py and numpy. The layout is described in docs/file-format.md.
         r = f.report("exc", "V_m")          # r.values [samples x nodes], r.times (ms), r.units
 """
 
+import math
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 
@@ -19,6 +22,13 @@ import numpy as np
 # Files written by gliasim major.minor above this are refused: their layout may differ.
 # tests/cli/python_reader.sh checks it against `gliasim --version`.
 SUPPORTED_VERSION = (0, 1)
+
+
+# A population without a known size gets max(node id) + 1 neurons; more than this is refused
+# (a damaged id would otherwise allocate without bound).
+MAX_UNSIZED_NEURONS = 100_000_000
+# A string dataset or attribute longer than this is refused.
+MAX_STRING_BYTES = 64 << 20
 
 
 class FormatError(ValueError):
@@ -73,7 +83,35 @@ class Task:
 
 
 def _text(value):
-    return value.decode() if isinstance(value, bytes) else str(value)
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+
+def _type_name(dt):
+    """'float64', 'uint16', 'fixed-length string', ... as the C++ reader names stored types."""
+    if h5py.check_string_dtype(dt) is not None:
+        return "variable-length string" if dt.kind == "O" else "fixed-length string"
+    if dt.kind in "iuf":
+        return f"{dict(i='int', u='uint', f='float')[dt.kind]}{dt.itemsize * 8}"
+    return "compound" if dt.names else str(dt)
+
+
+def _describe(ds):
+    """'a 2-D float64 dataset (3 x 2)', as the C++ reader says it."""
+    name = _type_name(ds.dtype)
+    if ds.shape is None:
+        return f"an empty (null dataspace) {name} dataset"
+    if ds.shape == ():
+        return f"a scalar {name} dataset"
+    return f"a {len(ds.shape)}-D {name} dataset ({' x '.join(map(str, ds.shape))})"
+
+
+# What a reader expects of a dataset's elements (named as gliasim writes them): any float of 4 or
+# 8 bytes for float64/float32, any integer of up to 8 bytes for uint64 (negative values refused).
+_ELEMENT_OK = {
+    "float64": lambda dt: dt.kind == "f" and dt.itemsize in (4, 8),
+    "float32": lambda dt: dt.kind == "f" and dt.itemsize in (4, 8),
+    "uint64": lambda dt: dt.kind in "iu" and dt.itemsize <= 8,
+}
 
 
 def _version_tuple(text):
@@ -89,6 +127,14 @@ class Result:
 
     def __init__(self, path):
         self.path = str(path)
+        try:
+            mode = os.stat(self.path).st_mode
+        except OSError as e:
+            raise FormatError(f"'{self.path}' cannot be read: {e.strerror}") from e
+        if not stat.S_ISREG(mode):
+            # A FIFO would block the open forever; a folder or device is no result file.
+            raise FormatError(f"'{self.path}' is not a regular file (a folder, FIFO or device)")
+        self._file_bytes = os.path.getsize(self.path)
         if not h5py.is_hdf5(self.path):
             raise FormatError(f"'{self.path}' is not an HDF5 file")
         try:
@@ -116,15 +162,86 @@ class Result:
         """The underlying h5py.File, for anything this module does not cover."""
         return self._f
 
+    # --- the checked accessor: every dataset is reached through it ----------------------
+    def _error(self, key, what):
+        return FormatError(f"{self.path}: /{key}: {what}")
+
+    def _exists(self, key):
+        """True when `key` is reached through hard links only; refuses soft and external links
+        (a result file holds its own data)."""
+        node = self._f
+        for part in [p for p in key.split("/") if p]:
+            if not isinstance(node, h5py.Group) or part not in node:
+                return False
+            link = node.get(part, getlink=True)
+            if not isinstance(link, h5py.HardLink):
+                raise self._error(key, "a soft or external link (a result file holds hard links "
+                                       "only)")
+            node = node[part]
+        return True
+
+    def _dataset(self, key, element, ranks=(1,)):
+        """The dataset `key`, checked before anything is read: rank in `ranks`, the element
+        class of `element`, data inside this file, and a claimed size the file can hold."""
+        if not self._exists(key):
+            raise self._error(key, "missing")
+        ds = self._f[key]
+        if not isinstance(ds, h5py.Dataset):
+            raise self._error(key, "expected a dataset, found a group")
+        shape = ds.shape
+        if shape is None or len(shape) not in ranks or not _ELEMENT_OK[element](ds.dtype):
+            want = " or ".join(f"{r}-D" for r in ranks)
+            raise self._error(key, f"expected a {want} {element} dataset, found {_describe(ds)}")
+        if ds.external or ds.is_virtual:
+            raise self._error(key, "its data is stored outside the file (external or virtual "
+                                   "dataset)")
+        claimed = ds.dtype.itemsize * math.prod(max(d, 1) for d in shape)
+        if claimed > 1100 * self._file_bytes + (1 << 20):
+            raise self._error(key, f"claims {claimed / 2**20:.1f} MiB, more than the file can "
+                                   f"hold (damaged file?)")
+        return ds
+
+    def _read(self, key, element, ranks=(1,), finite=False):
+        """The values of `key`: integers checked >= 0 (as uint64), floats optionally finite."""
+        ds = self._dataset(key, element, ranks)
+        try:
+            values = ds[()]
+        except (OSError, RuntimeError) as e:
+            raise self._error(key, f"cannot be read (truncated or damaged file?): {e}") from e
+        if element == "uint64":
+            if values.dtype.kind == "i" and values.size and values.min() < 0:
+                raise self._error(key, f"value {values.min()} is negative (an id or count)")
+            return values.astype(np.uint64)
+        if finite and values.size and not np.isfinite(values).all():
+            bad = values[~np.isfinite(values)][0]
+            raise self._error(key, f"value {bad} is not a finite number")
+        return values
+
+    def _string(self, key):
+        """The scalar string dataset `key` (fixed or variable length), cut at its first NUL."""
+        if not self._exists(key):
+            raise self._error(key, "missing")
+        ds = self._f[key]
+        if (not isinstance(ds, h5py.Dataset) or ds.shape != ()
+                or h5py.check_string_dtype(ds.dtype) is None):
+            found = _describe(ds) if isinstance(ds, h5py.Dataset) else "a group"
+            raise self._error(key, f"expected a scalar string dataset, found {found}")
+        if ds.dtype.itemsize > MAX_STRING_BYTES:
+            raise self._error(key, f"a string of {ds.dtype.itemsize} bytes")
+        return _text(ds[()]).split("\0", 1)[0]
+
     # --- what the file holds ------------------------------------------------------------
+    def _children(self, key):
+        if not self._exists(key) or not isinstance(self._f[key], h5py.Group):
+            return []
+        return sorted(self._f[key].keys())
+
     def spike_populations(self):
-        return sorted(self._f["spikes"].keys()) if "spikes" in self._f else []
+        return self._children("spikes")
 
     def reports(self):
         """(population, variable) pairs with a state report."""
-        if "report" not in self._f:
-            return []
-        return [(p, v) for p in sorted(self._f["report"]) for v in sorted(self._f["report"][p])]
+        return [(p, v) for p in self._children("report") for v in self._children(f"report/{p}")]
 
     def populations(self):
         """Every population named in the file: with spikes, reports, or in the experiment."""
@@ -134,42 +251,81 @@ class Result:
 
     def projections(self):
         """Projections with recorded weights."""
-        return sorted(self._f["weights"].keys()) if "weights" in self._f else []
+        return self._children("weights")
 
     # --- the run ------------------------------------------------------------------------
     def metadata(self):
         """/metadata attributes as a dict of Python scalars and strings."""
-        if "metadata" not in self._f:
+        if not self._exists("metadata"):
             return {}
         out = {}
-        for k, v in self._f["metadata"].attrs.items():
-            out[k] = _text(v) if isinstance(v, (bytes, str)) else np.asarray(v).item()
+        attrs = self._f["metadata"].attrs
+        for k in attrs:
+            try:
+                v = attrs[k]
+            except (OSError, TypeError, ValueError):
+                out[k] = "?"  # a type h5py cannot read
+                continue
+            if isinstance(v, (bytes, str)):
+                out[k] = _text(v)
+            else:
+                a = np.asarray(v)
+                out[k] = a.item() if a.size == 1 else f"[{a.size} values]"
         return out
 
     def experiment(self):
         """The resolved experiment (TOML text) that produced the file."""
-        if "metadata/experiment" not in self._f:
+        if not self._exists("metadata/experiment"):
             return ""
-        return _text(self._f["metadata/experiment"][()])
+        return self._string("metadata/experiment")
 
     def experiment_dict(self):
         text = self.experiment()
-        return tomllib.loads(text) if text else {}
+        try:
+            return tomllib.loads(text) if text else {}
+        except tomllib.TOMLDecodeError as e:
+            raise FormatError(f"{self.path}: /metadata/experiment is not TOML: {e}") from e
+
+    def _time(self, key):
+        value = self.metadata().get(key, 0.0)
+        if isinstance(value, str) or not math.isfinite(value) or value < 0:
+            raise FormatError(f"{self.path}: /metadata {key} = {value}: not a finite time >= 0 "
+                              f"(damaged file?)")
+        return float(value)
 
     def duration_ms(self):
-        return float(self.metadata().get("duration_ms", 0.0))
+        return self._time("duration_ms")
+
+    def dt_ms(self):
+        return self._time("dt_ms")
 
     def population_size(self, population):
         """Neurons in `population` according to the stored experiment (0 if not found)."""
-        pop = self.experiment_dict().get("populations", {}).get(population, {})
-        return int(pop.get("size", 0))
+        pops = self.experiment_dict().get("populations", {})
+        pop = pops.get(population, {}) if isinstance(pops, dict) else {}
+        size = pop.get("size", 0) if isinstance(pop, dict) else 0
+        if not isinstance(size, int) or size < 0:
+            raise FormatError(f"{self.path}: the stored experiment gives population "
+                              f"'{population}' size {size!r}")
+        return size
 
     # --- data ---------------------------------------------------------------------------
     def spikes(self, population, t_from=None, t_to=None):
         """Spikes of `population`, optionally only those with t_from <= t < t_to (ms)."""
-        g = self._spike_group(population)
-        times = g["timestamps"][:]
-        ids = g["node_ids"][:]
+        self._spike_group(population)
+        base = f"spikes/{population}"
+        times = self._read(f"{base}/timestamps", "float64", finite=True)
+        ids = self._read(f"{base}/node_ids", "uint64")
+        if len(times) != len(ids):
+            raise self._error(f"{base}/node_ids", f"{len(ids)} node ids for {len(times)} "
+                                                  f"timestamps")
+        size = self.population_size(population)
+        if len(ids) and size and ids.max() >= size:
+            raise self._error(f"{base}/node_ids", f"node id {ids.max()} is beyond the "
+                                                  f"population's {size} neurons")
+        if len(ids) and not size and ids.max() >= MAX_UNSIZED_NEURONS:
+            raise self._error(f"{base}/node_ids", f"node id {ids.max()} in a population of "
+                                                  f"unknown size (damaged file?)")
         if t_from is not None or t_to is not None:
             keep = np.ones(len(times), bool)
             if t_from is not None:
@@ -177,57 +333,93 @@ class Result:
             if t_to is not None:
                 keep &= times < t_to
             times, ids = times[keep], ids[keep]
-        return Spikes(node_ids=ids, times=times, size=self.population_size(population),
-                      units=_text(g["timestamps"].attrs.get("units", "ms")))
+        return Spikes(node_ids=ids, times=times, size=size, units=self._units(f"{base}/timestamps",
+                                                                              "ms"))
+
+    def _units(self, key, default=""):
+        value = self._f[key].attrs.get("units", default)
+        if not isinstance(value, (bytes, str)):
+            raise self._error(key, f"attribute 'units' is not a string ({value!r})")
+        return _text(value)
 
     def spike_blocks(self, population, rows=1 << 20):
         """Yields (node_ids, times) blocks of at most `rows` spikes, in file (time) order: for
         files too large to hold in memory at once."""
-        g = self._spike_group(population)
-        times, ids = g["timestamps"], g["node_ids"]
+        self._spike_group(population)
+        times = self._dataset(f"spikes/{population}/timestamps", "float64")
+        ids = self._dataset(f"spikes/{population}/node_ids", "uint64")
         for start in range(0, len(times), rows):
             yield ids[start:start + rows], times[start:start + rows]
 
     def _spike_group(self, population):
         key = f"spikes/{population}"
-        if key not in self._f:
+        if not self._exists(key):
             raise KeyError(f"'{self.path}' has no spikes of population '{population}' "
                            f"(it has: {', '.join(self.spike_populations()) or 'none'})")
         return self._f[key]
 
     def report(self, population, variable):
         key = f"report/{population}/{variable}"
-        if key not in self._f:
+        if not self._exists(key):
             have = ", ".join(f"{p}/{v}" for p, v in self.reports()) or "none"
             raise KeyError(f"'{self.path}' has no report {population}/{variable} (it has: {have})")
-        g = self._f[key]
-        values = g["data"][:]
-        start, _stop, step = g["mapping/time"][:]
+        values = self._read(f"{key}/data", "float32", ranks=(1, 2))
+        if values.ndim == 1:
+            values = values.reshape(-1, 1)
+        cols = values.shape[1]
+        node_ids = self._read(f"{key}/mapping/node_ids", "uint64")
+        if len(node_ids) != cols:
+            raise self._error(f"{key}/mapping/node_ids", f"{len(node_ids)} node ids for {cols} "
+                                                         f"data columns")
+        pointers = f"{key}/mapping/index_pointers"
+        if self._exists(pointers):
+            p = self._read(pointers, "uint64")
+            if len(p) != cols + 1 or p[0] != 0 or p[-1] != cols or (np.diff(p.astype(np.int64)) < 0).any():
+                raise self._error(pointers, f"expected {cols + 1} pointers from 0 to {cols}, never "
+                                            f"decreasing")
+        elements = f"{key}/mapping/element_ids"
+        element_ids = (self._read(elements, "uint64") if self._exists(elements)
+                       else np.zeros(cols, np.uint64))
+        if len(element_ids) != cols:
+            raise self._error(elements, f"{len(element_ids)} element ids for {cols} data columns")
+        t = self._read(f"{key}/mapping/time", "float64", finite=True)
+        if len(t) != 3 or not t[2] > 0:
+            raise self._error(f"{key}/mapping/time", "expected (start, stop, step > 0)")
+        start, _stop, step = t
         return Report(values=values, times=start + step * np.arange(values.shape[0]),
-                      node_ids=g["mapping/node_ids"][:], element_ids=g["mapping/element_ids"][:],
-                      units=_text(g["data"].attrs.get("units", "")))
+                      node_ids=node_ids, element_ids=element_ids,
+                      units=self._units(f"{key}/data"))
 
     def weights(self, projection):
         key = f"weights/{projection}"
-        if key not in self._f:
+        if not self._exists(key):
             raise KeyError(f"'{self.path}' has no weights of projection '{projection}' "
                            f"(it has: {', '.join(self.projections()) or 'none'})")
-        g = self._f[key]
         w = Weights(projection=projection, times=np.empty(0), units="")
-        if "values" in g:
-            v = g["values"]
-            w.values, w.times = v["data"][:], v["times"][:]
-            w.source_ids, w.target_ids = v["source_ids"][:], v["target_ids"][:]
-            w.units = _text(v["data"].attrs.get("units", ""))
-        if "histogram" in g:
-            h = g["histogram"]
-            w.counts, w.bin_edges, w.times = h["counts"][:], h["bin_edges"][:], h["times"][:]
-            w.units = _text(h["bin_edges"].attrs.get("units", w.units))
+        if self._exists(f"{key}/values"):
+            v = f"{key}/values"
+            w.values = self._read(f"{v}/data", "float32", ranks=(2,))
+            w.times = self._read(f"{v}/times", "float64")
+            w.source_ids = self._read(f"{v}/source_ids", "uint64")
+            w.target_ids = self._read(f"{v}/target_ids", "uint64")
+            if not len(w.source_ids) == len(w.target_ids) == w.values.shape[1]:
+                raise self._error(v, f"{len(w.source_ids)} source and {len(w.target_ids)} "
+                                     f"target ids for {w.values.shape[1]} synapses")
+            w.units = self._units(f"{v}/data")
+        if self._exists(f"{key}/histogram"):
+            h = f"{key}/histogram"
+            w.counts = self._read(f"{h}/counts", "float32", ranks=(2,))
+            w.bin_edges = self._read(f"{h}/bin_edges", "float64")
+            w.times = self._read(f"{h}/times", "float64")
+            if len(w.bin_edges) != w.counts.shape[1] + 1:
+                raise self._error(f"{h}/bin_edges", f"{len(w.bin_edges)} bin edges for "
+                                                    f"{w.counts.shape[1]} bins")
+            w.units = self._units(f"{h}/bin_edges", w.units)
         return w
 
     def task(self):
         """The /task group of a task run, or None."""
-        if "task" not in self._f:
+        if not self._exists("task"):
             return None
         g = self._f["task"]
         t = Task(kind=_text(g.attrs.get("kind", "")))

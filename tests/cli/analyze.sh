@@ -78,6 +78,18 @@ run_cmd analyze killed.h5
 expect_rc "analyze a killed run" 0
 expect_in "says it is incomplete and where the data ends" "$out" 'INCOMPLETE run \(recorded until 250 of 500 ms\), window 0 \.\. 250 ms'
 "$exe" analyze killed.h5 --json > killed.json
+# info flags it on its first line (completed = 0), and a complete one not.
+run_cmd info killed.h5
+expect_rc "info on a killed run" 0
+expect_in "info's first line says INCOMPLETE" "$(printf '%s\n' "$out" | head -1)" \
+  '^killed.h5  INCOMPLETE: the run did not complete \(completed = 0\)$'
+run_cmd info qs.h5
+if printf '%s\n' "$out" | head -1 | grep -q INCOMPLETE; then fail "a complete run is flagged"
+else pass "a complete run is not flagged INCOMPLETE"; fi
+"$py" -c 'import h5py; f = h5py.File("killed.h5", "r+"); f["metadata"].attrs["stopped"] = b"interrupted by a signal at t = 250 ms"'
+run_cmd info killed.h5
+expect_in "info names why it stopped" "$(printf '%s\n' "$out" | head -1)" \
+  'INCOMPLETE: .*completed = 0; stopped: interrupted by a signal at t = 250 ms\)$'
 "$exe" analyze qs.h5 --to 250 --json > cut.json
 check=$("$py" -c '
 import json
@@ -162,6 +174,25 @@ expect_rc "unparsable time" 2
 
 run_cmd analyze missing.h5
 expect_rc "missing file" 2
+
+# A damaged file is refused in one line naming the file and dataset (tests/hostile/result.sh
+# has many more).
+cp qs.h5 ts2d.h5
+"$py" -c '
+import h5py, numpy as np
+f = h5py.File("ts2d.h5", "r+")
+t = f["spikes/exc/timestamps"][:]
+del f["spikes/exc/timestamps"]
+f["spikes/exc/timestamps"] = np.stack([t, t], axis=1)'
+run_cmd analyze ts2d.h5
+expect_rc "2-D timestamps" 2
+expect_in "2-D timestamps: the shape named" "$err" \
+  '^error: ts2d.h5: /spikes/exc/timestamps: expected a 1-D float64 dataset, found a 2-D float64 dataset \([0-9]+ x 2\)$'
+cp qs.h5 bigdur.h5
+"$py" -c 'import h5py; h5py.File("bigdur.h5", "r+")["metadata"].attrs["duration_ms"] = 1e15'
+run_cmd analyze bigdur.h5
+expect_rc "huge duration_ms" 2
+expect_in "huge duration_ms: bounded with a message" "$err" 'population-rate bins of 1 ms, more than 5e\+07'
 
 mkdir empty
 run_cmd analyze empty

@@ -124,6 +124,40 @@ expect_rc "unknown kind" 2
 run_cmd plot qs.h5 -o qs.jpg
 expect_rc "unsupported output type" 2
 
+# Damaged files and bad arguments: one line on stderr (no traceback), exit 2, no figure.
+expect_one_line() {
+  local lines
+  lines=$(printf '%s\n' "$err" | grep -c .)
+  if [ "$lines" -eq 1 ] && ! printf '%s' "$err" | grep -q Traceback; then pass "$1: one line"
+  else fail "$1: $lines lines on stderr"; printf '%s\n' "$err" | head -5 | sed 's/^/  | /'; fi
+}
+echo "not hdf5" > text.h5
+cp qs.h5 nan.h5
+/usr/bin/python3 -c '
+import h5py, numpy as np
+f = h5py.File("nan.h5", "r+")
+t = f["spikes/exc/timestamps"][:]
+t[3] = np.nan
+del f["spikes/exc/timestamps"]
+f["spikes/exc/timestamps"] = t'
+cp qs.h5 exp2d.h5
+/usr/bin/python3 -c '
+import h5py, numpy as np
+f = h5py.File("exp2d.h5", "r+")
+del f["metadata/experiment"]
+f["metadata/experiment"] = np.arange(6.0).reshape(2, 3)'
+mkfifo fifo.h5
+for bad in missing.h5 text.h5 nan.h5 exp2d.h5 fifo.h5; do
+  run_cmd plot "$bad" -o bad.png
+  expect_rc "plot $bad" 2
+  expect_one_line "plot $bad"
+  [ ! -e bad.png ] || fail "plot $bad wrote bad.png"
+done
+expect_in "NaN time named" "$(run_cmd plot nan.h5; echo "$err")" 'spikes/exc/timestamps: value nan is not a finite number'
+run_cmd plot qs.h5 --from soon
+expect_rc "bad --from" 2
+expect_one_line "bad --from"
+
 # No python, or a python without matplotlib (-S hides Debian's packages): exit 1, and the
 # message says what to install.
 export GLIASIM_PYTHON="$work/no-such-python"

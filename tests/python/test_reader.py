@@ -134,6 +134,53 @@ try:
         except KeyError as e:
             check("missing population named", "nope" in str(e))
 
+    # Damaged files (issue 16): the same checks as the C++ reader, as a FormatError naming the
+    # file and dataset, before anything is read.
+    def damaged(name, change):
+        path = os.path.join(work, name + ".h5")
+        shutil.copy(qs, path)
+        with h5py.File(path, "r+") as raw:
+            change(raw)
+        return path
+
+    def refused(what, path, read, expect):
+        try:
+            with gr.open(path) as f:
+                read(f)
+            check(f"{what}: refused", False)
+        except gr.FormatError as e:
+            check(f"{what}: refused ({e})", expect in str(e))
+
+    def replace(raw, key, data):
+        del raw[key]
+        raw[key] = data
+
+    p = damaged("ts2d", lambda raw: replace(
+        raw, "spikes/exc/timestamps", np.stack([raw["spikes/exc/timestamps"][:]] * 2, axis=1)))
+    refused("2-D timestamps", p, lambda f: f.spikes("exc"),
+            "/spikes/exc/timestamps: expected a 1-D float64 dataset, found a 2-D float64")
+
+    def nan_time(raw):
+        t = raw["spikes/exc/timestamps"][:]
+        t[1] = np.nan
+        replace(raw, "spikes/exc/timestamps", t)
+    refused("NaN time", damaged("nan", nan_time), lambda f: f.spikes("exc"), "not a finite")
+
+    def negative_id(raw):
+        ids = raw["spikes/exc/node_ids"][:].astype(np.int64)
+        ids[0] = -1
+        replace(raw, "spikes/exc/node_ids", ids)
+    refused("negative id", damaged("neg", negative_id), lambda f: f.spikes("exc"),
+            "value -1 is negative")
+    p = damaged("exp1d", lambda raw: replace(raw, "metadata/experiment", np.array([b"a", b"b"])))
+    refused("1-D experiment", p, lambda f: f.experiment(), "expected a scalar string dataset")
+    p = damaged("narrow", lambda raw: replace(raw, "report/exc/V_m/data",
+                                              raw["report/exc/V_m/data"][:, :3]))
+    refused("narrow report", p, lambda f: f.report("exc", "V_m"), "10 node ids for 3 data columns")
+    fifo = os.path.join(work, "fifo.h5")
+    os.mkfifo(fifo)
+    refused("FIFO (must not block)", fifo, lambda f: None, "not a regular file")
+
     # The reader's supported version is the tool's own major.minor.
     tool = re.search(r"(\d+)\.(\d+)", run("--version"))
     check("SUPPORTED_VERSION matches gliasim --version",
