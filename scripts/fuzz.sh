@@ -3,24 +3,29 @@
 # (default 300), nice'd, from a seed corpus of the shipped experiments, the malformed-input tests
 # and short result files. Crash inputs land in build-fuzz/fuzz-work/artifacts/; once fixed, copy
 # each into fuzz/regressions/<kind>/ (replayed by ctest in every build).
-#   scripts/fuzz.sh [SECONDS_PER_TARGET] [experiment|result_file]...
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [experiment|result_file|checkpoint]...
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 secs="${1:-300}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(experiment result_file)
+[ ${#targets[@]} -gt 0 ] || targets=(experiment result_file checkpoint)
 command -v clang++ >/dev/null || apt-get install -y clang libomp-dev
 
 cmake --preset fuzz >/dev/null
-nice cmake --build --preset fuzz --target fuzz_experiment fuzz_result_file
+nice cmake --build --preset fuzz --target fuzz_experiment fuzz_result_file fuzz_checkpoint \
+  fuzz_replay
 
 work="$root/build-fuzz/fuzz-work"
-mkdir -p "$work/corpus_experiment" "$work/corpus_result_file" "$work/artifacts"
+mkdir -p "$work/corpus_experiment" "$work/corpus_result_file" "$work/corpus_checkpoint" \
+  "$work/artifacts"
 cp experiments/*.toml experiments/tasks/*.toml tests/bad_input/* fuzz/regressions/experiment/* \
   "$work/corpus_experiment/" 2>/dev/null || true
 cp fuzz/regressions/result_file/* "$work/corpus_result_file/" 2>/dev/null || true
+# Real checkpoints of the checkpoint harness's network, and edit lists (fuzz/checkpoint_entry.cpp).
+build-fuzz/fuzz/fuzz_replay checkpoint_seeds "$work/corpus_checkpoint"
+cp fuzz/regressions/checkpoint/* "$work/corpus_checkpoint/" 2>/dev/null || true
 # Small result files of a few shapes (spikes, reports, weights), from the normal build.
 if [ -x build/apps/gliasim ]; then
   for e in quickstart coba_stdp astro_single; do
@@ -33,12 +38,13 @@ for t in "${targets[@]}"; do
   echo "== fuzz_$t for $secs s"
   # libhdf5 (not instrumented) keeps freed blocks on its own free lists and loses a few hundred
   # bytes on some damaged files: libFuzzer's per-input leak check reports those; leaks are not
-  # checked for the result-file target (docs/reliability.md).
-  # It also has memory-safety bugs of its own on crafted files (fuzz/known_hdf5_bugs/): that
-  # target runs in fork mode and goes on after a crash; read the stacks in its log to tell
+  # checked for the HDF5 targets, result files and checkpoints (docs/reliability.md).
+  # It also has memory-safety bugs of its own on crafted files (fuzz/known_hdf5_bugs/): those
+  # targets run in fork mode and go on after a crash; read the stacks in the log to tell
   # libhdf5's crashes from ours.
   extra=()
-  [ "$t" = result_file ] && extra=(-detect_leaks=0 -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)
+  [ "$t" = experiment ] ||
+    extra=(-detect_leaks=0 -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)
   nice "build-fuzz/fuzz/fuzz_$t" "$work/corpus_$t" -max_total_time="$secs" -timeout=20 \
     "${extra[@]}" \
     -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$work/artifacts/$t-" \
