@@ -225,7 +225,7 @@ def main():
             f.attrs.modify("step", np.uint64(value & (2**64 - 1)))
             f.attrs.modify("time_ms", float(value) * 0.1)
         return fn
-    edit("crafted_step_back", "report_rows", kernel_step(step - 10), True)
+    edit("crafted_step_back", "does not fit the network", kernel_step(step - 10), True)
     edit("crafted_step_beyond_run", "lies outside this run", kernel_step(1 << 40), True)
     edit("crafted_step_negative", "lies outside this run", kernel_step(-5), True)
     edit("crafted_report_rows_2_62", "'kernel/report_rows/0' is 4611686018427387904",
