@@ -4,6 +4,7 @@
 // Recording back-ends behind one interface (cf. NEST's recording_backend.h): SONATA-HDF5 for
 // users (io/), in-memory for tests (below).
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <stdexcept>
@@ -155,15 +156,17 @@ public:
     void flush() override { ++flushes; }
     void close(const RunMetadata& m) override { meta = m; }
 
+    // Rows of each dataset, as the file back-end counts them (spikes, reports, weight samples),
+    // so that a checkpoint's position is checked the same way whichever back-end wrote it.
     void save_position(StateArchive& a) const override {
-        auto lengths = sizes();
+        auto lengths = rows();
         a.io("lengths", lengths);
     }
     void reopen(const RecordingLayout& l, StateArchive& a) override {
         // In memory, only the back-end that recorded the first part can continue it.
         if (spikes.size() != l.populations.size()) open(l);
         layout = l;
-        auto lengths = sizes();
+        auto lengths = rows();
         const auto have = lengths;
         a.io("lengths", lengths);
         for (std::size_t i = 0; i < lengths.size(); ++i)
@@ -174,22 +177,28 @@ public:
             s.times.resize(lengths[k]);
             s.ids.resize(lengths[k++]);
         }
-        for (auto& r : reports) r.resize(lengths[k++]);
+        for (std::size_t r = 0; r < reports.size(); ++r)
+            reports[r].resize(lengths[k++] * report_columns(r));
         for (std::size_t w = 0; w < weights.size(); ++w) {
-            weights[w].resize(lengths[k++]);
+            weights[w].resize(lengths[k] * weight_columns(w));
             weight_times[w].resize(lengths[k++]);
         }
     }
 
 private:
-    std::vector<std::uint64_t> sizes() const {
+    std::size_t report_columns(std::size_t r) const {
+        return std::max<std::size_t>(1, layout.reports[r].ids.size());
+    }
+    std::size_t weight_columns(std::size_t w) const {
+        const auto& wl = layout.weight_reports[w];
+        return wl.histogram ? wl.bin_edges.size() - 1 : wl.source_ids.size();
+    }
+    std::vector<std::uint64_t> rows() const {
         std::vector<std::uint64_t> n;
         for (const auto& s : spikes) n.push_back(s.times.size());
-        for (const auto& r : reports) n.push_back(r.size());
-        for (std::size_t w = 0; w < weights.size(); ++w) {
-            n.push_back(weights[w].size());
-            n.push_back(weight_times[w].size());
-        }
+        for (std::size_t r = 0; r < reports.size(); ++r)
+            n.push_back(reports[r].size() / report_columns(r));
+        for (const auto& t : weight_times) n.push_back(t.size());
         return n;
     }
 };

@@ -828,16 +828,6 @@ void Simulation::save_state(CheckpointArrays& arrays) {
     archive(a);
 }
 
-void Simulation::restore_state(const CheckpointArrays& arrays) {
-    auto a = StateArchive::loading_from(arrays);
-    archive(a);
-    for (auto& tb : thread_buffers_) tb.events = 0;
-    if (completed_step_ < 0 || completed_step_ > n_steps_)
-        throw CheckpointMismatch("the checkpoint's step lies outside this run");
-    start_step_ = completed_step_;
-    restored_ = true;
-}
-
 // The liquid's branching factor over the spikes kept since `from` (times relative to it).
 BranchingResult Simulation::branching() const {
     const BranchingSpec& b = net_.spec().branching;

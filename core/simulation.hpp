@@ -181,6 +181,13 @@ private:
     void check_states(std::size_t thread);
     std::optional<NumericalFault> collect_faults(step_t step);
     void archive(StateArchive& a);
+    // restore_state's checks (simulation_restore.cpp): every restored value against the network
+    // and the run, before anything trusts it.
+    void check_restored_kernel(const CheckpointArrays& arrays,
+                               const std::vector<Event>& planned_exact) const;
+    void check_restored_events(const std::vector<Event>& planned_exact) const;
+    void check_restored_values(const CheckpointArrays& arrays) const;
+    void check_restored_output(const CheckpointArrays& arrays) const;
 
     Network net_;
     step_t n_steps_;

@@ -26,4 +26,24 @@ const StoredArray& StateArchive::get(std::string_view name, ArrayType type,
     return it->second;
 }
 
+std::string StateArchive::out_of_range(std::string_view name, std::size_t index,
+                                       const std::string& value, const std::string& low,
+                                       const std::string& high) const {
+    return "'" + path(name) + "' element " + std::to_string(index) + " is " + value +
+           ", outside its valid range [" + low + ", " + high + "]";
+}
+
+void put_header_position(CheckpointArrays& arrays, std::int64_t step, double time_ms) {
+    auto put = [&](const char* name, ArrayType type, const void* value) {
+        StoredArray a;
+        a.type = type;
+        a.element_size = 8;
+        a.bytes.resize(8);
+        std::memcpy(a.bytes.data(), value, 8);
+        arrays[std::string(kHeaderArrays) + name] = std::move(a);
+    };
+    put("step", ArrayType::i64, &step);
+    put("time_ms", ArrayType::f64, &time_ms);
+}
+
 } // namespace gliasim

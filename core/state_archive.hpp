@@ -58,6 +58,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// Names under "header/" are reserved: the checkpoint reader puts the header's step and time
+// there (put_header_position), so that the loader, which knows dt, can check them against the
+// arrays; they are never written as arrays.
+inline constexpr std::string_view kHeaderArrays = "header/";
+void put_header_position(CheckpointArrays& arrays, std::int64_t step, double time_ms);
+
 class StateArchive {
 public:
     // An archive that adds the arrays it is shown to `arrays`.
@@ -70,6 +76,8 @@ public:
     }
 
     bool loading() const { return loading_; }
+    // The full name of array `name` in the current scope (for messages).
+    std::string where(std::string_view name) const { return path(name); }
 
     // A fixed-size array (its size is known from the network's construction).
     template <class T> void io(std::string_view name, std::span<T> values) {
@@ -99,6 +107,22 @@ public:
         io(name, std::span<T>(&value, 1));
     }
 
+    // After loading: every value of the array `name` (as just loaded) within [low, high], or a
+    // CheckpointMismatch naming the array, the element and its value. A crafted counter or index
+    // must not reach the code that trusts it.
+    template <class T>
+    void require_within(std::string_view name, std::span<const T> values, T low, T high) const {
+        static_assert(std::is_arithmetic_v<T>);
+        for (std::size_t i = 0; i < values.size(); ++i)
+            if (!(values[i] >= low && values[i] <= high))
+                throw CheckpointMismatch(out_of_range(name, i, std::to_string(values[i]),
+                                                      std::to_string(low), std::to_string(high)));
+    }
+    template <class T>
+    void require_within(std::string_view name, const std::vector<T>& values, T low, T high) const {
+        require_within(name, std::span<const T>(values), low, high);
+    }
+
     // Names below this scope are prefixed with `name/` until the returned guard goes.
     class Scope {
     public:
@@ -123,6 +147,8 @@ private:
     void put(std::string_view name, ArrayType type, std::size_t element_size, const void* data,
              std::size_t count);
     const StoredArray& get(std::string_view name, ArrayType type, std::size_t element_size) const;
+    std::string out_of_range(std::string_view name, std::size_t index, const std::string& value,
+                             const std::string& low, const std::string& high) const;
 
     CheckpointArrays* out_;
     const CheckpointArrays* in_;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "checkpoint_entry.hpp"
 #include "fuzz_entry.hpp"
 
 namespace fs = std::filesystem;
@@ -19,9 +20,14 @@ int main(int argc, char** argv) {
         return 2;
     }
     const std::string kind = argv[1];
+    if (kind == "checkpoint_seeds") { // writes the checkpoint harness's seed corpus
+        gliasim::fuzz::write_checkpoint_seeds(argv[2]);
+        return 0;
+    }
     auto entry = kind == "experiment"    ? gliasim::fuzz::experiment_input
                  : kind == "result_file" ? gliasim::fuzz::result_file_input
                  : kind == "analysis"    ? gliasim::fuzz::analysis_input
+                 : kind == "checkpoint"  ? gliasim::fuzz::checkpoint_input
                                          : nullptr;
     if (!entry) {
         std::fprintf(stderr, "fuzz_replay: unknown kind '%s'\n", kind.c_str());

@@ -13,7 +13,7 @@
 
 namespace gliasim {
 
-inline constexpr std::uint32_t kCheckpointFormatVersion = 1;
+inline constexpr std::uint32_t kCheckpointFormatVersion = 2;
 
 struct CheckpointHeader {
     std::uint32_t format_version = kCheckpointFormatVersion;

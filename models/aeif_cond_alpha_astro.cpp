@@ -128,6 +128,7 @@ public:
     void archive_extra(StateArchive& a) override {
         a.io("refractory", refractory_);
         a.io("ode_step", h_ode_);
+        if (a.loading()) a.require_within<int>("refractory", refractory_, 0, ref_steps_ + 1);
     }
 
     std::span<double> state(std::size_t var) override {

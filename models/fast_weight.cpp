@@ -80,6 +80,25 @@ struct Counts {
     void archive(StateArchive& a) {
         a.io("counts", c);
         a.io_resizable("active", active);
+        // The non-zero entries, each once: clear() writes c[i] for each of them.
+        if (!a.loading()) return;
+        if (active.size() > c.size())
+            throw CheckpointMismatch("'" + a.where("active") +
+                                     "' lists more entries than there are counts");
+        const auto n = static_cast<index_t>(c.size());
+        if (n > 0)
+            a.require_within<index_t>("active", active, 0, n - 1);
+        else if (!active.empty())
+            throw CheckpointMismatch("'" + a.where("active") +
+                                     "' lists entries where there are no counts");
+        const auto nonzero = std::count_if(c.begin(), c.end(), [](auto x) { return x != 0; });
+        for (index_t i : active)
+            if (c[i] == 0)
+                throw CheckpointMismatch("'" + a.where("active") +
+                                         "' lists an entry whose count is zero");
+        if (static_cast<std::size_t>(nonzero) != active.size())
+            throw CheckpointMismatch("'" + a.where("active") +
+                                     "' does not list every non-zero count once");
     }
 };
 

@@ -48,7 +48,10 @@ public:
     // A per-sample reset also ends refractoriness (kept outside the state variables).
     void on_reset() override { std::fill(refractory_.begin(), refractory_.end(), 0); }
 
-    void archive_extra(StateArchive& a) override { a.io("refractory", refractory_); }
+    void archive_extra(StateArchive& a) override {
+        a.io("refractory", refractory_);
+        if (a.loading()) a.require_within<std::int64_t>("refractory", refractory_, 0, ref_steps_);
+    }
 
     std::span<double> state(std::size_t var) override {
         switch (var) {

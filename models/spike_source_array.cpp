@@ -39,7 +39,13 @@ public:
         }
     }
 
-    void archive_extra(StateArchive& a) override { a.io("cursor", cursor_); }
+    void archive_extra(StateArchive& a) override {
+        a.io("cursor", cursor_);
+        if (a.loading()) // each cursor within its own entity's list of times
+            for (std::size_t i = 0; i < cursor_.size(); ++i)
+                a.require_within<std::size_t>("cursor", std::span(&cursor_[i], 1), offsets_[i],
+                                              offsets_[i + 1]);
+    }
 
     std::span<double> state(std::size_t) override { return count_; }
 

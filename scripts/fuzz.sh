@@ -10,11 +10,11 @@ cd "$root"
 secs="${1:-300}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(experiment result_file analysis batch_script)
+[ ${#targets[@]} -gt 0 ] || targets=(experiment result_file analysis batch_script checkpoint)
 command -v clang++ >/dev/null || apt-get install -y clang libomp-dev
 
 cmake --preset fuzz >/dev/null
-nice cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}"
+nice cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}" fuzz_replay
 
 work="$root/build-fuzz/fuzz-work"
 for t in "${targets[@]}"; do mkdir -p "$work/corpus_$t"; done
@@ -33,6 +33,11 @@ if [ -d "$work/corpus_batch_script" ]; then
       >"$work/corpus_batch_script/$(basename "$f")" 2>/dev/null || true
   done
 fi
+# Real checkpoints of the checkpoint harness's network, and edit lists (fuzz/checkpoint_entry.cpp).
+if [ -d "$work/corpus_checkpoint" ]; then
+  build-fuzz/fuzz/fuzz_replay checkpoint_seeds "$work/corpus_checkpoint"
+  cp fuzz/regressions/checkpoint/* "$work/corpus_checkpoint/" 2>/dev/null || true
+fi
 # Small result files of a few shapes (spikes, reports, weights), from the normal build.
 if [ -x build/apps/gliasim ]; then
   for e in quickstart coba_stdp astro_single; do
@@ -46,12 +51,15 @@ for t in "${targets[@]}"; do
   echo "== fuzz_$t for $secs s"
   # libhdf5 (not instrumented) keeps freed blocks on its own free lists and loses a few hundred
   # bytes on some damaged files: libFuzzer's per-input leak check reports those; leaks are not
-  # checked for the result-file and analysis targets (docs/reliability.md).
-  # It also has memory-safety bugs of its own on crafted files (fuzz/known_hdf5_bugs/): that
-  # target runs in fork mode and goes on after a crash; read the stacks in its log to tell
+  # checked for the HDF5 targets, result files, analysis and checkpoints (docs/reliability.md).
+  # It also has memory-safety bugs of its own on crafted files (fuzz/known_hdf5_bugs/): those
+  # targets run in fork mode and go on after a crash; read the stacks in the log to tell
   # libhdf5's crashes from ours.
   extra=()
-  [ "$t" = result_file ] || [ "$t" = analysis ] && extra=(-detect_leaks=0 -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)
+  case "$t" in
+    experiment | batch_script) ;;
+    *) extra=(-detect_leaks=0 -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1) ;;
+  esac
   nice "build-fuzz/fuzz/fuzz_$t" "$work/corpus_$t" -max_total_time="$secs" -timeout=20 \
     "${extra[@]}" \
     -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$work/artifacts/$t-" \
