@@ -72,6 +72,7 @@ def header_sum(f, sums):
     field("step", int(np.array(f.attrs["step"], dtype="<u8").view("<i8")))  # signed, as gliasim
     field("time_ms", struct.unpack("<Q", struct.pack("<d", float(f.attrs["time_ms"])))[0])
     field("threads", int(f.attrs["threads"]))
+    field("run_id", text_attr(f, "run_id") if "run_id" in f.attrs else b"")
     exp = f["experiment"][()]
     field("experiment", exp if isinstance(exp, bytes) else str(exp).encode())
     field("arrays", len(sums))
