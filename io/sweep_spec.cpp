@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "experiment_document.hpp"
+#include "experiment_source.hpp"
 #include "sweep_random.hpp"
 
 namespace gliasim {
@@ -444,10 +445,15 @@ SweepSpec parse_sweep(std::string_view text, const std::string& source_name) {
 }
 
 SweepSpec load_sweep(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path, 0, 0, "", "cannot open the experiment file");
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    return parse_sweep(text, path);
+    // As for an experiment file: only a regular file under the size cap, so that a FIFO or
+    // /dev/zero given as the sweep file is refused at once instead of blocking or filling memory.
+    auto read = read_experiment_source(path);
+    if (const auto* why = std::get_if<std::string>(&read)) {
+        if (why->starts_with("cannot open"))
+            throw InputError(path, 0, 0, "", "cannot open the sweep file" + why->substr(11));
+        throw InputError(path, 0, 0, "", "the sweep file " + *why);
+    }
+    return parse_sweep(std::get<SourceFile>(read).text, path);
 }
 
 } // namespace gliasim

@@ -63,5 +63,14 @@ for opt in time mem partition; do
   done
 done
 hostile_case "--cpus-per-task 0" 2 - -- "${run[@]}" sweep x.toml -o out --slurm --cpus-per-task 0
+# The sweep file itself is no regular file: refused at once, never read (a FIFO blocked forever
+# and /dev/zero filled memory before).
+hostile_box
+mkfifo "$box/fifo.toml"
+mkdir "$box/folder.toml"
+hostile_case "the sweep file is a FIFO" 2 - -- "${run[@]}" sweep fifo.toml -o out --local
+hostile_case "the sweep file is /dev/zero" 2 - -- "${run[@]}" sweep /dev/zero -o out --local
+hostile_case "the sweep file is a folder" 2 - -- "${run[@]}" sweep folder.toml -o out --local
+count=$((count + 3))
 echo "$count sweep files and options"
 hostile_summary
