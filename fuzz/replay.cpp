@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     for (int i = 2; i < argc; ++i) {
         if (!fs::exists(argv[i])) continue; // e.g. a regressions folder with nothing in it yet
         if (fs::is_directory(argv[i])) {
-            for (const auto& e : fs::directory_iterator(argv[i]))
+            for (const auto& e : fs::recursive_directory_iterator(argv[i])) // bad_input/<section>/
                 if (e.is_regular_file()) files.push_back(e.path());
         } else {
             files.emplace_back(argv[i]);

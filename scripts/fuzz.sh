@@ -19,8 +19,13 @@ nice cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}" fuzz_replay
 work="$root/build-fuzz/fuzz-work"
 for t in "${targets[@]}"; do mkdir -p "$work/corpus_$t"; done
 mkdir -p "$work/corpus_result_file" "$work/corpus_analysis" "$work/artifacts"
-cp experiments/*.toml experiments/tasks/*.toml tests/bad_input/* fuzz/regressions/experiment/* \
+cp experiments/*.toml experiments/tasks/*.toml fuzz/regressions/experiment/* \
   "$work/corpus_experiment/" 2>/dev/null || true
+# The bad inputs sit in one folder per section, and names repeat across sections.
+for f in tests/bad_input/*/*; do
+  section=$(basename "$(dirname "$f")")
+  cp "$f" "$work/corpus_experiment/bad_input_${section}_$(basename "$f")"
+done
 cp fuzz/regressions/result_file/* "$work/corpus_result_file/" 2>/dev/null || true
 cp fuzz/regressions/result_file/* fuzz/regressions/analysis/* "$work/corpus_analysis/" 2>/dev/null || true
 # The batch-script generator: its seeds (values and sweep files with injections), and the shipped

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// Helpers shared by the in-process integration tests.
+// Helpers shared by the tests of every folder (tests/README.md): the registry, repository
+// files, parsing and running an experiment given as text, and finding things by name.
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -58,6 +59,24 @@ inline std::size_t pop_index(const NetworkSpec& s, const std::string& name) {
     for (std::size_t i = 0; i < s.populations.size(); ++i)
         if (s.populations[i].name == name) return i;
     FAIL("no population " << name);
+    return 0;
+}
+
+// Index of the projection named `name` in a network.
+inline std::size_t projection_index(const NetworkSpec& s, const std::string& name) {
+    for (std::size_t i = 0; i < s.projections.size(); ++i)
+        if (s.projections[i].name == name) return i;
+    FAIL("no projection " << name);
+    return 0;
+}
+
+// The state report of population `pop`'s variable `var` in a run's memory back-end.
+inline std::size_t report_index(const MemoryBackend& mb, const std::string& pop,
+                                const std::string& var) {
+    for (std::size_t i = 0; i < mb.layout.reports.size(); ++i)
+        if (mb.layout.reports[i].population == pop && mb.layout.reports[i].variable == var)
+            return i;
+    FAIL("no report " << pop << "/" << var);
     return 0;
 }
 

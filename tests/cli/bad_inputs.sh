@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every malformed experiment in tests/bad_input/ must be refused by the gliasim command:
+# Every malformed experiment in tests/bad_input/<section>/ must be refused by the gliasim command:
 #   gliasim validate FILE  and  gliasim run FILE -o OUT.h5 -q
 # each exit with status 2 (not 0, not 1, not a signal), print "FILE:LINE:COLUMN: error: KEY: "
 # (from the file's "# expect: LINE:COLUMN KEY" line) and every "# message: TEXT" to stderr, and
@@ -12,12 +12,13 @@ if [ $# -ne 2 ] || [ ! -x "$1" ] || [ ! -d "$2" ]; then
   exit 2
 fi
 exe="$1"
-dir="$2"
+dir="${2%/}"
 
-# Files that cannot carry an expect line: "LINE:COLUMN KEY|MESSAGE" (MESSAGE may be empty).
+# Files that cannot carry an expect line, by their path under BAD_INPUT_DIR:
+# "LINE:COLUMN KEY|MESSAGE" (MESSAGE may be empty).
 declare -A SPECIAL=(
-  [08_empty_file.toml]="1:1 simulation|missing [simulation]"
-  [12_binary_garbage.bin]="1:1 -|invalid utf-8"
+  [syntax/empty_file.toml]="1:1 simulation|missing [simulation]"
+  [syntax/binary_garbage.bin]="1:1 -|invalid utf-8"
 )
 
 # Known bugs (reported, not fixed here): for these files any problem is printed loudly but not
@@ -108,7 +109,7 @@ report() {
 
 count=0
 while IFS= read -r -d '' f; do
-  name=$(basename "$f")
+  name="${f#"$dir"/}" # section/file
   count=$((count + 1))
   : >"$tmp/messages"
   if [ -n "${SPECIAL[$name]+set}" ]; then
@@ -147,7 +148,7 @@ while IFS= read -r -d '' f; do
   run_one "validate" "$prefix" "$tmp/messages" "$exe" validate "$f"
   run_one "run" "$prefix" "$tmp/messages" "$exe" run "$f" -o "$tmp/out.h5" -q
   report "$name" "$known_bug"
-done < <(find "$dir" -maxdepth 1 -type f \( -name '*.toml' -o -name '*.bin' \) -print0 | sort -z)
+done < <(find "$dir" -type f \( -name '*.toml' -o -name '*.bin' \) -print0 | sort -z)
 
 if [ "$count" -lt 25 ]; then
   echo "FAIL: only $count files under $dir (expected at least 25)"

@@ -83,7 +83,7 @@ awk '/^\[/ { skip = ($0 ~ /^\[analysis\]/ || $0 ~ /_weights\]$/) } !skip' \
   "$root/experiments/nalsm_1000.toml" >nalsm_plain.toml
 trial nalsm "nalsm_plain.toml" "300 ms"
 # A population reading another's state (`modulator = "pop.var"`, copied at slice starts): AMSU
-# units and 2 astrocytes (tests/fixtures, as in tests/test_modulator.cpp); at 4 ranks units read an astrocyte that
+# units and 2 astrocytes (tests/fixtures, as in tests/models/test_modulator.cpp); at 4 ranks units read an astrocyte that
 # another rank owns.
 trial amsu_external "$root/tests/fixtures/amsu_external.toml" "2 s"
 

@@ -1,6 +1,6 @@
-// Malformed experiment files (tests/bad_input/) and malformed --set overrides: every one must be
-// refused with an InputError (never another exception, never a crash) that names the file, the
-// line and column and the key path given in the file's first line:
+// Malformed experiment files (tests/bad_input/<section>/) and malformed --set overrides: every one
+// must be refused with an InputError (never another exception, never a crash) that names the file,
+// the line and column and the key path given in the file's first line:
 //   # expect: LINE:COLUMN KEY_PATH          (KEY_PATH is '-' for errors without a key)
 //   # message: TEXT                         (optional, repeatable: what() must contain TEXT)
 // Files that cannot carry such a line (an empty file, pure binary garbage) get their
@@ -40,23 +40,29 @@ struct Expectation {
     std::vector<std::string> messages;
 };
 
-// Files without an expect line.
+// Files without an expect line, by their path under the bad-input folder.
 const std::map<std::string, Expectation> kSpecialFiles = {
-    {"08_empty_file.toml", {1, 1, "simulation", {"missing [simulation]"}}},
-    {"12_binary_garbage.bin", {1, 1, "", {"utf-8"}}},
+    {"syntax/empty_file.toml", {1, 1, "simulation", {"missing [simulation]"}}},
+    {"syntax/binary_garbage.bin", {1, 1, "", {"utf-8"}}},
 };
 
+// One folder per section of the experiment file (tests/README.md).
 std::vector<fs::path> bad_input_files() {
     std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(GLIASIM_BAD_INPUT_DIR))
+    for (const auto& e : fs::recursive_directory_iterator(GLIASIM_BAD_INPUT_DIR))
         if (e.is_regular_file()) files.push_back(e.path());
     std::sort(files.begin(), files.end());
     return files;
 }
 
+// "section/name.toml": how the tests and kSpecialFiles name a file.
+std::string section_path(const fs::path& p) {
+    return p.lexically_relative(GLIASIM_BAD_INPUT_DIR).generic_string();
+}
+
 // The expectation of one file: its header lines, or its kSpecialFiles entry.
 std::optional<Expectation> expectation(const fs::path& p) {
-    if (const auto it = kSpecialFiles.find(p.filename().string()); it != kSpecialFiles.end())
+    if (const auto it = kSpecialFiles.find(section_path(p)); it != kSpecialFiles.end())
         return it->second;
     std::ifstream in(p, std::ios::binary);
     std::string first;
@@ -105,7 +111,7 @@ std::string where(const Expectation& e) {
 
 // Everything but the position: the error kind, file, key and messages.
 void check_basic(const fs::path& p, const Expectation& want, const Outcome& got) {
-    INFO("file: " << p.filename().string());
+    INFO("file: " << section_path(p));
     if (!got.error) {
         FAIL_CHECK(got.other);
         return;
@@ -122,7 +128,7 @@ void check_basic(const fs::path& p, const Expectation& want, const Outcome& got)
 
 // Line, column and the rendered "file:line:col: error: key: " prefix.
 void check_location(const fs::path& p, const Expectation& want, const Outcome& got) {
-    INFO("file: " << p.filename().string());
+    INFO("file: " << section_path(p));
     if (!got.error) {
         FAIL_CHECK(got.other);
         return;
@@ -200,8 +206,9 @@ TEST_CASE("bad_input: the folder holds enough well-formed test files", "[bad_inp
     const auto files = bad_input_files();
     CHECK(files.size() >= 25);
     for (const auto& p : files) {
-        INFO("file: " << p.filename().string());
-        CHECK(std::regex_match(p.filename().string(), std::regex(R"([0-9]{2,3}_\w+\.(toml|bin))")));
+        INFO("file: " << section_path(p));
+        // section/name: one folder deep, and a name that says what is wrong (no number).
+        CHECK(std::regex_match(section_path(p), std::regex(R"([a-z_]+/[A-Za-z]\w*\.(toml|bin))")));
         CHECK(expectation(p).has_value()); // a well-formed expect line, or a kSpecialFiles entry
     }
     // The lists in this file name files that exist.
@@ -212,8 +219,8 @@ TEST_CASE("bad_input: the folder holds enough well-formed test files", "[bad_inp
         CHECK(fs::is_regular_file(fs::path(GLIASIM_BAD_INPUT_DIR) / name));
     }
     // The special files are what their names say: an empty file and pure binary garbage.
-    CHECK(fs::file_size(fs::path(GLIASIM_BAD_INPUT_DIR) / "08_empty_file.toml") == 0);
-    CHECK(fs::file_size(fs::path(GLIASIM_BAD_INPUT_DIR) / "12_binary_garbage.bin") > 0);
+    CHECK(fs::file_size(fs::path(GLIASIM_BAD_INPUT_DIR) / "syntax/empty_file.toml") == 0);
+    CHECK(fs::file_size(fs::path(GLIASIM_BAD_INPUT_DIR) / "syntax/binary_garbage.bin") > 0);
 }
 
 TEST_CASE("bad_input: every file is refused with an InputError at the expected place",

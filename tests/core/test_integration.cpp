@@ -23,6 +23,7 @@ using namespace gliasim;
 using gliasim::test::pop_index;
 using gliasim::test::read_text;
 using gliasim::test::registry;
+using gliasim::test::report_index;
 using gliasim::test::Result;
 using gliasim::test::run;
 using gliasim::test::spec_of;
@@ -36,14 +37,6 @@ Experiment shipped(const std::string& name, const std::vector<std::string>& over
 Result run_threads(NetworkSpec spec, int threads) {
     spec.threads = threads;
     return run(spec);
-}
-
-std::size_t report_index(const MemoryBackend& mb, const std::string& pop, const std::string& var) {
-    for (std::size_t i = 0; i < mb.layout.reports.size(); ++i)
-        if (mb.layout.reports[i].population == pop && mb.layout.reports[i].variable == var)
-            return i;
-    FAIL("no report " << pop << "/" << var);
-    return 0;
 }
 
 // Value of report `r` at sample row `row`, column `col`.

@@ -24,27 +24,14 @@
 
 using namespace gliasim;
 using gliasim::test::pop_index;
+using gliasim::test::projection_index;
 using gliasim::test::registry;
+using gliasim::test::report_index;
 using gliasim::test::Result;
 using gliasim::test::run;
 using gliasim::test::spec_of;
 
 namespace {
-
-std::size_t projection_index(const NetworkSpec& s, const std::string& name) {
-    for (std::size_t i = 0; i < s.projections.size(); ++i)
-        if (s.projections[i].name == name) return i;
-    FAIL("no projection " << name);
-    return 0;
-}
-
-std::size_t report_index(const MemoryBackend& mb, const std::string& pop, const std::string& var) {
-    for (std::size_t i = 0; i < mb.layout.reports.size(); ++i)
-        if (mb.layout.reports[i].population == pop && mb.layout.reports[i].variable == var)
-            return i;
-    FAIL("no report " << pop << "/" << var);
-    return 0;
-}
 
 std::size_t weight_report_index(const MemoryBackend& mb, const std::string& projection,
                                 bool histogram) {
