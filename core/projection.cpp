@@ -42,11 +42,10 @@ Projection::Part Projection::build_part(const ProjectionSetup& s, IndexRange tar
     // ascending order, so every row keeps its synapses by target, then in draw order.
     const auto vertices = std::max<std::uint32_t>(s.n_source, s.n_target);
     Part part;
-    // Boost's graph with `vertices` vertices and no edges; its arrays are filled in place below
-    // (no edge properties: the graph is declared without any, the weights are arrays of ours).
-    part.graph = SynapseGraph(vertices);
-    std::vector<std::uint32_t>& rows = part.graph.m_forward.m_rowstart; // vertices + 1
-    std::vector<std::uint32_t>& cols = part.graph.m_forward.m_column;
+    // `vertices` rows without synapses; both arrays are filled in place below.
+    std::vector<std::uint32_t>& rows = part.csr.row_start; // vertices + 1
+    std::vector<std::uint32_t>& cols = part.csr.column;
+    rows.assign(std::size_t{vertices} + 1, 0);
 
     const bool draw_delays = !s.delay.is_constant();
     std::uint64_t n = 0;
@@ -124,8 +123,8 @@ Projection::Projection(const ProjectionSetup& s, std::span<const IndexRange> tar
 std::uint64_t Projection::deliver(std::span<const Spike> spikes, std::size_t part_index,
                                   InputRing& ring, const double* factor) const {
     const Part& p = parts_[part_index];
-    const std::uint32_t* rows = p.graph.m_forward.m_rowstart.data();
-    const std::uint32_t* cols = p.graph.m_forward.m_column.data();
+    const std::uint32_t* rows = p.csr.row_start.data();
+    const std::uint32_t* cols = p.csr.column.data();
     const float* w = p.weight.data();
     const std::uint16_t* d = p.delay.empty() ? nullptr : p.delay.data();
     std::uint64_t events = 0;
@@ -172,8 +171,8 @@ std::uint64_t Projection::deliver_continuous(const Population& source, step_t fi
     // Only changes travel (see Population::output_changes_at): the target's input channel
     // accumulates them into a level.
     const Part& p = parts_[part_index];
-    const std::uint32_t* rows = p.graph.m_forward.m_rowstart.data();
-    const std::uint32_t* cols = p.graph.m_forward.m_column.data();
+    const std::uint32_t* rows = p.csr.row_start.data();
+    const std::uint32_t* cols = p.csr.column.data();
     const float* w = p.weight.data();
     const std::uint16_t* d = p.delay.empty() ? nullptr : p.delay.data();
     std::uint64_t events = 0;
@@ -193,12 +192,12 @@ std::uint64_t Projection::deliver_continuous(const Population& source, step_t fi
 
 Projection::PartView Projection::part(std::size_t i) const {
     const Part& p = parts_[i];
-    return {p.graph.m_forward.m_rowstart.data(),
-            p.graph.m_forward.m_column.data(),
+    return {p.csr.row_start.data(),
+            p.csr.column.data(),
             p.weight.data(),
             p.delay.empty() ? nullptr : p.delay.data(),
             p.const_delay,
-            p.tag_is_target ? p.graph.m_forward.m_column.data()
+            p.tag_is_target ? p.csr.column.data()
             : p.tag.empty() ? nullptr
                             : p.tag.data(),
             p.weight.size()};
@@ -207,8 +206,8 @@ Projection::PartView Projection::part(std::size_t i) const {
 std::size_t Projection::bytes() const {
     std::size_t b = 0;
     for (const auto& p : parts_) {
-        b += p.graph.m_forward.m_rowstart.capacity() * sizeof(std::uint32_t);
-        b += p.graph.m_forward.m_column.capacity() * sizeof(std::uint32_t);
+        b += p.csr.row_start.capacity() * sizeof(std::uint32_t);
+        b += p.csr.column.capacity() * sizeof(std::uint32_t);
         b += p.weight.capacity() * sizeof(float);
         b += p.delay.capacity() * sizeof(std::uint16_t);
         b += p.tag.capacity() * sizeof(index_t);
@@ -220,8 +219,8 @@ std::vector<Projection::Edge> Projection::edges() const {
     std::vector<Edge> out;
     out.reserve(n_edges_);
     for (const auto& p : parts_) {
-        const auto& rows = p.graph.m_forward.m_rowstart;
-        const auto& cols = p.graph.m_forward.m_column;
+        const auto& rows = p.csr.row_start;
+        const auto& cols = p.csr.column;
         for (std::size_t r = 0; r + 1 < rows.size(); ++r)
             for (auto e = rows[r]; e < rows[r + 1]; ++e)
                 out.push_back({static_cast<index_t>(r), cols[e], p.weight[e],
@@ -241,11 +240,11 @@ std::vector<Projection::EdgeRef> Projection::canonical_edges() const {
     });
     std::vector<EdgeRef> out;
     out.reserve(n_edges_);
-    const std::size_t n_rows = parts_.empty() ? 0 : parts_[0].graph.m_forward.m_rowstart.size() - 1;
+    const std::size_t n_rows = parts_.empty() ? 0 : parts_[0].csr.row_start.size() - 1;
     for (std::size_t r = 0; r < n_rows; ++r)
         for (const std::uint32_t p : order) {
-            const auto& rows = parts_[p].graph.m_forward.m_rowstart;
-            const auto& cols = parts_[p].graph.m_forward.m_column;
+            const auto& rows = parts_[p].csr.row_start;
+            const auto& cols = parts_[p].csr.column;
             for (auto e = rows[r]; e < rows[r + 1]; ++e)
                 out.push_back({p, e, static_cast<index_t>(r), cols[e]});
         }

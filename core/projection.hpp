@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -15,11 +14,19 @@
 
 namespace gliasim {
 
-// Row offsets and target columns of a projection part live in a Boost.Graph CSR graph with
-// 32-bit vertex and edge indices; per-edge data are parallel arrays indexed by edge id.
-using SynapseGraph =
-    boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
-                                       boost::no_property, std::uint32_t, std::uint32_t>;
+// The synapses of a projection part in compressed sparse rows: the synapses of source i are
+// the edge ids row_start[i] .. row_start[i+1], and column[e] is edge e's target. Per-edge data
+// are parallel arrays indexed by edge id. A plain type rather than Boost.Graph's
+// compressed_sparse_row_graph (used until issue 17, through its internal m_forward members):
+// no graph algorithm runs on it, and Projection::build_part writes each synapse's column,
+// weight, delay and tag straight to its final position after a counting pass. BGL's public
+// constructors place the edges themselves, so the per-edge data would need either its bundled
+// edge properties (an array of structs, where the delivery loop wants parallel arrays) or a
+// second copy of the edge list (twice the build's peak memory).
+struct SynapseCsr {
+    std::vector<std::uint32_t> row_start; // sources + 1
+    std::vector<std::uint32_t> column;    // one per synapse
+};
 
 inline constexpr index_t kNoTag = 0xFFFFFFFFu;
 
@@ -78,7 +85,7 @@ public:
                                      std::size_t part, InputRing& ring) const;
     bool continuous() const { return continuous_; }
 
-    // Heap bytes of the synapse storage (graph + per-edge arrays).
+    // Heap bytes of the synapse storage (CSR + per-edge arrays).
     std::size_t bytes() const;
 
     // Read access for tests and output: all synapses as (source, target, weight, delay steps).
@@ -117,7 +124,7 @@ public:
 
 private:
     struct Part {
-        SynapseGraph graph;
+        SynapseCsr csr;
         std::vector<float> weight;
         std::vector<std::uint16_t> delay; // empty when every delay equals const_delay
         std::uint16_t const_delay = 1;

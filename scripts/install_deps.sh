@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libboost-graph-dev libboost-program-options-dev
+  libboost-program-options-dev
   libhdf5-dev hdf5-tools
   libspdlog-dev libfmt-dev
   catch2
