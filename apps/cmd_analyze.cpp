@@ -9,6 +9,7 @@
 #include "analysis/file_analysis.hpp"
 #include "commands.hpp"
 #include "core/units.hpp"
+#include "log.hpp"
 #include "options.hpp"
 #include "result_folder.hpp"
 
@@ -38,12 +39,12 @@ int analyze_folder(const fs::path& dir, const analysis::AnalysisOptions& o, bool
     try {
         contents = folder_results(dir);
     } catch (const std::exception& e) {
-        fmt::print(stderr, "error: {}\n", e.what());
+        log::error("", e.what());
         return kExitUsage;
     }
-    for (const auto& s : contents.skipped) fmt::print(stderr, "note: {}\n", s);
+    for (const auto& s : contents.skipped) log::note(s);
     if (contents.results.empty()) {
-        fmt::print(stderr, "error: no result files in folder '{}'\n", dir.string());
+        log::error("", fmt::format("no result files in folder '{}'", dir.string()));
         return kExitUsage;
     }
     std::vector<analysis::FileAnalysis> results;
@@ -54,7 +55,7 @@ int analyze_folder(const fs::path& dir, const analysis::AnalysisOptions& o, bool
             results.push_back(analysis::analyze_file(r.file.string(), o));
             kept.push_back(r.parameters);
         } catch (const std::exception& e) {
-            fmt::print(stderr, "error: {} (skipped)\n", e.what());
+            log::error("", fmt::format("{} (skipped)", e.what()));
             code = kExitUsage;
         }
     }
@@ -105,7 +106,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         if (!(o.spikes.count_bin_ms > 0 && o.spikes.sync_bin_ms > 0))
             throw std::invalid_argument("--count-bin and --sync-bin must be positive");
     } catch (const std::invalid_argument& e) {
-        fmt::print(stderr, "error: {}\n", e.what());
+        log::error("", e.what());
         return kExitUsage;
     }
     o.spikes.pairs = (*vm)["pairs"].as<std::size_t>();
@@ -120,7 +121,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         fmt::print("{}\n", json ? analysis::json_report(a) : analysis::text_report(a));
         return kExitOk;
     } catch (const std::exception& e) {
-        fmt::print(stderr, "error: {}\n", e.what());
+        log::error("", e.what());
         return kExitUsage;
     }
 }

@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/sweep_random.hpp"
+#include "log.hpp"
 #include "options.hpp"
 #include "sweep_csv.hpp"
 #include "sweep_outputs.hpp"
@@ -178,7 +179,7 @@ int cmd_collect(const std::vector<std::string>& args) {
     try {
         t = collect(dir);
     } catch (const std::runtime_error& e) {
-        fmt::print(stderr, "gliasim collect: error: {}\n", e.what());
+        log::error("gliasim collect", e.what());
         return kExitUsage;
     }
     const std::string csv = to_csv(t);
@@ -186,8 +187,8 @@ int cmd_collect(const std::vector<std::string>& args) {
         std::ofstream out((*vm)["output"].as<std::string>());
         out << csv;
         if (!out) {
-            fmt::print(stderr, "gliasim collect: error: cannot write {}\n",
-                       (*vm)["output"].as<std::string>());
+            log::error("gliasim collect",
+                       fmt::format("cannot write {}", (*vm)["output"].as<std::string>()));
             return kExitFailure;
         }
     } else {

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "io/sonata_reader.hpp"
+#include "log.hpp"
 #include "options.hpp"
 
 namespace gliasim::app {
@@ -90,7 +91,7 @@ int cmd_info(const std::vector<std::string>& args) {
         return kExitOk;
     } catch (const std::exception& e) {
         // runtime_error: a refused file; anything else (bad_alloc) still ends in one line.
-        fmt::print(stderr, "{}: error: {}\n", path, e.what());
+        log::error(path, e.what());
         return kExitUsage;
     }
 }

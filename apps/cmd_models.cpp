@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "log.hpp"
 #include "model_reference.hpp"
 #include "models/builtin.hpp"
 #include "options.hpp"
@@ -75,8 +76,8 @@ int cmd_models(const std::vector<std::string>& args) {
         const ModelInfo* m = registry.find(name);
         if (!m) {
             const auto guess = closest_match(name, registry.names());
-            fmt::print(stderr, "error: unknown model '{}'{}\n", name,
-                       guess.empty() ? "" : "; did you mean '" + guess + "'?");
+            log::error("", fmt::format("unknown model '{}'{}", name,
+                                       guess.empty() ? "" : "; did you mean '" + guess + "'?"));
             return kExitUsage;
         }
         print_model(*m);

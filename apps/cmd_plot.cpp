@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "commands.hpp"
+#include "log.hpp"
 
 namespace gliasim::app {
 
@@ -39,17 +40,16 @@ int cmd_plot(const std::vector<std::string>& args) {
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
     const fs::path script = script_path(exe);
     if (access(python.c_str(), X_OK) != 0) {
-        fmt::print(stderr,
-                   "error: gliasim plot needs {} with matplotlib and h5py (Debian: apt-get install "
-                   "python3-matplotlib python3-h5py), or GLIASIM_PYTHON set to such a python\n",
-                   python);
+        log::error("", fmt::format("gliasim plot needs {} with matplotlib and h5py (Debian: "
+                                   "apt-get install python3-matplotlib python3-h5py), or "
+                                   "GLIASIM_PYTHON set to such a python",
+                                   python));
         return kExitFailure;
     }
     if (!fs::exists(script)) {
-        fmt::print(stderr,
-                   "error: plotting script {} not found (reinstall gliasim, or set "
-                   "GLIASIM_PYTHON_DIR to the folder holding gliasim_plot.py)\n",
-                   script.string());
+        log::error("", fmt::format("plotting script {} not found (reinstall gliasim, or set "
+                                   "GLIASIM_PYTHON_DIR to the folder holding gliasim_plot.py)",
+                                   script.string()));
         return kExitFailure;
     }
     // The heatmap kind runs `gliasim analyze DIR --json` with this very executable.
@@ -60,7 +60,7 @@ int cmd_plot(const std::vector<std::string>& args) {
     for (auto& s : argv_strings) argv.push_back(s.data());
     argv.push_back(nullptr);
     execv(python.c_str(), argv.data());
-    fmt::print(stderr, "error: cannot run {}: {}\n", python, std::strerror(errno));
+    log::error("", fmt::format("cannot run {}: {}", python, std::strerror(errno)));
     return kExitFailure;
 }
 

@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "io/experiment.hpp"
+#include "log.hpp"
 #include "models/builtin.hpp"
 #include "options.hpp"
 
@@ -43,7 +44,7 @@ int cmd_validate(const std::vector<std::string>& args) {
                    static_cast<double>(ex.estimated_bytes) / 1048576.0);
         return kExitOk;
     } catch (const InputError& e) {
-        fmt::print(stderr, "{}\n", e.what());
+        log::error_line(e.what());
         return kExitUsage;
     }
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "log.hpp"
 
 namespace {
 
@@ -61,9 +62,10 @@ int main(int argc, char** argv) {
         if (cmd == "sweep-task") return cmd_sweep_task(args);
         if (cmd == "collect") return cmd_collect(args);
     } catch (const std::exception& e) {
-        fmt::print(stderr, "gliasim {}: error: {}\n", cmd, e.what());
+        log::error("gliasim " + cmd, e.what());
         return kExitFailure;
     }
-    fmt::print(stderr, "gliasim: unknown command '{}'\n\n{}", cmd, kUsage);
+    log::error_line(fmt::format("gliasim: unknown command '{}'", cmd));
+    fmt::print(stderr, "\n{}", kUsage);
     return kExitUsage;
 }

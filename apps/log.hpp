@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The command's diagnostics on stderr, through one spdlog logger (also spdlog's default, so
+// spdlog::warn() anywhere lands here). Its pattern is the message alone: every line reads exactly
+// as composed below, which scripts and the tests grep for. The shapes, for every command:
+//   error("gliasim collect", "cannot write x")   gliasim collect: error: cannot write x
+//   error("", "no result files")                 error: no result files
+//   warning("run.toml", "...")                   run.toml: warning: ...
+//   note("...")                                  note: ...
+//   error_line(e.what())                         the text as is: it carries its own
+//                                                "FILE:LINE:COL: error: KEY: " (InputError)
+// Errors always print; --quiet hides warnings and notes; --verbose adds debug lines.
+
+#include <string_view>
+
+namespace gliasim::app::log {
+
+enum class Verbosity { quiet, normal, verbose };
+
+void set_verbosity(Verbosity v);
+
+void error(std::string_view where, std::string_view text);
+void error_line(std::string_view text);
+void warning(std::string_view where, std::string_view text);
+void note(std::string_view text);
+void debug(std::string_view text);
+
+} // namespace gliasim::app::log
