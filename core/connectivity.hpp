@@ -28,7 +28,7 @@ std::string_view rule_name(ConnectionRule::Kind k);
 // Calls f(source_index) for every connection onto target `j`, in ascending source order for the
 // deterministic rules and in draw order for fixed_indegree. Connectivity is drawn per target
 // from a stream keyed by the target, so any partition of targets over threads or ranks draws
-// exactly the same graph (DESIGN.md section 4).
+// exactly the same graph (docs/design.md, "Determinism").
 template <typename F>
 void for_each_source(const ConnectionRule& rule, index_t j, index_t n_source, bool same_population,
                      RandomStream& rs, F&& f) {

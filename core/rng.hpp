@@ -3,7 +3,7 @@
 
 // Counter-based random numbers (Random123 Philox4x32-10). Every draw is a pure function of
 // (seed, stream, entity, counter), so results do not depend on thread count or on the order
-// in which entities are visited (DESIGN.md section 4).
+// in which entities are visited (docs/design.md, "Determinism").
 
 #include <Random123/philox.h>
 #include <cmath>

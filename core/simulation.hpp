@@ -114,7 +114,7 @@ public:
                  const CheckpointPolicy* checkpoint = nullptr);
 
     // Checkpoints, at a slice boundary: inside CheckpointPolicy::write, or after run() returned
-    // early. Everything that changes during a run is saved (DESIGN.md, docs/reliability.md); the
+    // early. Everything that changes during a run is saved (docs/design.md, "Checkpoints"); the
     // network itself is rebuilt from the experiment. A network restored from a checkpoint made
     // with the same experiment and thread count continues bit-identically.
     void save_state(CheckpointArrays& arrays);

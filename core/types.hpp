@@ -6,7 +6,7 @@
 
 namespace gliasim {
 
-// Simulation time is an integer count of resolution steps (DESIGN.md section 3).
+// Time is an integer count of resolution steps (docs/design.md, "Time and the duty cycle").
 using step_t = std::int64_t;
 
 // Index of an entity inside its population; populations are contiguous gid ranges.

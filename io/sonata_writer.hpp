@@ -18,9 +18,9 @@ struct WriterIdentity {
     bool exclusive = false;
 };
 
-// Writes spikes and state reports in the SONATA layout (DESIGN.md section 8) with the HDF5 C
-// API. Datasets are chunked, compressed and extended on each flush; H5Fflush after every flush
-// keeps the file readable up to the last flush if the process is killed.
+// Writes spikes and state reports in the SONATA layout (docs/design.md, "Output files") with
+// the HDF5 C API. Datasets are chunked, compressed and extended on each flush; H5Fflush after
+// every flush keeps the file readable up to the last flush if the process is killed.
 class SonataWriter final : public RecordingBackend {
 public:
     // `experiment_toml` and friends are written at open, so even a killed run's file says what
