@@ -12,7 +12,10 @@
 //                                                "FILE:LINE:COL: error: KEY: " (InputError)
 // Errors always print; --quiet hides warnings and notes; --verbose adds debug lines.
 
+#include <fmt/format.h>
+#include <string>
 #include <string_view>
+#include <utility>
 
 namespace gliasim::app::log {
 
@@ -25,5 +28,14 @@ void error_line(std::string_view text);
 void warning(std::string_view where, std::string_view text);
 void note(std::string_view text);
 void debug(std::string_view text);
+
+// fmt::print(stderr, ...) of a whole line, through the logger at error level (so never hidden):
+// the switch for code that composes its lines itself, text unchanged. The line's own trailing
+// newline is left to the logger.
+template <typename... Args> void line(fmt::format_string<Args...> f, Args&&... args) {
+    std::string text = fmt::format(f, std::forward<Args>(args)...);
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    error_line(text);
+}
 
 } // namespace gliasim::app::log
