@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/branching_factor.hpp"
+#include "analysis/branching_factor.hpp"
 #include "core/network.hpp"
 #include "models/builtin.hpp"
 
