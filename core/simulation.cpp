@@ -51,7 +51,7 @@ struct Simulation::RunContext {
 Simulation::Simulation(const NetworkSpec& spec, Communicator comm)
     : net_(spec, comm), n_steps_(static_cast<step_t>(std::llround(spec.duration / spec.dt))),
       stimuli_(net_, exact_events_), recorders_(net_, n_steps_, boundary_events_),
-      faults_(net_, n_steps_) {
+      resets_(net_, n_steps_, exact_events_), faults_(net_, n_steps_) {
     const std::size_t P = net_.populations().size();
     thread_buffers_.resize(net_.threads());
     for (auto& tb : thread_buffers_) tb.spikes.resize(P);
@@ -62,36 +62,6 @@ Simulation::Simulation(const NetworkSpec& spec, Communicator comm)
     slice_spikes_.resize(P);
     factors_.resize(net_.projections().size());
     spike_counts_.assign(P, 0);
-    last_reset_.assign(P, 0);
-    plan_resets();
-}
-
-// Per-sample resets: the initial state to go back to, and one exact event per reset step.
-void Simulation::plan_resets() {
-    const NetworkSpec& spec = net_.spec();
-    initial_state_.resize(spec.populations.size());
-    for (std::size_t p = 0; p < spec.populations.size(); ++p) {
-        const PopulationSpec& ps = spec.populations[p];
-        if (ps.resets.empty()) continue;
-        for (std::size_t v = 0; v < ps.model->state.size(); ++v) {
-            const auto col = net_.populations()[p]->state(v);
-            initial_state_[p].emplace_back(col.begin(), col.end());
-        }
-        std::vector<step_t> at;
-        for (const ResetSchedule& r : ps.resets) {
-            const auto every = std::max<step_t>(1, std::llround(r.every / spec.dt));
-            const step_t from = std::llround(r.from / spec.dt);
-            const step_t until = r.until < 0
-                                     ? n_steps_
-                                     : std::min<step_t>(n_steps_, std::llround(r.until / spec.dt));
-            for (step_t s = from; s < until; s += every)
-                if (s > 0) at.push_back(s);
-        }
-        std::sort(at.begin(), at.end());
-        at.erase(std::unique(at.begin(), at.end()), at.end());
-        for (step_t s : at)
-            exact_events_.push({s, EventKind::population_reset, static_cast<std::uint32_t>(p)});
-    }
 }
 
 Simulation::Slice Simulation::slice_after(step_t begin) const {
@@ -143,10 +113,11 @@ void Simulation::run_threads(RunContext& run) {
         return;
     }
     bool short_team = false;
-#pragma omp parallel num_threads(static_cast <int>(T)) default(shared)
+    const int team = static_cast<int>(T);
+#pragma omp parallel num_threads(team) default(shared)
     {
         // Every thread owns a part of each population, and the barrier counts T of them.
-        if (omp_get_num_threads() != static_cast<int>(T)) {
+        if (omp_get_num_threads() != team) {
 #pragma omp atomic write
             short_team = true;
         } else {
@@ -286,8 +257,9 @@ void Simulation::deliver(std::size_t t, Slice s) {
     // (the reset dropped everything pending for the target).
     auto since = [&](std::size_t source, std::size_t target) {
         std::span<const Spike> all = slice_spikes_[source];
-        if (last_reset_[target] <= s.begin) return all;
-        const auto it = std::lower_bound(all.begin(), all.end(), last_reset_[target],
+        const step_t reset = resets_.last_reset(target);
+        if (reset <= s.begin) return all;
+        const auto it = std::lower_bound(all.begin(), all.end(), reset,
                                          [](const Spike& x, step_t step) { return x.step < step; });
         return all.subspan(static_cast<std::size_t>(it - all.begin()));
     };
@@ -319,7 +291,7 @@ void Simulation::handle_event(const Event& e, RecordingBackend& backend) {
         stimuli_.switch_stimulus(e.source, e.kind == EventKind::stimulus_on);
         break;
     case EventKind::population_reset:
-        reset_population(e.source, e.step);
+        resets_.reset(e.source, e.step);
         break;
     case EventKind::weight_sample:
     case EventKind::recorder_flush:
@@ -342,22 +314,6 @@ void Simulation::checkpoint_if_due(RunContext& run) {
     policy->write(completed_step_);
     run.checkpoint_step = next_checkpoint(policy, completed_step_);
     run.t_checkpoint = Clock::now();
-}
-
-// A new sample: state variables back to their initial values, pending input dropped, and the
-// activity traces of plasticity rules touching the population cleared. Weights stay.
-void Simulation::reset_population(std::size_t p, step_t step) {
-    Population& pop = *net_.populations()[p];
-    last_reset_[p] = step;
-    for (std::size_t v = 0; v < initial_state_[p].size(); ++v)
-        std::copy(initial_state_[p][v].begin(), initial_state_[p][v].end(), pop.state(v).begin());
-    pop.ring().clear();
-    pop.on_reset();
-    for (std::size_t i = 0; i < net_.projections().size(); ++i) {
-        const auto& pj = net_.projection_specs()[i];
-        if (auto& tr = net_.transmissions()[i]; tr && (pj.source == p || pj.target == p))
-            tr->reset_activity();
-    }
 }
 
 RunStats Simulation::run(RecordingBackend& backend, const ProgressFn& progress,

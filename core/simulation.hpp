@@ -15,6 +15,7 @@
 #include "fault_monitor.hpp"
 #include "network.hpp"
 #include "phase_clock.hpp"
+#include "population_resets.hpp"
 #include "recorders.hpp"
 #include "recording.hpp"
 #include "state_archive.hpp"
@@ -62,8 +63,8 @@ struct CheckpointPolicy {
 };
 
 // Owns the network and runs the duty cycle (run() in simulation.cpp: its phases and barriers).
-// The parts it drives have a class each: the stimulus schedule, the recorders and the fault
-// monitor; checkpoints are simulation_checkpoint.cpp.
+// The parts it drives have a class each: the stimulus schedule, the recorders, the per-sample
+// resets and the fault monitor; checkpoints are simulation_checkpoint.cpp.
 class Simulation {
 public:
     // Over several ranks (`comm`), every rank builds its part of the network and makes the same
@@ -145,8 +146,6 @@ private:
 
     void handle_event(const Event& e, RecordingBackend& backend);
     void checkpoint_if_due(RunContext& run);
-    void plan_resets();
-    void reset_population(std::size_t population, step_t step);
     RunStats statistics(const RunContext& run);
 
     void archive(StateArchive& a);
@@ -163,6 +162,7 @@ private:
     EventQueue boundary_events_; // happen at the first slice boundary at or after their step
     StimulusSchedule stimuli_;
     Recorders recorders_;
+    PopulationResets resets_;
     FaultMonitor faults_;
     std::vector<ThreadBuffers> thread_buffers_;
     std::vector<PhaseTicks> phase_ticks_;          // per thread
@@ -171,9 +171,6 @@ private:
     std::vector<std::vector<Spike>> slice_spikes_; // merged, canonical order, per population
     std::vector<std::vector<double>> factors_;     // per projection: weight factor per spike
     std::vector<std::uint64_t> spike_counts_;
-    // Per population with per-sample resets: each state variable's initial column.
-    std::vector<std::vector<std::vector<double>>> initial_state_;
-    std::vector<step_t> last_reset_;  // per population: step of its latest reset
     step_t completed_step_ = 0;       // every step before this one has been simulated
     step_t start_step_ = 0;           // where run() starts: 0, or the step of a restored checkpoint
     std::uint64_t events_before_ = 0; // synaptic events before start_step_

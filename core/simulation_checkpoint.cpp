@@ -63,7 +63,7 @@ void Simulation::archive(StateArchive& a) {
         }
         stimuli_.archive(a);
         a.io("spike_counts", spike_counts_);
-        a.io("last_reset", last_reset_);
+        resets_.archive(a);
         recorders_.archive(a);
     }
     auto& pops = net_.populations();
@@ -136,10 +136,7 @@ void Simulation::check_restored_kernel(const CheckpointArrays& arrays,
     check_restored_events(planned_exact);
     const auto& pops = net_.spec().populations;
     for (std::size_t p = 0; p < pops.size(); ++p) {
-        if (last_reset_[p] < 0 || last_reset_[p] > S)
-            throw CheckpointMismatch(
-                fmt::format("'kernel/last_reset' of population '{}' is {}, outside [0, step {}]",
-                            pops[p].name, last_reset_[p], S));
+        resets_.check_restored(p, S);
         recorders_.check_restored_kept(p, S, spike_counts_[p]);
     }
     recorders_.check_restored_rows(S);
