@@ -11,6 +11,7 @@
 #include <optional>
 #include <unistd.h>
 
+#include "analysis/branching_factor.hpp"
 #include "commands.hpp"
 #include "core/resource_estimate.hpp"
 #include "core/simulation.hpp"
@@ -333,6 +334,7 @@ int cmd_run(const std::vector<std::string>& args) {
     std::shared_ptr<tasks::StateAccumulator> states;
     try {
         sim = std::make_unique<Simulation>(ex.network, comm);
+        keep_branching_spikes(*sim);
         if (ex.task.enabled) states = tasks::stream_readout(*sim, ex.task);
     } catch (const std::exception& e) {
         fmt::print(stderr, "{}: error while building the network: {}\n", file, e.what());
@@ -477,11 +479,12 @@ int cmd_run(const std::vector<std::string>& args) {
     meta.figures.emplace_back("phase_other_s", stats.phase_other);
     if (distributed)
         meta.figures.emplace_back("exchange_slices", static_cast<double>(stats.slices));
-    if (stats.branching) {
-        meta.figures.emplace_back("branching_factor", stats.branching->branching_factor);
-        meta.figures.emplace_back("branching_factor_pooled", stats.branching->pooled);
+    const std::optional<BranchingResult> branching = branching_of_run(*sim, stats);
+    if (branching) {
+        meta.figures.emplace_back("branching_factor", branching->branching_factor);
+        meta.figures.emplace_back("branching_factor_pooled", branching->pooled);
         meta.figures.emplace_back("branching_spikes_counted",
-                                  static_cast<double>(stats.branching->spikes_counted));
+                                  static_cast<double>(branching->spikes_counted));
     }
     meta.completed = stats.end == RunEnd::completed;
     // Pre-emption: save where the run stopped, so that --resume continues it.
@@ -526,7 +529,7 @@ int cmd_run(const std::vector<std::string>& args) {
         return kExitInterrupted;
     }
     if (!quiet) {
-        print_summary(ex, *sim, stats, meta, out);
+        print_summary(ex, *sim, stats, branching, meta, out);
         if (checkpointer.written > 0)
             fmt::print("checkpoints: {} written to {} ({}, {:.3f} s in all; removed now that the "
                        "run is complete)\n",

@@ -44,7 +44,8 @@ void Progress::finish() {
 }
 
 void print_summary(const Experiment& ex, const Simulation& sim, const RunStats& stats,
-                   const RunMetadata& meta, const std::string& out) {
+                   const std::optional<BranchingResult>& branching, const RunMetadata& meta,
+                   const std::string& out) {
     const auto& spec = ex.network;
     std::size_t neurons = 0;
     for (const auto& p : spec.populations) neurons += p.size;
@@ -87,11 +88,10 @@ void print_summary(const Experiment& ex, const Simulation& sim, const RunStats& 
         fmt::print("where the time went: {}other {:.1f}%\n", split,
                    100 * stats.phase_other / stats.wall_simulate);
     }
-    if (stats.branching)
+    if (branching)
         fmt::print("branching factor: {:.4f} (NALSM definition; pooled over spikes {:.4f}, {} "
                    "reference spikes)\n",
-                   stats.branching->branching_factor, stats.branching->pooled,
-                   stats.branching->spikes_counted);
+                   branching->branching_factor, branching->pooled, branching->spikes_counted);
     if (meta.ranks > 1)
         fmt::print("exchange between ranks: {:.3f} s in {} slices ({:.1f} us per slice)\n",
                    stats.wall_exchange, stats.slices,

@@ -3,8 +3,10 @@
 
 // What `gliasim run` prints while and after it runs: the progress line and the summary.
 
+#include <optional>
 #include <string>
 
+#include "analysis/branching_factor.hpp"
 #include "core/simulation.hpp"
 #include "io/experiment.hpp"
 
@@ -26,6 +28,7 @@ private:
 
 // The run's summary on stdout: network, populations, speed, where the time went, output.
 void print_summary(const Experiment& ex, const Simulation& sim, const RunStats& stats,
-                   const RunMetadata& meta, const std::string& out);
+                   const std::optional<BranchingResult>& branching, const RunMetadata& meta,
+                   const std::string& out);
 
 } // namespace gliasim::app

@@ -11,12 +11,14 @@
 #include <cstdint>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
+#include "analysis/branching_factor.hpp"
 #include "core/projection.hpp"
 #include "core/simulation.hpp"
 #include "io/experiment.hpp"
@@ -855,18 +857,33 @@ kind = "spikes"
 branching_factor = { populations = ["A", "B"], sample_length = "100 ms", from = "100 ms" }
 )";
 
+// A run as `gliasim run` makes it: the liquid's spikes kept, the branching factor after.
+struct BranchingRun {
+    RunStats stats;
+    std::optional<BranchingResult> branching;
+};
+BranchingRun run_branching(const NetworkSpec& spec) {
+    Simulation sim(spec);
+    keep_branching_spikes(sim);
+    MemoryBackend mb;
+    BranchingRun r;
+    r.stats = sim.run(mb);
+    r.branching = branching_of_run(sim, r.stats);
+    return r;
+}
+
 } // namespace
 
 TEST_CASE("branching factor: [analysis] sets the run's result, counted by hand on a chain",
           "[learning_io]") {
     const NetworkSpec spec = spec_of(kChain);
     REQUIRE(spec.branching.enabled);
-    const Result r = run(spec);
+    const BranchingRun r = run_branching(spec);
     // Every source spike gets through: A and B fire once per source spike.
     CHECK(r.stats.spikes[pop_index(spec, "A")] == 8);
     CHECK(r.stats.spikes[pop_index(spec, "B")] == 8);
-    REQUIRE(r.stats.branching.has_value());
-    const BranchingResult& b = *r.stats.branching;
+    REQUIRE(r.branching.has_value());
+    const BranchingResult& b = *r.branching;
     // Samples [100, 200) and [200, 300) ms; a reference spike needs both windows inside
     // [25, 75) of its sample, i.e. a step in [29, 71). A fires at the source time + 1 ms
     // (step = source time), B one step later. Counted: source spikes at 140, 150, 160 (sample 1;
@@ -889,17 +906,17 @@ TEST_CASE("branching factor: no [analysis], no result, `from` beyond the run giv
         text = text.substr(0, text.find("[analysis]"));
         const NetworkSpec spec = spec_of(text);
         CHECK_FALSE(spec.branching.enabled);
-        const Result r = run(spec);
-        CHECK_FALSE(r.stats.branching.has_value());
+        const BranchingRun r = run_branching(spec);
+        CHECK_FALSE(r.branching.has_value());
         CHECK(r.stats.spikes[pop_index(spec, "A")] == 8); // the same run otherwise
     }
     for (const char* from : {"300 ms", "400 ms"}) {
         INFO("from = " << from);
         const NetworkSpec spec =
             spec_of(kChain, {std::string("analysis.branching_factor.from=\"") + from + "\""});
-        const Result r = run(spec);
-        REQUIRE(r.stats.branching.has_value());
-        const BranchingResult& b = *r.stats.branching;
+        const BranchingRun r = run_branching(spec);
+        REQUIRE(r.branching.has_value());
+        const BranchingResult& b = *r.branching;
         CHECK(std::isnan(b.branching_factor));
         CHECK(std::isnan(b.pooled));
         CHECK(b.spikes_counted == 0);

@@ -216,4 +216,42 @@ BranchingResult branching_factor(const LiquidGraph& g, std::span<const double> s
     return r;
 }
 
+void keep_branching_spikes(Simulation& sim) {
+    const NetworkSpec& spec = sim.network().spec();
+    if (!spec.branching.enabled) return;
+    if (sim.network().comm().size() > 1)
+        throw std::invalid_argument("the branching factor ([analysis] branching) is not "
+                                    "supported over several MPI ranks yet (run with one rank)");
+    for (auto p : spec.branching.populations)
+        sim.keep_spikes(p, std::llround(spec.branching.from / spec.dt));
+}
+
+// Over the spikes kept since `from` (times relative to it).
+std::optional<BranchingResult> branching_of_run(const Simulation& sim, const RunStats& stats) {
+    const NetworkSpec& spec = sim.network().spec();
+    if (!spec.branching.enabled || stats.end != RunEnd::completed) return std::nullopt;
+    const BranchingSpec& b = spec.branching;
+    const double dt = spec.dt;
+    const LiquidGraph g = liquid_graph(sim.network(), b.populations);
+    const step_t from = std::llround(b.from / dt);
+    std::vector<double> times;
+    std::vector<index_t> ids;
+    for (std::size_t k = 0; k < b.populations.size(); ++k) {
+        const auto p = b.populations[k];
+        for (const Spike& s : sim.kept_spikes(p))
+            if (s.step >= from) {
+                times.push_back(static_cast<double>(s.step - from + 1) * dt);
+                ids.push_back(g.population_offsets[k] + s.index);
+            }
+    }
+    BranchingOptions o;
+    o.sample_length = b.sample_length;
+    const step_t n_steps = sim.total_steps();
+    if (from >= n_steps) {
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        return BranchingResult{nan, nan, 0, 0, 0, {}};
+    }
+    return branching_factor(g, times, ids, static_cast<double>(n_steps - from) * dt, dt, o);
+}
+
 } // namespace gliasim

@@ -40,12 +40,14 @@
 // multiples of dt (within a relative 1e-6), and the duration a whole number of samples.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
 
-#include "network.hpp"
-#include "types.hpp"
+#include "core/network.hpp"
+#include "core/simulation.hpp"
+#include "core/types.hpp"
 
 namespace gliasim {
 
@@ -107,5 +109,13 @@ struct BranchingResult {
 BranchingResult branching_factor(const LiquidGraph& g, std::span<const double> spike_times_ms,
                                  std::span<const index_t> liquid_ids, double duration_ms,
                                  double dt_ms, const BranchingOptions& o = {});
+
+// The [analysis] branching factor of a run (NetworkSpec::branching), for whoever drives the
+// Simulation: keep_branching_spikes asks it to keep the liquid's spikes (call it before
+// restore_state() and run(); std::invalid_argument over several MPI ranks), branching_of_run
+// computes the factor from them after the run (nothing when the experiment asks for none or the
+// run stopped early).
+void keep_branching_spikes(Simulation& sim);
+std::optional<BranchingResult> branching_of_run(const Simulation& sim, const RunStats& stats);
 
 } // namespace gliasim

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Branching factor (core/branching_factor.hpp): hand-computed cases for the windows, the
+// Branching factor (analysis/branching_factor.hpp): hand-computed cases for the windows, the
 // clipped denominator, the exclusions, samples and the averaging order; a brute-force
 // reference written the way NALSM's script loops; a closed-form expectation for independent
 // spiking; and the liquid graph of a built network.
@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/branching_factor.hpp"
+#include "analysis/branching_factor.hpp"
 #include "core/network.hpp"
 #include "models/builtin.hpp"
 
