@@ -42,7 +42,7 @@ GLIASIM_PARAMS(LIF_COND_EXP_PARAMS);
     X(I_SIC, .dim = Dim::current, .doc = "slow inward current from astrocytes in this step")
 GLIASIM_STATE(LIF_COND_EXP_STATE);
 
-class LifCondExp final : public LifPopulation {
+class LifCondExp final : public LifPopulation<LifCondExp> {
 public:
     explicit LifCondExp(const PopulationSetup& s)
         : LifPopulation(s, s.params[E_L], s.params[V_th], s.params[V_reset], s.params[t_ref]),
@@ -62,12 +62,6 @@ public:
         mean_in_ = -p[tau_syn_in] / h * std::expm1(-h / p[tau_syn_in]);
     }
 
-    void update(step_t step, IndexRange r, std::vector<Spike>& spikes) override {
-        // Without astrocytes nothing arrives on the SIC channel: skip reading and clearing it.
-        advance(step, r, ring_.slot(0, step), ring_.slot(1, step),
-                channel_fed(2) ? ring_.slot(2, step) : nullptr, stim_current_.data(), spikes);
-    }
-
     std::span<double> state(std::size_t var) override {
         switch (static_cast<Var::Id>(var)) {
         case Var::V_m:
@@ -83,17 +77,12 @@ public:
     }
 
 private:
-    // Integrates every neuron of `r` (refractory ones keep V = V_reset) in blocks of kLifBlock,
-    // scanning for threshold crossings only the blocks that have one. Compiled for AVX-512, AVX2
-    // and the x86-64 baseline (core/multiversion.hpp) with bit-identical results.
-    GLIASIM_MULTIVERSION
-    void advance(step_t step, IndexRange r, double* in_ex, double* in_in, double* in_sic,
-                 const double* stim, std::vector<Spike>& spikes) {
-        advance_blocks(
-            step, r, spikes, [&](index_t b, std::size_t n) __attribute__((always_inline)) {
-                return in_sic ? integrate<true>(b, n, in_ex, in_in, in_sic, stim)
-                              : integrate<false>(b, n, in_ex, in_in, in_sic, stim);
-            });
+    friend LifPopulation; // calls integrate_block
+
+    // The block update that LifPopulation runs.
+    [[gnu::always_inline]] double integrate_block(index_t b, std::size_t n, const LifInputs& in) {
+        return in.sic_fed ? integrate<true>(b, n, in.ex, in.in, in.sic, in.stim)
+                          : integrate<false>(b, n, in.ex, in.in, in.sic, in.stim);
     }
 
     // Neurons [b, b + n); returns how many reached the threshold (a floating-point count, so

@@ -39,7 +39,7 @@ GLIASIM_PARAMS(LIF_CURR_EXP_PARAMS);
     X(I_SIC, .dim = Dim::current, .doc = "slow inward current from astrocytes in this step")
 GLIASIM_STATE(LIF_CURR_EXP_STATE);
 
-class LifCurrExp final : public LifPopulation {
+class LifCurrExp final : public LifPopulation<LifCurrExp> {
 public:
     explicit LifCurrExp(const PopulationSetup& s)
         : LifPopulation(s, s.params[E_L], s.params[V_th], s.params[V_reset], s.params[t_ref]),
@@ -54,11 +54,6 @@ public:
         p21_ex_ = propagator_current_to_voltage(p[tau_syn_ex], p[tau_m], p[C_m], h);
         p21_in_ = propagator_current_to_voltage(p[tau_syn_in], p[tau_m], p[C_m], h);
         p20_ = propagator_constant_current(p[tau_m], p[C_m], h);
-    }
-
-    void update(step_t step, IndexRange r, std::vector<Spike>& spikes) override {
-        advance(step, r, ring_.slot(0, step), ring_.slot(1, step), ring_.slot(2, step),
-                stim_current_.data(), spikes);
     }
 
     std::span<double> state(std::size_t var) override {
@@ -76,16 +71,11 @@ public:
     }
 
 private:
-    // Integrates every neuron of `r` (refractory ones keep V = V_reset) in blocks of kLifBlock,
-    // scanning for threshold crossings only the blocks that have one. Compiled for AVX-512,
-    // AVX2 and the x86-64 baseline (core/multiversion.hpp); bit-identical results.
-    GLIASIM_MULTIVERSION
-    void advance(step_t step, IndexRange r, double* in_ex, double* in_in, double* in_sic,
-                 const double* stim, std::vector<Spike>& spikes) {
-        advance_blocks(
-            step, r, spikes, [&](index_t b, std::size_t n) __attribute__((always_inline)) {
-                return integrate(b, n, in_ex + b, in_in + b, in_sic + b, stim + b);
-            });
+    friend LifPopulation; // calls integrate_block
+
+    // The block update that LifPopulation runs.
+    [[gnu::always_inline]] double integrate_block(index_t b, std::size_t n, const LifInputs& in) {
+        return integrate(b, n, in.ex + b, in.in + b, in.sic + b, in.stim + b);
     }
 
     // Neurons [b, b + n) (the input pointers start at b): V first with the currents of the step

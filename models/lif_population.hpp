@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/model.hpp"
+#include "core/multiversion.hpp"
 #include "core/types.hpp"
 
 namespace gliasim::models {
@@ -55,8 +56,20 @@ inline std::optional<std::string> reset_below_threshold(double v_reset, double v
     return std::nullopt;
 }
 
-// Three input channels: excitatory and inhibitory spikes, then the SIC from astrocytes.
-class LifPopulation : public Population {
+// One step's inputs of the neurons, indexed by neuron: spike input per receptor (read and
+// cleared by the update), the SIC changes (unread and left alone when `sic_fed` is false:
+// without astrocytes nothing arrives on that channel) and the stimulus current [pA].
+struct LifInputs {
+    double* ex;
+    double* in;
+    double* sic;
+    bool sic_fed;
+    const double* stim;
+};
+
+// State shared by the LIF models. Three input channels: excitatory and inhibitory spikes, then
+// the SIC from astrocytes.
+class LifState : public Population {
 public:
     // A per-sample reset also ends refractoriness (kept outside the state variables).
     void on_reset() override { std::fill(refractory_.begin(), refractory_.end(), 0); }
@@ -67,31 +80,45 @@ public:
     }
 
 protected:
-    LifPopulation(const PopulationSetup& s, double v_rest, double v_th, double v_reset,
-                  double t_ref)
+    LifState(const PopulationSetup& s, double v_rest, double v_th, double v_reset, double t_ref)
         : Population(s, 3), v_(s.size, v_rest), i_sic_(s.size, 0.0), refractory_(s.size, 0),
           v_th_(v_th), v_reset_(v_reset), ref_steps_(static_cast<int>(std::lround(t_ref / s.dt))) {}
-
-    // Runs `integrate_block(b, n)` on neurons [b, b + n) for consecutive blocks of `r`; it
-    // returns how many of them reached the threshold, and only those blocks are scanned for
-    // spikes. Inlined into each model's multiversioned update, so that every clone gets its own
-    // vectorised copy of the block update.
-    template <class IntegrateBlock>
-    [[gnu::always_inline]] void advance_blocks(step_t step, IndexRange r,
-                                               std::vector<Spike>& spikes,
-                                               IntegrateBlock&& integrate_block) {
-        for (index_t b = r.begin; b < r.end; b += kLifBlock) {
-            const index_t e = std::min(r.end, b + kLifBlock);
-            if (integrate_block(b, static_cast<std::size_t>(e - b)) > 0.0)
-                emit_block_crossings(v_.data(), refractory_.data(), b, e, v_th_, v_reset_,
-                                     ref_steps_, step, spikes);
-        }
-    }
 
     std::vector<double> v_, i_sic_;
     std::vector<std::int64_t> refractory_; // 64-bit: the update loop keeps every lane 64 bits wide
     double v_th_, v_reset_;
     int ref_steps_;
+};
+
+// The update of a LIF model: `Model::integrate_block(b, n, inputs)` advances neurons [b, b + n)
+// with one vectorised loop (refractory neurons keep V = V_reset) and returns how many reached
+// the threshold (a floating-point count keeps the lanes 64 bits wide; `omp simd` may sum it in
+// any order, exactly); only the blocks with a crossing are scanned for spikes.
+template <class Model> class LifPopulation : public LifState {
+public:
+    void update(step_t step, IndexRange r, std::vector<Spike>& spikes) final {
+        advance(step, r,
+                LifInputs{ring_.slot(0, step), ring_.slot(1, step), ring_.slot(2, step),
+                          channel_fed(2), stim_current_.data()},
+                spikes);
+    }
+
+protected:
+    using LifState::LifState;
+
+private:
+    // Compiled for AVX-512, AVX2 and the x86-64 baseline (core/multiversion.hpp) with
+    // bit-identical results; the model's block update is inlined into each clone.
+    GLIASIM_MULTIVERSION
+    void advance(step_t step, IndexRange r, const LifInputs& inputs, std::vector<Spike>& spikes) {
+        for (index_t b = r.begin; b < r.end; b += kLifBlock) {
+            const index_t e = std::min(r.end, b + kLifBlock);
+            const std::size_t n = e - b;
+            if (static_cast<Model*>(this)->integrate_block(b, n, inputs) > 0.0)
+                emit_block_crossings(v_.data(), refractory_.data(), b, e, v_th_, v_reset_,
+                                     ref_steps_, step, spikes);
+        }
+    }
 };
 
 } // namespace gliasim::models
