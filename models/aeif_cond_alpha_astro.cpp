@@ -14,33 +14,49 @@
 
 #include "builtin.hpp"
 #include "core/ode.hpp"
+#include "schema.hpp"
 
 namespace gliasim::models {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+#define AEIF_PARAMS(X)                                                                             \
+    X(V_peak, .dim = Dim::voltage, .value = 0.0, .doc = "spike detection threshold")               \
+    X(V_reset, .dim = Dim::voltage, .value = -60.0, .doc = "reset potential")                      \
+    X(t_ref, .dim = Dim::time, .value = 0.0, .min = 0, .max = 1e5,                                 \
+      .doc = "absolute refractory period")                                                         \
+    X(g_L, .dim = Dim::conductance, .value = 30.0, .min = 0, .min_exclusive = true,                \
+      .doc = "leak conductance")                                                                   \
+    X(C_m, .dim = Dim::capacitance, .value = 281.0, .min = 0, .min_exclusive = true,               \
+      .doc = "membrane capacitance")                                                               \
+    X(E_ex, .dim = Dim::voltage, .value = 0.0, .doc = "excitatory reversal potential")             \
+    X(E_in, .dim = Dim::voltage, .value = -85.0, .doc = "inhibitory reversal potential")           \
+    X(E_L, .dim = Dim::voltage, .value = -70.6, .doc = "leak reversal potential")                  \
+    X(Delta_T, .dim = Dim::voltage, .value = 2.0, .min = 0,                                        \
+      .doc = "slope factor of the exponential term")                                               \
+    X(tau_w, .dim = Dim::time, .value = 144.0, .min = 0, .min_exclusive = true,                    \
+      .doc = "adaptation time constant")                                                           \
+    X(a, .dim = Dim::conductance, .value = 4.0, .doc = "subthreshold adaptation")                  \
+    X(b, .dim = Dim::current, .value = 80.5, .doc = "spike-triggered adaptation")                  \
+    X(V_th, .dim = Dim::voltage, .value = -50.4, .doc = "spike initiation threshold")              \
+    X(tau_syn_ex, .dim = Dim::time, .value = 0.2, .min = 0, .min_exclusive = true,                 \
+      .doc = "excitatory alpha time constant")                                                     \
+    X(tau_syn_in, .dim = Dim::time, .value = 2.0, .min = 0, .min_exclusive = true,                 \
+      .doc = "inhibitory alpha time constant")                                                     \
+    X(I_e, .dim = Dim::current, .value = 0.0, .doc = "constant external current")                  \
+    X(gsl_error_tol, .dim = Dim::dimensionless, .value = 1e-6, .min = 0, .max = 1,                 \
+      .min_exclusive = true, .doc = "error tolerance of the adaptive integrator")
+GLIASIM_PARAMS(AEIF_PARAMS);
 
-enum Param {
-    V_peak,
-    V_reset,
-    t_ref,
-    g_L,
-    C_m,
-    E_ex,
-    E_in,
-    E_L,
-    Delta_T,
-    tau_w,
-    a,
-    b,
-    V_th,
-    tau_syn_ex,
-    tau_syn_in,
-    I_e,
-    gsl_error_tol,
-};
-enum Var { V_m, g_ex, dg_ex, g_in, dg_in, w, I_SIC };
+#define AEIF_STATE(X)                                                                              \
+    X(V_m, .dim = Dim::voltage, .doc = "membrane potential")                                       \
+    X(g_ex, .dim = Dim::conductance, .doc = "excitatory conductance")                              \
+    X(dg_ex, .dim = Dim::dimensionless, .doc = "derivative of the excitatory conductance [nS/ms]") \
+    X(g_in, .dim = Dim::conductance, .doc = "inhibitory conductance")                              \
+    X(dg_in, .dim = Dim::dimensionless, .doc = "derivative of the inhibitory conductance [nS/ms]") \
+    X(w, .dim = Dim::current, .doc = "adaptation current")                                         \
+    X(I_SIC, .dim = Dim::current, .doc = "slow inward current from astrocytes in this step")
+GLIASIM_STATE(AEIF_STATE);
 
 struct AdExRhs {
     double v_peak, v_reset, g_l, c_m, e_ex, e_in, e_l, delta_t, tau_w, a, v_th, tau_ex, tau_in;
@@ -132,22 +148,23 @@ public:
     }
 
     std::span<double> state(std::size_t var) override {
-        switch (var) {
-        case V_m:
+        switch (static_cast<Var::Id>(var)) {
+        case Var::V_m:
             return v_;
-        case g_ex:
+        case Var::g_ex:
             return g_ex_;
-        case dg_ex:
+        case Var::dg_ex:
             return dg_ex_;
-        case g_in:
+        case Var::g_in:
             return g_in_;
-        case dg_in:
+        case Var::dg_in:
             return dg_in_;
-        case w:
+        case Var::w:
             return w_;
-        default:
+        case Var::I_SIC:
             return i_sic_;
         }
+        throw_unknown_state("aeif_cond_alpha_astro", var);
     }
 
 private:
@@ -175,35 +192,8 @@ ModelInfo aeif_cond_alpha_astro_info() {
     m.kind = ModelKind::neuron;
     m.doc =
         "AdEx neuron, alpha conductances, SIC input from astrocytes (NEST aeif_cond_alpha_astro)";
-    m.params = {
-        {"V_peak", Dim::voltage, 0.0, -kInf, kInf, "spike detection threshold"},
-        {"V_reset", Dim::voltage, -60.0, -kInf, kInf, "reset potential"},
-        {"t_ref", Dim::time, 0.0, 0, 1e5, "absolute refractory period"},
-        {"g_L", Dim::conductance, 30.0, 0, kInf, "leak conductance", true},
-        {"C_m", Dim::capacitance, 281.0, 0, kInf, "membrane capacitance", true},
-        {"E_ex", Dim::voltage, 0.0, -kInf, kInf, "excitatory reversal potential"},
-        {"E_in", Dim::voltage, -85.0, -kInf, kInf, "inhibitory reversal potential"},
-        {"E_L", Dim::voltage, -70.6, -kInf, kInf, "leak reversal potential"},
-        {"Delta_T", Dim::voltage, 2.0, 0, kInf, "slope factor of the exponential term"},
-        {"tau_w", Dim::time, 144.0, 0, kInf, "adaptation time constant", true},
-        {"a", Dim::conductance, 4.0, -kInf, kInf, "subthreshold adaptation"},
-        {"b", Dim::current, 80.5, -kInf, kInf, "spike-triggered adaptation"},
-        {"V_th", Dim::voltage, -50.4, -kInf, kInf, "spike initiation threshold"},
-        {"tau_syn_ex", Dim::time, 0.2, 0, kInf, "excitatory alpha time constant", true},
-        {"tau_syn_in", Dim::time, 2.0, 0, kInf, "inhibitory alpha time constant", true},
-        {"I_e", Dim::current, 0.0, -kInf, kInf, "constant external current"},
-        {"gsl_error_tol", Dim::dimensionless, 1e-6, 0, 1,
-         "error tolerance of the adaptive integrator", true},
-    };
-    m.state = {
-        {"V_m", Dim::voltage, "membrane potential"},
-        {"g_ex", Dim::conductance, "excitatory conductance"},
-        {"dg_ex", Dim::dimensionless, "derivative of the excitatory conductance [nS/ms]"},
-        {"g_in", Dim::conductance, "inhibitory conductance"},
-        {"dg_in", Dim::dimensionless, "derivative of the inhibitory conductance [nS/ms]"},
-        {"w", Dim::current, "adaptation current"},
-        {"I_SIC", Dim::current, "slow inward current from astrocytes in this step"},
-    };
+    m.params = param_specs(kParams);
+    m.state = state_specs(kState);
     m.receptors = {"excitatory", "inhibitory"};
     m.continuous_inputs = {"SIC"};
     m.weight_dim = Dim::conductance;

@@ -22,16 +22,39 @@
 #include <stdexcept>
 
 #include "builtin.hpp"
+#include "schema.hpp"
 
 namespace gliasim::models {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-enum Param { tau_m, tau_a, theta0, mode, k, gamma, gamma_in, domain_size, I_e };
-enum Var { u_var, c_var, theta_var };
 enum Mode { current, threshold, gain };
+
+#define AMSU_PARAMS(X)                                                                             \
+    X(tau_m, .dim = Dim::time, .value = 20.0, .min = 0, .min_exclusive = true,                     \
+      .doc = "membrane time constant (beta = exp(-dt/tau_m))")                                     \
+    X(tau_a, .dim = Dim::time, .value = 500.0, .min = 0, .min_exclusive = true,                    \
+      .doc = "astrocyte time constant (alpha = exp(-dt/tau_a))")                                   \
+    X(theta0, .dim = Dim::dimensionless, .value = 1.0, .doc = "base threshold")                    \
+    X(mode, .dim = Dim::dimensionless, .value = threshold, .min = 0, .max = 2,                     \
+      .choices = {"current", "threshold", "gain"},                                                 \
+      .doc = "what the astrocyte modulates: current (adds k c to u), threshold "                   \
+             "(theta = theta0 + k c), gain (input scaled by 1 + k c)")                             \
+    X(k, .dim = Dim::dimensionless, .value = 0.1, .doc = "astrocyte coupling (any sign)")          \
+    X(gamma, .dim = Dim::dimensionless, .value = 0.05, .min = 0,                                   \
+      .doc = "astrocyte increment per spike of its domain")                                        \
+    X(gamma_in, .dim = Dim::dimensionless, .value = 0.0, .min = 0,                                 \
+      .doc = "astrocyte increment per unit of input to its domain")                                \
+    X(domain_size, .dim = Dim::dimensionless, .value = 1.0, .min = 1, .max = 4294967295.0,         \
+      .doc = "units per astrocyte (1: private); the population size must be a multiple of it")     \
+    X(I_e, .dim = Dim::dimensionless, .value = 0.0, .doc = "constant input added every step")
+GLIASIM_PARAMS(AMSU_PARAMS);
+
+#define AMSU_STATE(X)                                                                              \
+    X(u, .dim = Dim::dimensionless, .doc = "membrane variable")                                    \
+    X(c, .dim = Dim::dimensionless, .doc = "astrocyte variable (equal within a domain)")           \
+    X(theta, .dim = Dim::dimensionless, .doc = "effective threshold of the last step")
+GLIASIM_STATE(AMSU_STATE);
 
 // Domains and threads.
 //
@@ -126,14 +149,15 @@ public:
     void archive_extra(StateArchive& a) override { a.io("spiked", spiked_); }
 
     std::span<double> state(std::size_t var) override {
-        switch (var) {
-        case u_var:
+        switch (static_cast<Var::Id>(var)) {
+        case Var::u:
             return u_;
-        case c_var:
+        case Var::c:
             return c_;
-        default:
+        case Var::theta:
             return theta_;
         }
+        throw_unknown_state("amsu", var);
     }
 
 private:
@@ -219,39 +243,14 @@ private:
 } // namespace
 
 ModelInfo amsu_info() {
-    const Dim one = Dim::dimensionless;
     ModelInfo m;
     m.name = "amsu";
     m.kind = ModelKind::neuron;
     m.reads_modulator = true; // modulator = "pop.var": an external astrocyte instead of its own
     m.doc = "astrocyte-modulated spiking unit (AM-SU, reconstructed template): discrete-time LIF "
             "with a slow private or per-domain astrocyte variable";
-    ParamSpec md{"mode",
-                 one,
-                 threshold,
-                 0,
-                 2,
-                 "what the astrocyte modulates: current (adds k c to u), threshold "
-                 "(theta = theta0 + k c), gain (input scaled by 1 + k c)"};
-    md.choices = {"current", "threshold", "gain"};
-    m.params = {
-        {"tau_m", Dim::time, 20.0, 0, kInf, "membrane time constant (beta = exp(-dt/tau_m))", true},
-        {"tau_a", Dim::time, 500.0, 0, kInf, "astrocyte time constant (alpha = exp(-dt/tau_a))",
-         true},
-        {"theta0", one, 1.0, -kInf, kInf, "base threshold"},
-        md,
-        {"k", one, 0.1, -kInf, kInf, "astrocyte coupling (any sign)"},
-        {"gamma", one, 0.05, 0, kInf, "astrocyte increment per spike of its domain"},
-        {"gamma_in", one, 0.0, 0, kInf, "astrocyte increment per unit of input to its domain"},
-        {"domain_size", one, 1.0, 1, 4294967295.0,
-         "units per astrocyte (1: private); the population size must be a multiple of it"},
-        {"I_e", one, 0.0, -kInf, kInf, "constant input added every step"},
-    };
-    m.state = {
-        {"u", one, "membrane variable"},
-        {"c", one, "astrocyte variable (equal within a domain)"},
-        {"theta", one, "effective threshold of the last step"},
-    };
+    m.params = param_specs(kParams);
+    m.state = state_specs(kState);
     m.receptors = {"input"};
     m.weight_dim = Dim::dimensionless;
     m.check = [](const ParamValues& p) -> std::optional<std::string> {

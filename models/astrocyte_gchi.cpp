@@ -13,60 +13,116 @@
 
 #include "builtin.hpp"
 #include "core/ode.hpp"
+#include "schema.hpp"
 
 namespace gliasim::models {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+// Defaults: Stimberg et al. example 2 (synaptically activated astrocyte); release parameters from
+// examples 3, 4 and 6.
+#define GCHI_PARAMS(X)                                                                             \
+    X(O_P, .dim = Dim::dimensionless, .value = 0.9, .min = 0,                                      \
+      .doc = "maximal SERCA uptake rate [uM/s]")                                                   \
+    X(K_P, .dim = Dim::concentration, .value = 0.1, .min = 0, .min_exclusive = true,               \
+      .doc = "SERCA Ca2+ affinity")                                                                \
+    X(C_T, .dim = Dim::concentration, .value = 2.0, .min = 0, .min_exclusive = true,               \
+      .doc = "total free Ca2+")                                                                    \
+    X(rho_A, .dim = Dim::dimensionless, .value = 0.18, .min = 0, .min_exclusive = true,            \
+      .doc = "ER to cytosol volume ratio")                                                         \
+    X(Omega_C, .dim = Dim::frequency, .value = 6.0, .min = 0,                                      \
+      .doc = "maximal Ca2+ release rate of the IP3R")                                              \
+    X(Omega_L, .dim = Dim::frequency, .value = 0.1, .min = 0, .doc = "Ca2+ leak rate from the ER") \
+    X(d_1, .dim = Dim::concentration, .value = 0.13, .min = 0, .min_exclusive = true,              \
+      .doc = "IP3 binding affinity")                                                               \
+    X(d_2, .dim = Dim::concentration, .value = 1.05, .min = 0, .min_exclusive = true,              \
+      .doc = "Ca2+ inactivation dissociation constant")                                            \
+    X(O_2, .dim = Dim::dimensionless, .value = 0.2, .min = 0, .min_exclusive = true,               \
+      .doc = "IP3R Ca2+-inhibition binding rate [1/(uM s)]")                                       \
+    X(d_3, .dim = Dim::concentration, .value = 0.9434, .min = 0, .min_exclusive = true,            \
+      .doc = "IP3 dissociation constant")                                                          \
+    X(d_5, .dim = Dim::concentration, .value = 0.08, .min = 0, .min_exclusive = true,              \
+      .doc = "Ca2+ activation dissociation constant")                                              \
+    X(O_beta, .dim = Dim::dimensionless, .value = 5.0, .min = 0,                                   \
+      .doc = "maximal PLC-beta IP3 production [uM/s]")                                             \
+    X(O_N, .dim = Dim::dimensionless, .value = 0.3, .min = 0,                                      \
+      .doc = "agonist binding rate [1/(uM s)]")                                                    \
+    X(Omega_N, .dim = Dim::frequency, .value = 0.5, .min = 0,                                      \
+      .doc = "maximal receptor inactivation rate")                                                 \
+    X(K_KC, .dim = Dim::concentration, .value = 0.5, .min = 0, .min_exclusive = true,              \
+      .doc = "Ca2+ affinity of PKC")                                                               \
+    X(zeta, .dim = Dim::dimensionless, .value = 10.0, .min = 0,                                    \
+      .doc = "maximal reduction of receptor affinity by PKC")                                      \
+    X(O_delta, .dim = Dim::dimensionless, .value = 0.2, .min = 0,                                  \
+      .doc = "maximal PLC-delta IP3 production [uM/s]")                                            \
+    X(kappa_delta, .dim = Dim::concentration, .value = 1.5, .min = 0, .min_exclusive = true,       \
+      .doc = "inhibition constant of PLC-delta by IP3")                                            \
+    X(K_delta, .dim = Dim::concentration, .value = 0.3, .min = 0, .min_exclusive = true,           \
+      .doc = "Ca2+ affinity of PLC-delta")                                                         \
+    X(Omega_5P, .dim = Dim::frequency, .value = 0.1, .min = 0,                                     \
+      .doc = "maximal IP3 degradation rate by IP-5P")                                              \
+    X(K_D, .dim = Dim::concentration, .value = 0.5, .min = 0, .min_exclusive = true,               \
+      .doc = "Ca2+ affinity of IP3-3K")                                                            \
+    X(K_3K, .dim = Dim::concentration, .value = 1.0, .min = 0, .min_exclusive = true,              \
+      .doc = "IP3 affinity of IP3-3K")                                                             \
+    X(O_3K, .dim = Dim::dimensionless, .value = 4.5, .min = 0,                                     \
+      .doc = "maximal IP3 degradation rate by IP3-3K [uM/s]")                                      \
+    X(F_ex, .dim = Dim::dimensionless, .value = 0.09, .min = 0,                                    \
+      .doc = "maximal exogenous IP3 flow towards P_b [uM/s]")                                      \
+    X(P_b, .dim = Dim::concentration, .value = 0.0, .min = 0,                                      \
+      .doc = "IP3 level the exogenous flow pulls towards")                                         \
+    X(P_theta, .dim = Dim::concentration, .value = 0.3, .min = 0,                                  \
+      .doc = "IP3 gradient threshold of the exogenous flow")                                       \
+    X(omega_P, .dim = Dim::concentration, .value = 0.05, .min = 0, .min_exclusive = true,          \
+      .doc = "scale of the IP3 gradient threshold")                                                \
+    X(C_theta, .dim = Dim::concentration, .value = 0.5, .min = 0,                                  \
+      .doc = "Ca2+ threshold of gliotransmitter release")                                          \
+    X(Omega_A, .dim = Dim::frequency, .value = 0.6, .min = 0,                                      \
+      .doc = "gliotransmitter recycling rate")                                                     \
+    X(U_A, .dim = Dim::dimensionless, .value = 0.6, .min = 0, .max = 1,                            \
+      .doc = "gliotransmitter release probability")                                                \
+    X(G_T, .dim = Dim::concentration, .value = 200000.0, .min = 0,                                 \
+      .doc = "vesicular gliotransmitter concentration (200 mM)")                                   \
+    X(rho_e, .dim = Dim::dimensionless, .value = 6.5e-4, .min = 0,                                 \
+      .doc = "astrocytic vesicle to extracellular volume ratio")                                   \
+    X(Omega_e, .dim = Dim::frequency, .value = 60.0, .min = 0,                                     \
+      .doc = "gliotransmitter clearance rate")                                                     \
+    X(rho_c, .dim = Dim::dimensionless, .value = 0.001, .min = 0,                                  \
+      .doc = "synaptic vesicle to cleft volume ratio (glutamate input)")                           \
+    X(Y_T, .dim = Dim::concentration, .value = 500000.0, .min = 0,                                 \
+      .doc = "vesicular glutamate concentration (500 mM)")                                         \
+    X(Omega_c, .dim = Dim::frequency, .value = 40.0, .min = 0, .doc = "glutamate clearance rate")  \
+    X(F_gap, .dim = Dim::dimensionless, .value = 0.09, .min = 0,                                   \
+      .doc = "gap-junction IP3 permeability (with a coupling) [uM/s]")                             \
+    X(O_G, .dim = Dim::dimensionless, .value = 1.5, .min = 0,                                      \
+      .doc = "gliotransmitter binding rate of presynaptic receptors [1/(uM s)]")                   \
+    X(Omega_G, .dim = Dim::frequency, .value = 0.5 / 60, .min = 0,                                 \
+      .doc = "gliotransmitter unbinding rate")                                                     \
+    X(update_interval, .dim = Dim::time, .value = 1.0, .min = 0, .max = 1e5,                       \
+      .min_exclusive = true, .doc = "time between ODE updates (a multiple of dt)")                 \
+    X(ode_abs_tol, .dim = Dim::dimensionless, .value = 1e-9, .min = 0, .max = 1,                   \
+      .min_exclusive = true, .doc = "absolute tolerance of the adaptive integrator [uM]")          \
+    X(ode_rel_tol, .dim = Dim::dimensionless, .value = 1e-8, .min = 0, .max = 1,                   \
+      .min_exclusive = true, .doc = "relative tolerance of the adaptive integrator")
+GLIASIM_PARAMS(GCHI_PARAMS);
 
-enum Param {
-    O_P,
-    K_P,
-    C_T,
-    rho_A,
-    Omega_C,
-    Omega_L,
-    d_1,
-    d_2,
-    O_2,
-    d_3,
-    d_5,
-    O_beta,
-    O_N,
-    Omega_N,
-    K_KC,
-    zeta,
-    O_delta,
-    kappa_delta,
-    K_delta,
-    Omega_5P,
-    K_D,
-    K_3K,
-    O_3K,
-    F_ex,
-    P_b,
-    P_theta,
-    omega_P,
-    C_theta,
-    Omega_A,
-    U_A,
-    G_T,
-    rho_e,
-    Omega_e,
-    rho_c,
-    Y_T,
-    Omega_c,
-    F_gap,
-    O_G,
-    Omega_G,
-    update_interval,
-    ode_abs_tol,
-    ode_rel_tol,
-    kParamCount
-};
-enum Var { Gamma_A, IP3, Ca, h, x_A, G, Y, Gamma_S };
-constexpr int kOde = 8; // variables integrated (all but `release`)
+#define GCHI_STATE(X)                                                                              \
+    X(Gamma_A, .dim = Dim::dimensionless,                                                          \
+      .doc = "fraction of activated astrocytic metabotropic receptors")                            \
+    X(IP3, .dim = Dim::concentration, .doc = "cytosolic IP3")                                      \
+    X(Ca, .dim = Dim::concentration, .doc = "cytosolic Ca2+")                                      \
+    X(h, .dim = Dim::dimensionless, .doc = "IP3R de-inactivation gate")                            \
+    X(x_A, .dim = Dim::dimensionless, .doc = "fraction of gliotransmitter available for release")  \
+    X(G, .dim = Dim::concentration, .doc = "extracellular gliotransmitter")                        \
+    X(Y, .dim = Dim::concentration, .doc = "synaptic glutamate sensed by the astrocyte")           \
+    X(Gamma_S, .dim = Dim::dimensionless,                                                          \
+      .doc = "fraction of presynaptic receptors of its synapses bound by gliotransmitter")         \
+    X(release, .dim = Dim::dimensionless,                                                          \
+      .doc = "1 in the update that released gliotransmitter, else 0")
+GLIASIM_STATE(GCHI_STATE);
+
+// The variables integrated: all but `release`, which comes last.
+constexpr int kOde = Var::release;
 
 // y = (Gamma_A, P, C, h, x_A, G, Y, Gamma_S); concentrations in uM, time in ms (rates given per
 // second are converted once, in the constructor).
@@ -125,8 +181,8 @@ public:
                       F_ex, Omega_A, Omega_e, Omega_c, F_gap, O_G, Omega_G})
             f_.p[k] *= 1e-3;
         f_.kd4 = std::pow(s.params[K_D], 4);
-        state_[h].assign(s.size, 0.9);
-        state_[x_A].assign(s.size, 1.0);
+        state_[Var::h].assign(s.size, 0.9);
+        state_[Var::x_A].assign(s.size, 1.0);
         interval_ = std::max<step_t>(1, std::llround(s.params[update_interval] / s.dt));
         tol_ = {s.params[ode_abs_tol], s.params[ode_rel_tol]};
         glut_per_weight_ = s.params[rho_c] * s.params[Y_T];
@@ -143,8 +199,8 @@ public:
     // buffer, so threads never read what another thread is writing.
     void prepare() override {
         if (nb_.empty()) return;
-        p_buf_[0] = state_[IP3];
-        p_buf_[1] = state_[IP3];
+        p_buf_[0] = state_[Var::IP3];
+        p_buf_[1] = state_[Var::IP3];
     }
 
     // J_gap of cell i from the snapshot: sum over partners of the IP3-gradient law.
@@ -174,28 +230,28 @@ public:
             std::array<double, kOde> y;
             for (int k = 0; k < kOde; ++k) y[k] = state_[k][i];
             // Re-arm once Ca is below threshold: one release per upward crossing.
-            if (!(y[Ca] > c_theta)) armed_[i] = 1;
+            if (!(y[Var::Ca] > c_theta)) armed_[i] = 1;
             Gchi f = f_;
             if (coupled) f.j_gap = gap_flux(i, p_buf_[parity]);
             if (!integrate_dopri5(y, span, h_ode_[i], tol_, f))
                 throw std::runtime_error(fmt::format(
                     "astrocyte_gchi population '{}', astrocyte {}: the ODE step size underflowed "
                     "at t = {} ms (IP3 = {}, Ca = {})",
-                    name_, i, static_cast<double>(step + 1) * dt_, y[IP3], y[Ca]));
+                    name_, i, static_cast<double>(step + 1) * dt_, y[Var::IP3], y[Var::Ca]));
             // Glutamate released into the cleft by this interval's spikes (rho_c Y_T per unit
             // weight), after the integration, as the synapse slot follows the update in Brian.
-            y[Y] += glut_per_weight_ * j_syn_[i];
+            y[Var::Y] += glut_per_weight_ * j_syn_[i];
             j_syn_[i] = 0;
             release_[i] = 0;
-            if (y[Ca] > c_theta && armed_[i]) {
-                y[G] += release_per_x_ * y[x_A];
-                y[x_A] -= f_.p[U_A] * y[x_A];
+            if (y[Var::Ca] > c_theta && armed_[i]) {
+                y[Var::G] += release_per_x_ * y[Var::x_A];
+                y[Var::x_A] -= f_.p[U_A] * y[Var::x_A];
                 armed_[i] = 0;
                 release_[i] = 1;
                 events.push_back({step, i});
             }
             for (int k = 0; k < kOde; ++k) state_[k][i] = y[k];
-            if (coupled) p_buf_[1 - parity][i] = y[IP3];
+            if (coupled) p_buf_[1 - parity][i] = y[Var::IP3];
         }
     }
 
@@ -212,8 +268,9 @@ public:
     }
 
     std::span<double> state(std::size_t var) override {
-        return var < static_cast<std::size_t>(kOde) ? std::span<double>(state_[var])
-                                                    : std::span<double>(release_);
+        if (var < static_cast<std::size_t>(kOde)) return state_[var];
+        if (var == Var::release) return release_;
+        throw_unknown_state("astrocyte_gchi", var);
     }
 
 private:
@@ -233,73 +290,13 @@ private:
 } // namespace
 
 ModelInfo astrocyte_gchi_info() {
-    const Dim uM = Dim::concentration, Hz = Dim::frequency, one = Dim::dimensionless;
     ModelInfo m;
     m.name = "astrocyte_gchi";
     m.kind = ModelKind::astrocyte;
     m.doc = "G-ChI astrocyte with mGluR activation and gliotransmitter release (De Pitta 2009, "
             "Stimberg 2019)";
-    // Defaults: Stimberg et al. example 2 (synaptically activated astrocyte); release
-    // parameters from examples 3, 4 and 6.
-    m.params = {
-        {"O_P", one, 0.9, 0, kInf, "maximal SERCA uptake rate [uM/s]"},
-        {"K_P", uM, 0.1, 0, kInf, "SERCA Ca2+ affinity", true},
-        {"C_T", uM, 2.0, 0, kInf, "total free Ca2+", true},
-        {"rho_A", one, 0.18, 0, kInf, "ER to cytosol volume ratio", true},
-        {"Omega_C", Hz, 6.0, 0, kInf, "maximal Ca2+ release rate of the IP3R"},
-        {"Omega_L", Hz, 0.1, 0, kInf, "Ca2+ leak rate from the ER"},
-        {"d_1", uM, 0.13, 0, kInf, "IP3 binding affinity", true},
-        {"d_2", uM, 1.05, 0, kInf, "Ca2+ inactivation dissociation constant", true},
-        {"O_2", one, 0.2, 0, kInf, "IP3R Ca2+-inhibition binding rate [1/(uM s)]", true},
-        {"d_3", uM, 0.9434, 0, kInf, "IP3 dissociation constant", true},
-        {"d_5", uM, 0.08, 0, kInf, "Ca2+ activation dissociation constant", true},
-        {"O_beta", one, 5.0, 0, kInf, "maximal PLC-beta IP3 production [uM/s]"},
-        {"O_N", one, 0.3, 0, kInf, "agonist binding rate [1/(uM s)]"},
-        {"Omega_N", Hz, 0.5, 0, kInf, "maximal receptor inactivation rate"},
-        {"K_KC", uM, 0.5, 0, kInf, "Ca2+ affinity of PKC", true},
-        {"zeta", one, 10.0, 0, kInf, "maximal reduction of receptor affinity by PKC"},
-        {"O_delta", one, 0.2, 0, kInf, "maximal PLC-delta IP3 production [uM/s]"},
-        {"kappa_delta", uM, 1.5, 0, kInf, "inhibition constant of PLC-delta by IP3", true},
-        {"K_delta", uM, 0.3, 0, kInf, "Ca2+ affinity of PLC-delta", true},
-        {"Omega_5P", Hz, 0.1, 0, kInf, "maximal IP3 degradation rate by IP-5P"},
-        {"K_D", uM, 0.5, 0, kInf, "Ca2+ affinity of IP3-3K", true},
-        {"K_3K", uM, 1.0, 0, kInf, "IP3 affinity of IP3-3K", true},
-        {"O_3K", one, 4.5, 0, kInf, "maximal IP3 degradation rate by IP3-3K [uM/s]"},
-        {"F_ex", one, 0.09, 0, kInf, "maximal exogenous IP3 flow towards P_b [uM/s]"},
-        {"P_b", uM, 0.0, 0, kInf, "IP3 level the exogenous flow pulls towards"},
-        {"P_theta", uM, 0.3, 0, kInf, "IP3 gradient threshold of the exogenous flow"},
-        {"omega_P", uM, 0.05, 0, kInf, "scale of the IP3 gradient threshold", true},
-        {"C_theta", uM, 0.5, 0, kInf, "Ca2+ threshold of gliotransmitter release"},
-        {"Omega_A", Hz, 0.6, 0, kInf, "gliotransmitter recycling rate"},
-        {"U_A", one, 0.6, 0, 1, "gliotransmitter release probability"},
-        {"G_T", uM, 200000.0, 0, kInf, "vesicular gliotransmitter concentration (200 mM)"},
-        {"rho_e", one, 6.5e-4, 0, kInf, "astrocytic vesicle to extracellular volume ratio"},
-        {"Omega_e", Hz, 60.0, 0, kInf, "gliotransmitter clearance rate"},
-        {"rho_c", one, 0.001, 0, kInf, "synaptic vesicle to cleft volume ratio (glutamate input)"},
-        {"Y_T", uM, 500000.0, 0, kInf, "vesicular glutamate concentration (500 mM)"},
-        {"Omega_c", Hz, 40.0, 0, kInf, "glutamate clearance rate"},
-        {"F_gap", one, 0.09, 0, kInf, "gap-junction IP3 permeability (with a coupling) [uM/s]"},
-        {"O_G", one, 1.5, 0, kInf,
-         "gliotransmitter binding rate of presynaptic receptors [1/(uM s)]"},
-        {"Omega_G", Hz, 0.5 / 60, 0, kInf, "gliotransmitter unbinding rate"},
-        {"update_interval", Dim::time, 1.0, 0, 1e5, "time between ODE updates (a multiple of dt)",
-         true},
-        {"ode_abs_tol", one, 1e-9, 0, 1, "absolute tolerance of the adaptive integrator [uM]",
-         true},
-        {"ode_rel_tol", one, 1e-8, 0, 1, "relative tolerance of the adaptive integrator", true},
-    };
-    m.state = {
-        {"Gamma_A", one, "fraction of activated astrocytic metabotropic receptors"},
-        {"IP3", uM, "cytosolic IP3"},
-        {"Ca", uM, "cytosolic Ca2+"},
-        {"h", one, "IP3R de-inactivation gate"},
-        {"x_A", one, "fraction of gliotransmitter available for release"},
-        {"G", uM, "extracellular gliotransmitter"},
-        {"Y", uM, "synaptic glutamate sensed by the astrocyte"},
-        {"Gamma_S", one,
-         "fraction of presynaptic receptors of its synapses bound by gliotransmitter"},
-        {"release", one, "1 in the update that released gliotransmitter, else 0"},
-    };
+    m.params = param_specs(kParams);
+    m.state = state_specs(kState);
     m.receptors = {"glutamate"};
     m.weight_dim = Dim::dimensionless;
     m.weights_non_negative = true;

@@ -11,35 +11,61 @@
 
 #include "builtin.hpp"
 #include "core/ode.hpp"
+#include "schema.hpp"
 
 namespace gliasim::models {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+#define LR_PARAMS(X)                                                                               \
+    X(Ca_tot, .dim = Dim::concentration, .value = 2.0, .min = 0, .min_exclusive = true,            \
+      .doc = "total free Ca2+ per cytosolic volume")                                               \
+    X(IP3_0, .dim = Dim::concentration, .value = 0.16, .min = 0, .doc = "IP3 baseline")            \
+    X(Kd_IP3_1, .dim = Dim::concentration, .value = 0.13, .min = 0, .min_exclusive = true,         \
+      .doc = "first IP3R dissociation constant of IP3")                                            \
+    X(Kd_IP3_2, .dim = Dim::concentration, .value = 0.9434, .min = 0, .min_exclusive = true,       \
+      .doc = "second IP3R dissociation constant of IP3")                                           \
+    X(Kd_act, .dim = Dim::concentration, .value = 0.08234, .min = 0, .min_exclusive = true,        \
+      .doc = "IP3R dissociation constant of Ca2+ activation")                                      \
+    X(Kd_inh, .dim = Dim::concentration, .value = 1.049, .min = 0,                                 \
+      .doc = "IP3R dissociation constant of Ca2+ inhibition")                                      \
+    X(Km_SERCA, .dim = Dim::concentration, .value = 0.1, .min = 0, .min_exclusive = true,          \
+      .doc = "half-activation constant of the SERCA pump")                                         \
+    X(SIC_scale, .dim = Dim::dimensionless, .value = 1.0, .min = 0, .min_exclusive = true,         \
+      .doc = "scale of the SIC output [pA]")                                                       \
+    X(SIC_th, .dim = Dim::concentration, .value = 0.19669, .min = 0,                               \
+      .doc = "Ca2+ threshold of the SIC")                                                          \
+    X(delta_IP3, .dim = Dim::concentration, .value = 0.0002, .min = 0,                             \
+      .doc = "IP3 increment per unit of synaptic weight")                                          \
+    X(k_IP3R, .dim = Dim::dimensionless, .value = 0.0002, .min = 0,                                \
+      .doc = "IP3R binding constant of Ca2+ inhibition [1/(uM ms)]")                               \
+    X(rate_IP3R, .dim = Dim::dimensionless, .value = 0.006, .min = 0,                              \
+      .doc = "maximal Ca2+ release rate of the IP3R [1/ms]")                                       \
+    X(rate_L, .dim = Dim::dimensionless, .value = 0.00011, .min = 0,                               \
+      .doc = "ER-to-cytosol leak rate constant [1/ms]")                                            \
+    X(rate_SERCA, .dim = Dim::dimensionless, .value = 0.0009, .min = 0,                            \
+      .doc = "maximal SERCA uptake rate [uM/ms]")                                                  \
+    X(ratio_ER_cyt, .dim = Dim::dimensionless, .value = 0.185, .min = 0, .min_exclusive = true,    \
+      .doc = "ER to cytosol volume ratio")                                                         \
+    X(tau_IP3, .dim = Dim::time, .value = 7142.0, .min = 0, .min_exclusive = true,                 \
+      .doc = "IP3 decay time constant")                                                            \
+    X(update_interval, .dim = Dim::time, .value = 0.1, .min = 0, .max = 1e5,                       \
+      .min_exclusive = true,                                                                       \
+      .doc = "time between ODE updates (a multiple of dt; NEST: every step)")                      \
+    X(ode_abs_tol, .dim = Dim::dimensionless, .value = 1e-10, .min = 0, .max = 1,                  \
+      .min_exclusive = true,                                                                       \
+      .doc = "absolute tolerance of the adaptive Dormand-Prince integrator [uM]")                  \
+    X(ode_rel_tol, .dim = Dim::dimensionless, .value = 1e-9, .min = 0, .max = 1,                   \
+      .min_exclusive = true, .doc = "relative tolerance of the integrator")
+GLIASIM_PARAMS(LR_PARAMS);
 
-enum Param {
-    Ca_tot,
-    IP3_0,
-    Kd_IP3_1,
-    Kd_IP3_2,
-    Kd_act,
-    Kd_inh,
-    Km_SERCA,
-    SIC_scale,
-    SIC_th,
-    delta_IP3,
-    k_IP3R,
-    rate_IP3R,
-    rate_L,
-    rate_SERCA,
-    ratio_ER_cyt,
-    tau_IP3,
-    update_interval,
-    ode_abs_tol,
-    ode_rel_tol,
-};
-enum Var { IP3, Ca_astro, h_IP3R, SIC };
+#define LR_STATE(X)                                                                                \
+    X(IP3, .dim = Dim::concentration, .doc = "cytosolic IP3")                                      \
+    X(Ca_astro, .dim = Dim::concentration, .doc = "cytosolic Ca2+")                                \
+    X(h_IP3R, .dim = Dim::dimensionless,                                                           \
+      .doc = "fraction of IP3 receptors not inactivated by Ca2+")                                  \
+    X(SIC, .dim = Dim::current, .doc = "slow inward current sent to neurons")
+GLIASIM_STATE(LR_STATE);
 
 struct LiRinzel {
     double ca_tot, ip3_0, kd1, kd2, kd_act, kd_inh, km_serca, k_ip3r, rate_ip3r, rate_l, rate_serca,
@@ -135,16 +161,17 @@ public:
     }
 
     std::span<double> state(std::size_t var) override {
-        switch (var) {
-        case IP3:
+        switch (static_cast<Var::Id>(var)) {
+        case Var::IP3:
             return ip3_;
-        case Ca_astro:
+        case Var::Ca_astro:
             return ca_;
-        case h_IP3R:
+        case Var::h_IP3R:
             return h_;
-        default:
+        case Var::SIC:
             return sic_;
         }
+        throw_unknown_state("astrocyte_lr", var);
     }
 
 private:
@@ -167,44 +194,8 @@ ModelInfo astrocyte_lr_info() {
     m.name = "astrocyte_lr";
     m.kind = ModelKind::astrocyte;
     m.doc = "Li-Rinzel astrocyte: IP3, Ca2+, IP3R gate; SIC output (NEST astrocyte_lr_1994)";
-    m.params = {
-        {"Ca_tot", Dim::concentration, 2.0, 0, kInf, "total free Ca2+ per cytosolic volume", true},
-        {"IP3_0", Dim::concentration, 0.16, 0, kInf, "IP3 baseline"},
-        {"Kd_IP3_1", Dim::concentration, 0.13, 0, kInf, "first IP3R dissociation constant of IP3",
-         true},
-        {"Kd_IP3_2", Dim::concentration, 0.9434, 0, kInf,
-         "second IP3R dissociation constant of IP3", true},
-        {"Kd_act", Dim::concentration, 0.08234, 0, kInf,
-         "IP3R dissociation constant of Ca2+ activation", true},
-        {"Kd_inh", Dim::concentration, 1.049, 0, kInf,
-         "IP3R dissociation constant of Ca2+ inhibition"},
-        {"Km_SERCA", Dim::concentration, 0.1, 0, kInf, "half-activation constant of the SERCA pump",
-         true},
-        {"SIC_scale", Dim::dimensionless, 1.0, 0, kInf, "scale of the SIC output [pA]", true},
-        {"SIC_th", Dim::concentration, 0.19669, 0, kInf, "Ca2+ threshold of the SIC"},
-        {"delta_IP3", Dim::concentration, 0.0002, 0, kInf,
-         "IP3 increment per unit of synaptic weight"},
-        {"k_IP3R", Dim::dimensionless, 0.0002, 0, kInf,
-         "IP3R binding constant of Ca2+ inhibition [1/(uM ms)]"},
-        {"rate_IP3R", Dim::dimensionless, 0.006, 0, kInf,
-         "maximal Ca2+ release rate of the IP3R [1/ms]"},
-        {"rate_L", Dim::dimensionless, 0.00011, 0, kInf, "ER-to-cytosol leak rate constant [1/ms]"},
-        {"rate_SERCA", Dim::dimensionless, 0.0009, 0, kInf, "maximal SERCA uptake rate [uM/ms]"},
-        {"ratio_ER_cyt", Dim::dimensionless, 0.185, 0, kInf, "ER to cytosol volume ratio", true},
-        {"tau_IP3", Dim::time, 7142.0, 0, kInf, "IP3 decay time constant", true},
-        {"update_interval", Dim::time, 0.1, 0, 1e5,
-         "time between ODE updates (a multiple of dt; NEST: every step)", true},
-        {"ode_abs_tol", Dim::dimensionless, 1e-10, 0, 1,
-         "absolute tolerance of the adaptive Dormand-Prince integrator [uM]", true},
-        {"ode_rel_tol", Dim::dimensionless, 1e-9, 0, 1, "relative tolerance of the integrator",
-         true},
-    };
-    m.state = {
-        {"IP3", Dim::concentration, "cytosolic IP3"},
-        {"Ca_astro", Dim::concentration, "cytosolic Ca2+"},
-        {"h_IP3R", Dim::dimensionless, "fraction of IP3 receptors not inactivated by Ca2+"},
-        {"SIC", Dim::current, "slow inward current sent to neurons"},
-    };
+    m.params = param_specs(kParams);
+    m.state = state_specs(kState);
     m.receptors = {"glutamate"};
     m.weight_dim = Dim::dimensionless;
     m.weights_non_negative = true;

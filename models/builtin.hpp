@@ -8,6 +8,7 @@ namespace gliasim::models {
 
 ModelInfo lif_curr_exp_info();
 ModelInfo lif_cond_exp_info();
+ModelInfo iaf_psc_alpha_info();
 ModelInfo poisson_source_info();
 ModelInfo spike_source_array_info();
 ModelInfo dc_source_info();

@@ -3,10 +3,15 @@
 #include <limits>
 
 #include "builtin.hpp"
+#include "schema.hpp"
 
 namespace gliasim::models {
 
 namespace {
+
+#define DC_SOURCE_PARAMS(X)                                                                        \
+    X(amplitude, .dim = Dim::current, .value = 0.0, .doc = "injected current")
+GLIASIM_PARAMS(DC_SOURCE_PARAMS);
 
 class DcSource final : public Stimulus {
 public:
@@ -22,12 +27,11 @@ private:
 } // namespace
 
 ModelInfo dc_source_info() {
-    constexpr double kInf = std::numeric_limits<double>::infinity();
     ModelInfo m;
     m.name = "dc_source";
     m.kind = ModelKind::stimulus;
     m.doc = "constant current into each target between start and stop (NEST dc_generator)";
-    m.params = {{"amplitude", Dim::current, 0.0, -kInf, kInf, "injected current"}};
+    m.params = param_specs(kParams);
     m.make_stimulus = [](const StimulusSetup& s) { return std::make_unique<DcSource>(s); };
     return m;
 }

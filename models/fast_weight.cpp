@@ -29,15 +29,42 @@
 
 #include "builtin.hpp"
 #include "core/projection.hpp"
+#include "schema.hpp"
 
 namespace gliasim::models {
 
 namespace {
 
-enum Param { eta, window, rho, coincidence, normaliser, tau_n, epsilon, learn_from, learn_until };
-enum Var { g_state };
 enum Coincidence { binary, pairs };
 enum Normaliser { astrocyte, none };
+
+#define FAST_WEIGHT_PARAMS(X)                                                                      \
+    X(eta, .dim = Dim::dimensionless, .value = 1.0, .min = 0,                                      \
+      .doc = "increment of H per coincidence")                                                     \
+    X(window, .dim = Dim::time, .value = 20.0, .min = 0, .min_exclusive = true,                    \
+      .doc = "length of a token window")                                                           \
+    X(rho, .dim = Dim::dimensionless, .value = 1.0, .min = 0, .max = 1,                            \
+      .doc = "decay of H and g per learning window")                                               \
+    X(coincidence, .dim = Dim::dimensionless, .value = binary, .min = 0, .max = 1,                 \
+      .choices = {"binary", "pairs"},                                                              \
+      .doc = "binary: H += eta when pre and post both spiked in a window; pairs: eta c_j c_i")     \
+    X(normaliser, .dim = Dim::dimensionless, .value = astrocyte, .min = 0, .max = 1,               \
+      .choices = {"astrocyte", "none"},                                                            \
+      .doc = "astrocyte: divide the read-out by epsilon + n(t); none: transmit w H")               \
+    X(tau_n, .dim = Dim::time, .value = 10.0, .min = 0, .min_exclusive = true,                     \
+      .doc = "time constant of the presynaptic traces x_j that n(t) = sum g_j x_j reads")          \
+    X(epsilon, .dim = Dim::dimensionless, .value = 1e-3, .min = 0,                                 \
+      .doc = "floor of the normaliser, in the unit of n (count x spikes per ms)")                  \
+    X(learn_from, .dim = Dim::time, .value = 0.0, .min = 0,                                        \
+      .doc = "windows starting from this time learn")                                              \
+    X(learn_until, .dim = Dim::time, .value = -1.0,                                                \
+      .doc = "windows starting before this time learn (negative: for ever)")
+GLIASIM_PARAMS(FAST_WEIGHT_PARAMS);
+
+#define FAST_WEIGHT_STATE(X)                                                                       \
+    X(g, .dim = Dim::dimensionless,                                                                \
+      .doc = "the astrocyte's integrated presynaptic activity per source line (windows)")
+GLIASIM_STATE(FAST_WEIGHT_STATE);
 
 // Below this scale the per-synapse h are multiplied out, so that eta / scale cannot overflow.
 constexpr double kRescaleBelow = 0x1p-256;
@@ -233,7 +260,7 @@ public:
     }
 
     std::span<const double> state(std::size_t var) const override {
-        (void)var;
+        if (var != Var::g) throw_unknown_state("fast_weight", var);
         return g_;
     }
 
@@ -350,47 +377,14 @@ private:
 } // namespace
 
 ModelInfo fast_weight_info() {
-    constexpr double kInf = std::numeric_limits<double>::infinity();
     ModelInfo m;
     m.name = "fast_weight";
     m.kind = ModelKind::synapse;
     m.plastic = true; // H learns from pre and post spikes
     m.doc = "astromorphic fast-weight synapse: Hebbian H per token window, read out as w H / "
             "(epsilon + n(t)) with an astrocyte normaliser (Kozachkov et al. 2023; BDH)";
-    m.params = {
-        {"eta", Dim::dimensionless, 1.0, 0, kInf, "increment of H per coincidence"},
-        {"window", Dim::time, 20.0, 0, kInf, "length of a token window", true},
-        {"rho", Dim::dimensionless, 1.0, 0, 1, "decay of H and g per learning window"},
-        {"coincidence",
-         Dim::dimensionless,
-         0,
-         0,
-         1,
-         "binary: H += eta when pre and post both spiked in a window; pairs: eta c_j c_i",
-         false,
-         false,
-         {"binary", "pairs"}},
-        {"normaliser",
-         Dim::dimensionless,
-         0,
-         0,
-         1,
-         "astrocyte: divide the read-out by epsilon + n(t); none: transmit w H",
-         false,
-         false,
-         {"astrocyte", "none"}},
-        {"tau_n", Dim::time, 10.0, 0, kInf,
-         "time constant of the presynaptic traces x_j that n(t) = sum g_j x_j reads", true},
-        {"epsilon", Dim::dimensionless, 1e-3, 0, kInf,
-         "floor of the normaliser, in the unit of n (count x spikes per ms)"},
-        {"learn_from", Dim::time, 0.0, 0, kInf, "windows starting from this time learn"},
-        {"learn_until", Dim::time, -1.0, -kInf, kInf,
-         "windows starting before this time learn (negative: for ever)"},
-    };
-    m.state = {
-        {"g", Dim::dimensionless,
-         "the astrocyte's integrated presynaptic activity per source line (windows)"},
-    };
+    m.params = param_specs(kParams);
+    m.state = state_specs(kState);
     m.check = [](const ParamValues& p) -> std::optional<std::string> {
         if (p[learn_until] >= 0 && p[learn_until] < p[learn_from])
             return "learn_until must be negative (for ever) or at least learn_from";

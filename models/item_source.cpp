@@ -10,10 +10,15 @@
 
 #include "builtin.hpp"
 #include "poisson_draw.hpp"
+#include "schema.hpp"
 
 namespace gliasim::models {
 
 namespace {
+
+#define ITEM_SOURCE_STATE(X)                                                                       \
+    X(item, .dim = Dim::dimensionless, .doc = "index of the item being shown (-1 in gaps)")
+GLIASIM_STATE(ITEM_SOURCE_STATE);
 
 class ItemSource final : public Population {
 public:
@@ -53,7 +58,10 @@ public:
         draw_poisson_spikes(seed_, id_, step, r, rate, dt_, spikes);
     }
 
-    std::span<double> state(std::size_t) override { return item_; }
+    std::span<double> state(std::size_t var) override {
+        if (var != Var::item) throw_unknown_state("item_source", var);
+        return item_;
+    }
 
 private:
     std::shared_ptr<const ItemStream> items_;
@@ -70,7 +78,7 @@ ModelInfo item_source_info() {
     m.kind = ModelKind::source;
     m.doc = "a task's input: items (symbols, images, analog values) as Poisson spike trains, "
             "one item every item_ms (fed by [task])";
-    m.state = {{"item", Dim::dimensionless, "index of the item being shown (-1 in gaps)"}};
+    m.state = state_specs(kState);
     m.takes_items = true;
     m.make_population = [](const PopulationSetup& s) { return std::make_unique<ItemSource>(s); };
     return m;

@@ -6,30 +6,49 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
-#include <limits>
 
 #include "builtin.hpp"
 #include "fast_exp.hpp"
-#include "lif_threshold.hpp"
+#include "lif_population.hpp"
+#include "schema.hpp"
 
 namespace gliasim::models {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+#define LIF_COND_EXP_PARAMS(X)                                                                     \
+    X(V_th, .dim = Dim::voltage, .value = -55.0, .doc = "spike threshold")                         \
+    X(V_reset, .dim = Dim::voltage, .value = -60.0, .doc = "reset potential")                      \
+    X(t_ref, .dim = Dim::time, .value = 2.0, .min = 0, .max = 1e5,                                 \
+      .doc = "absolute refractory period")                                                         \
+    X(g_L, .dim = Dim::conductance, .value = 16.6667, .min = 0, .min_exclusive = true,             \
+      .doc = "leak conductance")                                                                   \
+    X(C_m, .dim = Dim::capacitance, .value = 250.0, .min = 0, .min_exclusive = true,               \
+      .doc = "membrane capacitance")                                                               \
+    X(E_ex, .dim = Dim::voltage, .value = 0.0, .doc = "excitatory reversal potential")             \
+    X(E_in, .dim = Dim::voltage, .value = -85.0, .doc = "inhibitory reversal potential")           \
+    X(E_L, .dim = Dim::voltage, .value = -70.0, .doc = "leak reversal potential")                  \
+    X(tau_syn_ex, .dim = Dim::time, .value = 0.2, .min = 0, .min_exclusive = true,                 \
+      .doc = "excitatory conductance time constant")                                               \
+    X(tau_syn_in, .dim = Dim::time, .value = 2.0, .min = 0, .min_exclusive = true,                 \
+      .doc = "inhibitory conductance time constant")                                               \
+    X(I_e, .dim = Dim::current, .value = 0.0, .doc = "constant external current")
+GLIASIM_PARAMS(LIF_COND_EXP_PARAMS);
 
-enum Param { V_th, V_reset, t_ref, g_L, C_m, E_ex, E_in, E_L, tau_syn_ex, tau_syn_in, I_e };
-enum Var { V_m, g_ex, g_in, I_SIC };
+#define LIF_COND_EXP_STATE(X)                                                                      \
+    X(V_m, .dim = Dim::voltage, .doc = "membrane potential")                                       \
+    X(g_ex, .dim = Dim::conductance, .doc = "excitatory conductance")                              \
+    X(g_in, .dim = Dim::conductance, .doc = "inhibitory conductance")                              \
+    X(I_SIC, .dim = Dim::current, .doc = "slow inward current from astrocytes in this step")
+GLIASIM_STATE(LIF_COND_EXP_STATE);
 
-class LifCondExp final : public Population {
+class LifCondExp final : public LifPopulation<LifCondExp> {
 public:
     explicit LifCondExp(const PopulationSetup& s)
-        : Population(s, 3), v_(s.size, s.params[E_L]), g_ex_(s.size, 0.0), g_in_(s.size, 0.0),
-          i_sic_(s.size, 0.0), refractory_(s.size, 0) {
+        : LifPopulation(s, s.params[E_L], s.params[V_th], s.params[V_reset], s.params[t_ref]),
+          g_ex_(s.size, 0.0), g_in_(s.size, 0.0) {
         const auto& p = s.params;
         const double h = s.dt;
-        v_th_ = p[V_th];
-        v_reset_ = p[V_reset];
         g_l_ = p[g_L];
         e_ex_ = p[E_ex];
         e_in_ = p[E_in];
@@ -41,52 +60,29 @@ public:
         // Mean of g(0) exp(-t/tau) over [0, h], as a fraction of g(0).
         mean_ex_ = -p[tau_syn_ex] / h * std::expm1(-h / p[tau_syn_ex]);
         mean_in_ = -p[tau_syn_in] / h * std::expm1(-h / p[tau_syn_in]);
-        ref_steps_ = static_cast<int>(std::lround(p[t_ref] / h));
-    }
-
-    void update(step_t step, IndexRange r, std::vector<Spike>& spikes) override {
-        // Without astrocytes nothing arrives on the SIC channel: skip reading and clearing it.
-        advance(step, r, ring_.slot(0, step), ring_.slot(1, step),
-                channel_fed(2) ? ring_.slot(2, step) : nullptr, stim_current_.data(), spikes);
-    }
-
-    // A per-sample reset also ends refractoriness (kept outside the state variables).
-    void on_reset() override { std::fill(refractory_.begin(), refractory_.end(), 0); }
-
-    void archive_extra(StateArchive& a) override {
-        a.io("refractory", refractory_);
-        if (a.loading()) a.require_within<std::int64_t>("refractory", refractory_, 0, ref_steps_);
     }
 
     std::span<double> state(std::size_t var) override {
-        switch (var) {
-        case V_m:
+        switch (static_cast<Var::Id>(var)) {
+        case Var::V_m:
             return v_;
-        case g_ex:
+        case Var::g_ex:
             return g_ex_;
-        case g_in:
+        case Var::g_in:
             return g_in_;
-        default:
+        case Var::I_SIC:
             return i_sic_;
         }
+        throw_unknown_state("lif_cond_exp", var);
     }
 
 private:
-    // Integrates every neuron of `r` (refractory ones keep V = V_reset) in blocks of kLifBlock,
-    // scanning for threshold crossings only the blocks that have one. Compiled for AVX-512, AVX2
-    // and the x86-64 baseline (core/multiversion.hpp) with bit-identical results.
-    GLIASIM_MULTIVERSION
-    void advance(step_t step, IndexRange r, double* in_ex, double* in_in, double* in_sic,
-                 const double* stim, std::vector<Spike>& spikes) {
-        for (index_t b = r.begin; b < r.end; b += kLifBlock) {
-            const index_t e = std::min(r.end, b + kLifBlock);
-            const std::size_t n = e - b;
-            const double crossed = in_sic ? integrate<true>(b, n, in_ex, in_in, in_sic, stim)
-                                          : integrate<false>(b, n, in_ex, in_in, in_sic, stim);
-            if (crossed > 0.0)
-                emit_block_crossings(v_.data(), refractory_.data(), b, e, v_th_, v_reset_,
-                                     ref_steps_, step, spikes);
-        }
+    friend LifPopulation; // calls integrate_block
+
+    // The block update that LifPopulation runs.
+    [[gnu::always_inline]] double integrate_block(index_t b, std::size_t n, const LifInputs& in) {
+        return in.sic_fed ? integrate<true>(b, n, in.ex, in.in, in.sic, in.stim)
+                          : integrate<false>(b, n, in.ex, in.in, in.sic, in.stim);
     }
 
     // Neurons [b, b + n); returns how many reached the threshold (a floating-point count, so
@@ -134,11 +130,9 @@ private:
         return crossed;
     }
 
-    std::vector<double> v_, g_ex_, g_in_, i_sic_;
-    std::vector<std::int64_t> refractory_; // 64-bit: the update loop keeps every lane 64 bits wide
-    double v_th_, v_reset_, g_l_, e_ex_, e_in_, e_l_, i_e_, h_over_c_;
+    std::vector<double> g_ex_, g_in_;
+    double g_l_, e_ex_, e_in_, e_l_, i_e_, h_over_c_;
     double decay_ex_, decay_in_, mean_ex_, mean_in_;
-    int ref_steps_;
 };
 
 } // namespace
@@ -148,34 +142,13 @@ ModelInfo lif_cond_exp_info() {
     m.name = "lif_cond_exp";
     m.kind = ModelKind::neuron;
     m.doc = "LIF neuron, exponential conductance synapses (NEST iaf_cond_exp parameters)";
-    m.params = {
-        {"V_th", Dim::voltage, -55.0, -kInf, kInf, "spike threshold"},
-        {"V_reset", Dim::voltage, -60.0, -kInf, kInf, "reset potential"},
-        {"t_ref", Dim::time, 2.0, 0, 1e5, "absolute refractory period"},
-        {"g_L", Dim::conductance, 16.6667, 0, kInf, "leak conductance", true},
-        {"C_m", Dim::capacitance, 250.0, 0, kInf, "membrane capacitance", true},
-        {"E_ex", Dim::voltage, 0.0, -kInf, kInf, "excitatory reversal potential"},
-        {"E_in", Dim::voltage, -85.0, -kInf, kInf, "inhibitory reversal potential"},
-        {"E_L", Dim::voltage, -70.0, -kInf, kInf, "leak reversal potential"},
-        {"tau_syn_ex", Dim::time, 0.2, 0, kInf, "excitatory conductance time constant", true},
-        {"tau_syn_in", Dim::time, 2.0, 0, kInf, "inhibitory conductance time constant", true},
-        {"I_e", Dim::current, 0.0, -kInf, kInf, "constant external current"},
-    };
-    m.state = {
-        {"V_m", Dim::voltage, "membrane potential"},
-        {"g_ex", Dim::conductance, "excitatory conductance"},
-        {"g_in", Dim::conductance, "inhibitory conductance"},
-        {"I_SIC", Dim::current, "slow inward current from astrocytes in this step"},
-    };
+    m.params = param_specs(kParams);
+    m.state = state_specs(kState);
     m.receptors = {"excitatory", "inhibitory"};
     m.continuous_inputs = {"SIC"};
     m.weight_dim = Dim::conductance;
     m.weights_non_negative = true;
-    m.check = [](const ParamValues& p) -> std::optional<std::string> {
-        if (!(p[V_reset] < p[V_th]))
-            return fmt::format("V_reset ({} mV) must be below V_th ({} mV)", p[V_reset], p[V_th]);
-        return std::nullopt;
-    };
+    m.check = [](const ParamValues& p) { return reset_below_threshold(p[V_reset], p[V_th]); };
     m.make_population = [](const PopulationSetup& s) { return std::make_unique<LifCondExp>(s); };
     return m;
 }

@@ -4,32 +4,49 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
-#include <limits>
 
 #include "builtin.hpp"
 #include "fast_exp.hpp"
-#include "lif_threshold.hpp"
+#include "lif_population.hpp"
 #include "propagators.hpp"
+#include "schema.hpp"
 
 namespace gliasim::models {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+#define LIF_CURR_EXP_PARAMS(X)                                                                     \
+    X(E_L, .dim = Dim::voltage, .value = -70.0, .doc = "resting (leak reversal) potential")        \
+    X(C_m, .dim = Dim::capacitance, .value = 250.0, .min = 0, .min_exclusive = true,               \
+      .doc = "membrane capacitance")                                                               \
+    X(tau_m, .dim = Dim::time, .value = 10.0, .min = 0, .min_exclusive = true,                     \
+      .doc = "membrane time constant")                                                             \
+    X(t_ref, .dim = Dim::time, .value = 2.0, .min = 0, .max = 1e5,                                 \
+      .doc = "absolute refractory period")                                                         \
+    X(V_th, .dim = Dim::voltage, .value = -55.0, .doc = "spike threshold")                         \
+    X(V_reset, .dim = Dim::voltage, .value = -70.0, .doc = "reset potential")                      \
+    X(tau_syn_ex, .dim = Dim::time, .value = 2.0, .min = 0, .min_exclusive = true,                 \
+      .doc = "excitatory synaptic current time constant")                                          \
+    X(tau_syn_in, .dim = Dim::time, .value = 2.0, .min = 0, .min_exclusive = true,                 \
+      .doc = "inhibitory synaptic current time constant")                                          \
+    X(I_e, .dim = Dim::current, .value = 0.0, .doc = "constant external current")
+GLIASIM_PARAMS(LIF_CURR_EXP_PARAMS);
 
-enum Param { E_L, C_m, tau_m, t_ref, V_th, V_reset, tau_syn_ex, tau_syn_in, I_e };
-enum Var { V_m, I_syn_ex, I_syn_in, I_SIC };
+#define LIF_CURR_EXP_STATE(X)                                                                      \
+    X(V_m, .dim = Dim::voltage, .doc = "membrane potential")                                       \
+    X(I_syn_ex, .dim = Dim::current, .doc = "excitatory synaptic current")                         \
+    X(I_syn_in, .dim = Dim::current, .doc = "inhibitory synaptic current")                         \
+    X(I_SIC, .dim = Dim::current, .doc = "slow inward current from astrocytes in this step")
+GLIASIM_STATE(LIF_CURR_EXP_STATE);
 
-class LifCurrExp final : public Population {
+class LifCurrExp final : public LifPopulation<LifCurrExp> {
 public:
     explicit LifCurrExp(const PopulationSetup& s)
-        : Population(s, 3), v_(s.size, s.params[E_L]), i_ex_(s.size, 0.0), i_in_(s.size, 0.0),
-          i_sic_(s.size, 0.0), refractory_(s.size, 0) {
+        : LifPopulation(s, s.params[E_L], s.params[V_th], s.params[V_reset], s.params[t_ref]),
+          i_ex_(s.size, 0.0), i_in_(s.size, 0.0) {
         const auto& p = s.params;
         const double h = s.dt;
         e_l_ = p[E_L];
-        v_th_ = p[V_th];
-        v_reset_ = p[V_reset];
         i_e_ = p[I_e];
         p22_ = std::exp(-h / p[tau_m]);
         p11_ex_ = std::exp(-h / p[tau_syn_ex]);
@@ -37,48 +54,28 @@ public:
         p21_ex_ = propagator_current_to_voltage(p[tau_syn_ex], p[tau_m], p[C_m], h);
         p21_in_ = propagator_current_to_voltage(p[tau_syn_in], p[tau_m], p[C_m], h);
         p20_ = propagator_constant_current(p[tau_m], p[C_m], h);
-        ref_steps_ = static_cast<int>(std::lround(p[t_ref] / h));
-    }
-
-    void update(step_t step, IndexRange r, std::vector<Spike>& spikes) override {
-        advance(step, r, ring_.slot(0, step), ring_.slot(1, step), ring_.slot(2, step),
-                stim_current_.data(), spikes);
-    }
-
-    // A per-sample reset also ends refractoriness (kept outside the state variables).
-    void on_reset() override { std::fill(refractory_.begin(), refractory_.end(), 0); }
-
-    void archive_extra(StateArchive& a) override {
-        a.io("refractory", refractory_);
-        if (a.loading()) a.require_within<std::int64_t>("refractory", refractory_, 0, ref_steps_);
     }
 
     std::span<double> state(std::size_t var) override {
-        switch (var) {
-        case V_m:
+        switch (static_cast<Var::Id>(var)) {
+        case Var::V_m:
             return v_;
-        case I_syn_ex:
+        case Var::I_syn_ex:
             return i_ex_;
-        case I_syn_in:
+        case Var::I_syn_in:
             return i_in_;
-        default:
+        case Var::I_SIC:
             return i_sic_;
         }
+        throw_unknown_state("lif_curr_exp", var);
     }
 
 private:
-    // Integrates every neuron of `r` (refractory ones keep V = V_reset) in blocks of kLifBlock,
-    // scanning for threshold crossings only the blocks that have one. Compiled for AVX-512,
-    // AVX2 and the x86-64 baseline (core/multiversion.hpp); bit-identical results.
-    GLIASIM_MULTIVERSION
-    void advance(step_t step, IndexRange r, double* in_ex, double* in_in, double* in_sic,
-                 const double* stim, std::vector<Spike>& spikes) {
-        for (index_t b = r.begin; b < r.end; b += kLifBlock) {
-            const index_t e = std::min(r.end, b + kLifBlock);
-            if (integrate(b, e - b, in_ex + b, in_in + b, in_sic + b, stim + b) > 0.0)
-                emit_block_crossings(v_.data(), refractory_.data(), b, e, v_th_, v_reset_,
-                                     ref_steps_, step, spikes);
-        }
+    friend LifPopulation; // calls integrate_block
+
+    // The block update that LifPopulation runs.
+    [[gnu::always_inline]] double integrate_block(index_t b, std::size_t n, const LifInputs& in) {
+        return integrate(b, n, in.ex + b, in.in + b, in.sic + b, in.stim + b);
     }
 
     // Neurons [b, b + n) (the input pointers start at b): V first with the currents of the step
@@ -116,11 +113,9 @@ private:
         return crossed;
     }
 
-    std::vector<double> v_, i_ex_, i_in_, i_sic_;
-    std::vector<std::int64_t> refractory_; // 64-bit: the update loop keeps every lane 64 bits wide
-    double e_l_, v_th_, v_reset_, i_e_;
+    std::vector<double> i_ex_, i_in_;
+    double e_l_, i_e_;
     double p22_, p11_ex_, p11_in_, p21_ex_, p21_in_, p20_;
-    int ref_steps_;
 };
 
 } // namespace
@@ -130,31 +125,12 @@ ModelInfo lif_curr_exp_info() {
     m.name = "lif_curr_exp";
     m.kind = ModelKind::neuron;
     m.doc = "LIF neuron, exponential current synapses, exact integration (NEST iaf_psc_exp)";
-    m.params = {
-        {"E_L", Dim::voltage, -70.0, -kInf, kInf, "resting (leak reversal) potential"},
-        {"C_m", Dim::capacitance, 250.0, 0, kInf, "membrane capacitance", true},
-        {"tau_m", Dim::time, 10.0, 0, kInf, "membrane time constant", true},
-        {"t_ref", Dim::time, 2.0, 0, 1e5, "absolute refractory period"},
-        {"V_th", Dim::voltage, -55.0, -kInf, kInf, "spike threshold"},
-        {"V_reset", Dim::voltage, -70.0, -kInf, kInf, "reset potential"},
-        {"tau_syn_ex", Dim::time, 2.0, 0, kInf, "excitatory synaptic current time constant", true},
-        {"tau_syn_in", Dim::time, 2.0, 0, kInf, "inhibitory synaptic current time constant", true},
-        {"I_e", Dim::current, 0.0, -kInf, kInf, "constant external current"},
-    };
-    m.state = {
-        {"V_m", Dim::voltage, "membrane potential"},
-        {"I_syn_ex", Dim::current, "excitatory synaptic current"},
-        {"I_syn_in", Dim::current, "inhibitory synaptic current"},
-        {"I_SIC", Dim::current, "slow inward current from astrocytes in this step"},
-    };
+    m.params = param_specs(kParams);
+    m.state = state_specs(kState);
     m.receptors = {"excitatory", "inhibitory"};
     m.continuous_inputs = {"SIC"};
     m.weight_dim = Dim::current;
-    m.check = [](const ParamValues& p) -> std::optional<std::string> {
-        if (!(p[V_reset] < p[V_th]))
-            return fmt::format("V_reset ({} mV) must be below V_th ({} mV)", p[V_reset], p[V_th]);
-        return std::nullopt;
-    };
+    m.check = [](const ParamValues& p) { return reset_below_threshold(p[V_reset], p[V_th]); };
     m.make_population = [](const PopulationSetup& s) { return std::make_unique<LifCurrExp>(s); };
     return m;
 }

@@ -11,15 +11,22 @@
 #include <limits>
 
 #include "builtin.hpp"
+#include "schema.hpp"
 
 namespace gliasim::models {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+#define NALSM_ASTROCYTE_PARAMS(X)                                                                  \
+    X(tau, .dim = Dim::time, .value = 100.0, .min = 0, .min_exclusive = true,                      \
+      .doc = "time constant tau_astro")                                                            \
+    X(b, .dim = Dim::dimensionless, .value = 0.15,                                                 \
+      .doc = "resting value b_astro (= A_plus of the rule) and initial A")
+GLIASIM_PARAMS(NALSM_ASTROCYTE_PARAMS);
 
-enum Param { tau, b };
-enum Var { A_var };
+#define NALSM_ASTROCYTE_STATE(X)                                                                   \
+    X(A, .dim = Dim::dimensionless, .doc = "astrocyte state: the depression rate")
+GLIASIM_STATE(NALSM_ASTROCYTE_STATE);
 
 class NalsmAstrocyte final : public Population {
 public:
@@ -35,7 +42,10 @@ public:
         }
     }
 
-    std::span<double> state(std::size_t) override { return a_; }
+    std::span<double> state(std::size_t var) override {
+        if (var != Var::A) throw_unknown_state("nalsm_astrocyte", var);
+        return a_;
+    }
 
 private:
     std::vector<double> a_;
@@ -50,12 +60,8 @@ ModelInfo nalsm_astrocyte_info() {
     m.kind = ModelKind::astrocyte;
     m.doc = "NALSM astrocyte: leaky integrator of liquid (+) and input (-) spikes whose value is "
             "the STDP depression rate (Ivanov & Michmizos 2021)";
-    m.params = {
-        {"tau", Dim::time, 100.0, 0, kInf, "time constant tau_astro", true},
-        {"b", Dim::dimensionless, 0.15, -kInf, kInf,
-         "resting value b_astro (= A_plus of the rule) and initial A"},
-    };
-    m.state = {{"A", Dim::dimensionless, "astrocyte state: the depression rate"}};
+    m.params = param_specs(kParams);
+    m.state = state_specs(kState);
     m.receptors = {"activity"};
     m.weight_dim = Dim::dimensionless;
     m.make_population = [](const PopulationSetup& s) {

@@ -13,15 +13,33 @@
 #include <limits>
 
 #include "builtin.hpp"
+#include "schema.hpp"
 
 namespace gliasim::models {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+#define NALSM_LIF_PARAMS(X)                                                                        \
+    X(tau_v, .dim = Dim::time, .value = 64.0, .min = 0, .min_exclusive = true,                     \
+      .doc = "membrane time constant")                                                             \
+    X(v_th, .dim = Dim::dimensionless, .value = 20.0, .doc = "threshold")                          \
+    X(v_reset, .dim = Dim::dimensionless, .value = 0.0, .doc = "reset and initial potential")      \
+    X(t_ref, .dim = Dim::time, .value = 2.0, .min = 0, .max = 1e5,                                 \
+      .doc = "absolute refractory period")                                                         \
+    X(bias, .dim = Dim::dimensionless, .value = 0.0, .doc = "constant input per ms")               \
+    X(tau_fast, .dim = Dim::time, .value = 1.0, .min = 0, .min_exclusive = true,                   \
+      .doc = "kernel time constant of receptor fast")                                              \
+    X(tau_slow, .dim = Dim::time, .value = 2.0, .min = 0, .min_exclusive = true,                   \
+      .doc = "kernel time constant of receptor slow")
+GLIASIM_PARAMS(NALSM_LIF_PARAMS);
 
-enum Param { tau_v, v_th, v_reset, t_ref, bias, tau_fast, tau_slow };
-enum Var { v_var, i_fast_var, i_slow_var, refractory_var };
+#define NALSM_LIF_STATE(X)                                                                         \
+    X(v, .dim = Dim::dimensionless, .doc = "membrane potential")                                   \
+    X(i_fast, .dim = Dim::dimensionless, .doc = "synaptic current of receptor fast, per ms")       \
+    X(i_slow, .dim = Dim::dimensionless, .doc = "synaptic current of receptor slow, per ms")       \
+    X(refractory, .dim = Dim::dimensionless, .doc = "refractory steps left")
+GLIASIM_STATE(NALSM_LIF_STATE);
+
 enum Receptor { fast, slow, direct };
 
 class NalsmLif final : public Population {
@@ -67,16 +85,17 @@ public:
     }
 
     std::span<double> state(std::size_t var) override {
-        switch (var) {
-        case v_var:
+        switch (static_cast<Var::Id>(var)) {
+        case Var::v:
             return v_;
-        case i_fast_var:
+        case Var::i_fast:
             return i_fast_;
-        case i_slow_var:
+        case Var::i_slow:
             return i_slow_;
-        default:
+        case Var::refractory:
             return refractory_;
         }
+        throw_unknown_state("nalsm_lif", var);
     }
 
 private:
@@ -92,21 +111,8 @@ ModelInfo nalsm_lif_info() {
     m.name = "nalsm_lif";
     m.kind = ModelKind::neuron;
     m.doc = "discrete-time current-based LIF of the NALSM liquid (Ivanov & Michmizos 2021)";
-    m.params = {
-        {"tau_v", Dim::time, 64.0, 0, kInf, "membrane time constant", true},
-        {"v_th", Dim::dimensionless, 20.0, -kInf, kInf, "threshold"},
-        {"v_reset", Dim::dimensionless, 0.0, -kInf, kInf, "reset and initial potential"},
-        {"t_ref", Dim::time, 2.0, 0, 1e5, "absolute refractory period"},
-        {"bias", Dim::dimensionless, 0.0, -kInf, kInf, "constant input per ms"},
-        {"tau_fast", Dim::time, 1.0, 0, kInf, "kernel time constant of receptor fast", true},
-        {"tau_slow", Dim::time, 2.0, 0, kInf, "kernel time constant of receptor slow", true},
-    };
-    m.state = {
-        {"v", Dim::dimensionless, "membrane potential"},
-        {"i_fast", Dim::dimensionless, "synaptic current of receptor fast, per ms"},
-        {"i_slow", Dim::dimensionless, "synaptic current of receptor slow, per ms"},
-        {"refractory", Dim::dimensionless, "refractory steps left"},
-    };
+    m.params = param_specs(kParams);
+    m.state = state_specs(kState);
     m.receptors = {"fast", "slow", "direct"};
     m.sign_picks_receptor = false; // signed weights; receptors are kernel time constants
     m.weight_dim = Dim::dimensionless;

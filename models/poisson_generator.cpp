@@ -10,10 +10,16 @@
 #include "core/multiversion.hpp"
 #include "core/philox_batch.hpp"
 #include "core/rng.hpp"
+#include "schema.hpp"
 
 namespace gliasim::models {
 
 namespace {
+
+#define POISSON_GENERATOR_PARAMS(X)                                                                \
+    X(rate, .dim = Dim::frequency, .value = 0.0, .min = 0, .max = 1e7,                             \
+      .doc = "total input rate per target")
+GLIASIM_PARAMS(POISSON_GENERATOR_PARAMS);
 
 class PoissonGenerator final : public Stimulus {
 public:
@@ -124,7 +130,7 @@ ModelInfo poisson_generator_info() {
     m.kind = ModelKind::stimulus;
     m.doc = "independent Poisson spike input into each target (NEST poisson_generator); keys "
             "weight, receptor";
-    m.params = {{"rate", Dim::frequency, 0.0, 0, 1e7, "total input rate per target"}};
+    m.params = param_specs(kParams);
     m.injects_spikes = true;
     m.make_stimulus = [](const StimulusSetup& s) { return std::make_unique<PoissonGenerator>(s); };
     return m;

@@ -4,12 +4,20 @@
 
 #include "builtin.hpp"
 #include "poisson_draw.hpp"
+#include "schema.hpp"
 
 namespace gliasim::models {
 
 namespace {
 
-enum Param { rate };
+#define POISSON_SOURCE_PARAMS(X)                                                                   \
+    X(rate, .dim = Dim::frequency, .value = 10.0, .min = 0, .max = 1e5, .doc = "mean firing rate")
+GLIASIM_PARAMS(POISSON_SOURCE_PARAMS);
+
+#define POISSON_SOURCE_STATE(X)                                                                    \
+    X(rate, .dim = Dim::frequency,                                                                 \
+      .doc = "firing rate of each source (may be initialised per source)")
+GLIASIM_STATE(POISSON_SOURCE_STATE);
 
 class PoissonSource final : public Population {
 public:
@@ -20,7 +28,10 @@ public:
         draw_poisson_spikes(seed_, id_, step, r, rate_.data(), dt_, spikes);
     }
 
-    std::span<double> state(std::size_t) override { return rate_; }
+    std::span<double> state(std::size_t var) override {
+        if (var != Var::rate) throw_unknown_state("poisson_source", var);
+        return rate_;
+    }
 
 private:
     std::vector<double> rate_; // [Hz] per source, settable through the `rate` state variable
@@ -33,9 +44,8 @@ ModelInfo poisson_source_info() {
     m.name = "poisson_source";
     m.kind = ModelKind::source;
     m.doc = "independent Poisson spike trains, one per entity (PyNN SpikeSourcePoisson)";
-    m.params = {{"rate", Dim::frequency, 10.0, 0, 1e5, "mean firing rate"}};
-    m.state = {
-        {"rate", Dim::frequency, "firing rate of each source (may be initialised per source)"}};
+    m.params = param_specs(kParams);
+    m.state = state_specs(kState);
     m.make_population = [](const PopulationSetup& s) { return std::make_unique<PoissonSource>(s); };
     return m;
 }

@@ -6,6 +6,7 @@ namespace gliasim::models {
 void register_builtin_models(ModelRegistry& r) {
     r.add(lif_curr_exp_info());
     r.add(lif_cond_exp_info());
+    r.add(iaf_psc_alpha_info());
     r.add(aeif_cond_alpha_astro_info());
     r.add(amsu_info());
     r.add(poisson_source_info());

@@ -5,10 +5,15 @@
 #include <cmath>
 
 #include "builtin.hpp"
+#include "schema.hpp"
 
 namespace gliasim::models {
 
 namespace {
+
+#define SPIKE_SOURCE_ARRAY_STATE(X)                                                                \
+    X(n_spikes, .dim = Dim::dimensionless, .doc = "number of listed spike times")
+GLIASIM_STATE(SPIKE_SOURCE_ARRAY_STATE);
 
 class SpikeSourceArray final : public Population {
 public:
@@ -47,7 +52,10 @@ public:
                                               offsets_[i + 1]);
     }
 
-    std::span<double> state(std::size_t) override { return count_; }
+    std::span<double> state(std::size_t var) override {
+        if (var != Var::n_spikes) throw_unknown_state("spike_source_array", var);
+        return count_;
+    }
 
 private:
     std::vector<step_t> steps_;
@@ -63,7 +71,7 @@ ModelInfo spike_source_array_info() {
     m.name = "spike_source_array";
     m.kind = ModelKind::source;
     m.doc = "emits spikes at listed times (NEST spike_generator); key spike_times";
-    m.state = {{"n_spikes", Dim::dimensionless, "number of listed spike times"}};
+    m.state = state_specs(kState);
     m.takes_spike_times = true;
     m.make_population = [](const PopulationSetup& s) {
         return std::make_unique<SpikeSourceArray>(s);

@@ -19,27 +19,44 @@
 #include "builtin.hpp"
 #include "core/plasticity.hpp"
 #include "core/projection.hpp"
+#include "schema.hpp"
 
 namespace gliasim::models {
 
 namespace {
 
-enum Param {
-    tau_plus,
-    tau_minus,
-    A_plus,
-    A_minus,
-    w_min,
-    w_max,
-    weight_dependence,
-    pairing,
-    modulates,
-    learn_from,
-    learn_until
-};
 enum Dependence { additive, multiplicative };
 enum Pairing { all_to_all, nearest };
 enum Modulates { depression, potentiation, both };
+
+#define STDP_PARAMS(X)                                                                             \
+    X(tau_plus, .dim = Dim::time, .value = 20.0, .min = 0, .min_exclusive = true,                  \
+      .doc = "time constant of the presynaptic trace")                                             \
+    X(tau_minus, .dim = Dim::time, .value = 20.0, .min = 0, .min_exclusive = true,                 \
+      .doc = "time constant of the postsynaptic trace")                                            \
+    X(A_plus, .dim = Dim::dimensionless, .value = 0.01, .in_weight_unit = true,                    \
+      .doc = "potentiation per pair, x exp(-dt/tau_plus) (weight unit)")                           \
+    X(A_minus, .dim = Dim::dimensionless, .value = 0.0105, .in_weight_unit = true,                 \
+      .doc = "depression per pair, x exp(-dt/tau_minus) (weight unit)")                            \
+    X(w_min, .dim = Dim::dimensionless, .value = 0.0, .in_weight_unit = true,                      \
+      .doc = "lower weight bound")                                                                 \
+    X(w_max, .dim = Dim::dimensionless, .value = kInf, .in_weight_unit = true,                     \
+      .doc = "upper weight bound")                                                                 \
+    X(weight_dependence, .dim = Dim::dimensionless, .value = additive, .min = 0, .max = 1,         \
+      .choices = {"additive", "multiplicative"},                                                   \
+      .doc = "additive: fixed steps, clipped at the bounds; multiplicative: steps scale "          \
+             "with the distance to the bound (soft bounds)")                                       \
+    X(pairing, .dim = Dim::dimensionless, .value = all_to_all, .min = 0, .max = 1,                 \
+      .choices = {"all_to_all", "nearest"},                                                        \
+      .doc = "all_to_all: every earlier spike counts; nearest: only the latest one")               \
+    X(modulates, .dim = Dim::dimensionless, .value = depression, .min = 0, .max = 2,               \
+      .choices = {"depression", "potentiation", "both"},                                           \
+      .doc = "what the projection's modulator scales (with `modulator = \"pop.var\"`)")            \
+    X(learn_from, .dim = Dim::time, .value = 0.0, .min = 0,                                        \
+      .doc = "weights change from this time on")                                                   \
+    X(learn_until, .dim = Dim::time, .value = -1.0, .min = -1,                                     \
+      .doc = "weights are frozen from this time on (-1: never)")
+GLIASIM_PARAMS(STDP_PARAMS);
 
 class Stdp final : public Transmission {
 public:
@@ -148,7 +165,10 @@ public:
         return events;
     }
 
-    std::span<const double> state(std::size_t) const override { return {}; }
+    // No per-source state variables: every index is out of range.
+    std::span<const double> state(std::size_t var) const override {
+        throw_unknown_state("stdp", var);
+    }
 
 private:
     double modulation(index_t target) const {
@@ -182,56 +202,12 @@ private:
 } // namespace
 
 ModelInfo stdp_info() {
-    constexpr double kInf = std::numeric_limits<double>::infinity();
     ModelInfo m;
     m.name = "stdp";
     m.kind = ModelKind::synapse;
     m.doc = "pair-based STDP (additive or multiplicative, all-to-all or nearest-spike), "
             "optionally modulated by a slow state such as an astrocyte's";
-    ParamSpec a_plus{"A_plus", Dim::dimensionless,
-                     0.01,     -kInf,
-                     kInf,     "potentiation per pair, x exp(-dt/tau_plus) (weight unit)"};
-    a_plus.in_weight_unit = true;
-    ParamSpec a_minus{"A_minus", Dim::dimensionless,
-                      0.0105,    -kInf,
-                      kInf,      "depression per pair, x exp(-dt/tau_minus) (weight unit)"};
-    a_minus.in_weight_unit = true;
-    ParamSpec lo{"w_min", Dim::dimensionless, 0.0, -kInf, kInf, "lower weight bound"};
-    lo.in_weight_unit = true;
-    ParamSpec hi{"w_max", Dim::dimensionless, kInf, -kInf, kInf, "upper weight bound"};
-    hi.in_weight_unit = true;
-    ParamSpec dep{"weight_dependence",
-                  Dim::dimensionless,
-                  0,
-                  0,
-                  1,
-                  "additive: fixed steps, clipped at the bounds; multiplicative: steps scale "
-                  "with the distance to the bound (soft bounds)"};
-    dep.choices = {"additive", "multiplicative"};
-    ParamSpec pair{
-        "pairing", Dim::dimensionless,
-        0,         0,
-        1,         "all_to_all: every earlier spike counts; nearest: only the latest one"};
-    pair.choices = {"all_to_all", "nearest"};
-    ParamSpec mod{
-        "modulates", Dim::dimensionless,
-        0,           0,
-        2,           "what the projection's modulator scales (with `modulator = \"pop.var\"`)"};
-    mod.choices = {"depression", "potentiation", "both"};
-    m.params = {
-        {"tau_plus", Dim::time, 20.0, 0, kInf, "time constant of the presynaptic trace", true},
-        {"tau_minus", Dim::time, 20.0, 0, kInf, "time constant of the postsynaptic trace", true},
-        a_plus,
-        a_minus,
-        lo,
-        hi,
-        dep,
-        pair,
-        mod,
-        {"learn_from", Dim::time, 0.0, 0, kInf, "weights change from this time on"},
-        {"learn_until", Dim::time, -1.0, -1, kInf,
-         "weights are frozen from this time on (-1: never)"},
-    };
+    m.params = param_specs(kParams);
     m.plastic = true;
     m.reads_modulator = true;
     m.check = [](const ParamValues& v) -> std::optional<std::string> {

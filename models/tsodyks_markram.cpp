@@ -9,13 +9,27 @@
 
 #include "builtin.hpp"
 #include "core/projection.hpp"
+#include "schema.hpp"
 
 namespace gliasim::models {
 
 namespace {
 
-enum Param { U, tau_rec, tau_fac, alpha };
-enum Var { u_state, x_state };
+#define TSODYKS_MARKRAM_PARAMS(X)                                                                  \
+    X(U, .dim = Dim::dimensionless, .value = 0.5, .min = 0, .max = 1, .min_exclusive = true,       \
+      .doc = "utilisation increment per spike (resting release probability)")                      \
+    X(tau_rec, .dim = Dim::time, .value = 800.0, .min = 0, .min_exclusive = true,                  \
+      .doc = "recovery time constant of resources x")                                              \
+    X(tau_fac, .dim = Dim::time, .value = 0.0, .min = 0,                                           \
+      .doc = "decay time constant of utilisation u (0: none)")                                     \
+    X(alpha, .dim = Dim::dimensionless, .value = 0.0, .min = 0, .max = 1,                          \
+      .doc = "release probability at full gliotransmitter binding (gliotransmission)")
+GLIASIM_PARAMS(TSODYKS_MARKRAM_PARAMS);
+
+#define TSODYKS_MARKRAM_STATE(X)                                                                   \
+    X(u, .dim = Dim::dimensionless, .doc = "utilisation just after the last spike")                \
+    X(x, .dim = Dim::dimensionless, .doc = "available resources just after the last spike")
+GLIASIM_STATE(TSODYKS_MARKRAM_STATE);
 
 class TsodyksMarkram final : public Transmission {
 public:
@@ -117,7 +131,13 @@ public:
     }
 
     std::span<const double> state(std::size_t var) const override {
-        return var == u_state ? std::span<const double>(u_) : std::span<const double>(x_);
+        switch (static_cast<Var::Id>(var)) {
+        case Var::u:
+            return u_;
+        case Var::x:
+            return x_;
+        }
+        throw_unknown_state("tsodyks_markram", var);
     }
 
 private:
@@ -148,23 +168,12 @@ private:
 } // namespace
 
 ModelInfo tsodyks_markram_info() {
-    constexpr double kInf = std::numeric_limits<double>::infinity();
     ModelInfo m;
     m.name = "tsodyks_markram";
     m.kind = ModelKind::synapse;
     m.doc = "short-term depression/facilitation: weight x u x per spike (Tsodyks & Markram 1997)";
-    m.params = {
-        {"U", Dim::dimensionless, 0.5, 0, 1,
-         "utilisation increment per spike (resting release probability)", true},
-        {"tau_rec", Dim::time, 800.0, 0, kInf, "recovery time constant of resources x", true},
-        {"tau_fac", Dim::time, 0.0, 0, kInf, "decay time constant of utilisation u (0: none)"},
-        {"alpha", Dim::dimensionless, 0.0, 0, 1,
-         "release probability at full gliotransmitter binding (gliotransmission)"},
-    };
-    m.state = {
-        {"u", Dim::dimensionless, "utilisation just after the last spike"},
-        {"x", Dim::dimensionless, "available resources just after the last spike"},
-    };
+    m.params = param_specs(kParams);
+    m.state = state_specs(kState);
     m.make_transmission = [](const TransmissionSetup& s) {
         return std::make_unique<TsodyksMarkram>(s);
     };
