@@ -5,14 +5,10 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
-#include <omp.h>
 
 #include "commands.hpp"
-#include "core/recording.hpp"
-#include "io/experiment.hpp"
-#include "models/builtin.hpp"
 #include "options.hpp"
-#include "tasks/runner.hpp"
+#include "session/run_session.hpp"
 
 namespace gliasim::app {
 
@@ -68,7 +64,6 @@ int cmd_compare(const std::vector<std::string>& args) {
     if (vm->count("set")) common = (*vm)["set"].as<std::vector<std::string>>();
     if (vm->count("threads"))
         common.push_back(fmt::format("simulation.threads={}", (*vm)["threads"].as<int>()));
-    const ModelRegistry registry = models::builtin_registry();
     // figures[name][file] over seeds, in the order the first run reports them
     std::vector<std::string> names;
     std::map<std::string, std::vector<double>> values[2];
@@ -76,23 +71,29 @@ int cmd_compare(const std::vector<std::string>& args) {
         for (int f = 0; f < 2; ++f) {
             std::vector<std::string> o = common;
             o.push_back(fmt::format("simulation.seed={}", seed));
-            Experiment ex;
-            try {
-                ex = load_experiment(files[static_cast<std::size_t>(f)], o, registry);
-            } catch (const InputError& e) {
-                fmt::print(stderr, "{}\n", e.what());
-                return kExitUsage;
+            session::RunRequest request;
+            request.file = files[static_cast<std::size_t>(f)];
+            request.overrides = o;
+            request.output_mode = session::OutputMode::memory;
+            request.whole_task_stream = true;
+            session::RunSession run(request);
+            if (const auto refused = run.prepare()) {
+                fmt::print(stderr, "{}\n", refused->message);
+                return refused->exit_status;
             }
+            const Experiment& ex = run.experiment();
             if (!ex.task.enabled) {
                 fmt::print(stderr, "{}: error: not a task experiment (it has no [task])\n",
                            ex.source);
                 return kExitUsage;
             }
-            if (ex.network.threads == 0) ex.network.threads = omp_get_num_procs();
-            MemoryBackend mb;
             tasks::TaskResult r;
             try {
-                r = tasks::run_task(ex.network, ex.task, mb);
+                if (const auto refused = run.build()) {
+                    fmt::print(stderr, "{}: error: {}\n", ex.source, refused->cause);
+                    return kExitFailure;
+                }
+                r = *run.execute().task;
             } catch (const std::exception& e) {
                 fmt::print(stderr, "{}: error: {}\n", ex.source, e.what());
                 return kExitFailure;
