@@ -76,9 +76,8 @@ TEST_CASE("sweep plan: a grid times seeds gives its points in order, a dry run w
     REQUIRE(plan.records.size() == 6);
     CHECK(plan.already_done == 0);
     CHECK(plan.invalid == 0);
-    // Seeds vary fastest; each point names its weight and seed.
-    const char* weights[] = {"\"8 nS\"",  "\"8 nS\"",  "\"10 nS\"",
-                             "\"10 nS\"", "\"12 nS\"", "\"12 nS\""};
+    // Seeds vary fastest; each point names its weight (as TOML writes a string) and seed.
+    const char* weights[] = {"'8 nS'", "'8 nS'", "'10 nS'", "'10 nS'", "'12 nS'", "'12 nS'"};
     for (std::size_t i = 0; i < plan.records.size(); ++i) {
         const PointRecord& r = plan.records[i];
         INFO(i);
