@@ -26,6 +26,39 @@ Spread spread(const std::vector<double>& v) {
     return s;
 }
 
+// One seed of one file through the run session, kept in memory and run over the task's whole
+// stream: its figures and the experiment's name, or the exit status after the message.
+int run_seed(const std::string& file, const std::vector<std::string>& overrides,
+             tasks::TaskResult& result, std::string& source) {
+    session::RunRequest request;
+    request.file = file;
+    request.overrides = overrides;
+    request.output_mode = session::OutputMode::memory;
+    request.whole_task_stream = true;
+    session::RunSession run(request);
+    if (const auto refused = run.prepare()) {
+        fmt::print(stderr, "{}\n", refused->message);
+        return refused->exit_status;
+    }
+    const Experiment& ex = run.experiment();
+    source = ex.source;
+    if (!ex.task.enabled) {
+        fmt::print(stderr, "{}: error: not a task experiment (it has no [task])\n", ex.source);
+        return kExitUsage;
+    }
+    try {
+        if (const auto refused = run.build()) {
+            fmt::print(stderr, "{}: error: {}\n", ex.source, refused->cause);
+            return kExitFailure;
+        }
+        result = *run.execute().task;
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "{}: error: {}\n", ex.source, e.what());
+        return kExitFailure;
+    }
+    return kExitOk;
+}
+
 } // namespace
 
 int cmd_compare(const std::vector<std::string>& args) {
@@ -71,33 +104,10 @@ int cmd_compare(const std::vector<std::string>& args) {
         for (int f = 0; f < 2; ++f) {
             std::vector<std::string> o = common;
             o.push_back(fmt::format("simulation.seed={}", seed));
-            session::RunRequest request;
-            request.file = files[static_cast<std::size_t>(f)];
-            request.overrides = o;
-            request.output_mode = session::OutputMode::memory;
-            request.whole_task_stream = true;
-            session::RunSession run(request);
-            if (const auto refused = run.prepare()) {
-                fmt::print(stderr, "{}\n", refused->message);
-                return refused->exit_status;
-            }
-            const Experiment& ex = run.experiment();
-            if (!ex.task.enabled) {
-                fmt::print(stderr, "{}: error: not a task experiment (it has no [task])\n",
-                           ex.source);
-                return kExitUsage;
-            }
             tasks::TaskResult r;
-            try {
-                if (const auto refused = run.build()) {
-                    fmt::print(stderr, "{}: error: {}\n", ex.source, refused->cause);
-                    return kExitFailure;
-                }
-                r = *run.execute().task;
-            } catch (const std::exception& e) {
-                fmt::print(stderr, "{}: error: {}\n", ex.source, e.what());
-                return kExitFailure;
-            }
+            std::string source;
+            if (const int status = run_seed(files[static_cast<std::size_t>(f)], o, r, source))
+                return status;
             auto add = [&](const std::string& name, double v) {
                 if (seed == 1 && f == 0) names.push_back(name);
                 values[f][name].push_back(v);
@@ -119,7 +129,7 @@ int cmd_compare(const std::vector<std::string>& args) {
                                                          : fmt::format("{}[{}]", name, i),
                         c[i]);
             }
-            fmt::print(stderr, "[gliasim] seed {} {} done\n", seed, ex.source);
+            fmt::print(stderr, "[gliasim] seed {} {} done\n", seed, source);
         }
     }
     const bool markdown = vm->count("markdown") > 0;
