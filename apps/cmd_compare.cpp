@@ -5,14 +5,10 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
-#include <omp.h>
 
 #include "commands.hpp"
-#include "core/recording.hpp"
-#include "io/experiment.hpp"
-#include "models/builtin.hpp"
 #include "options.hpp"
-#include "tasks/runner.hpp"
+#include "session/run_session.hpp"
 
 namespace gliasim::app {
 
@@ -28,6 +24,39 @@ Spread spread(const std::vector<double>& v) {
     for (double x : v) s.sd += (x - s.mean) * (x - s.mean);
     s.sd = v.size() > 1 ? std::sqrt(s.sd / static_cast<double>(v.size() - 1)) : 0;
     return s;
+}
+
+// One seed of one file through the run session, kept in memory and run over the task's whole
+// stream: its figures and the experiment's name, or the exit status after the message.
+int run_seed(const std::string& file, const std::vector<std::string>& overrides,
+             tasks::TaskResult& result, std::string& source) {
+    session::RunRequest request;
+    request.file = file;
+    request.overrides = overrides;
+    request.output_mode = session::OutputMode::memory;
+    request.whole_task_stream = true;
+    session::RunSession run(request);
+    if (const auto refused = run.prepare()) {
+        fmt::print(stderr, "{}\n", refused->message);
+        return refused->exit_status;
+    }
+    const Experiment& ex = run.experiment();
+    source = ex.source;
+    if (!ex.task.enabled) {
+        fmt::print(stderr, "{}: error: not a task experiment (it has no [task])\n", ex.source);
+        return kExitUsage;
+    }
+    try {
+        if (const auto refused = run.build()) {
+            fmt::print(stderr, "{}: error: {}\n", ex.source, refused->cause);
+            return kExitFailure;
+        }
+        result = *run.execute().task;
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "{}: error: {}\n", ex.source, e.what());
+        return kExitFailure;
+    }
+    return kExitOk;
 }
 
 } // namespace
@@ -68,7 +97,6 @@ int cmd_compare(const std::vector<std::string>& args) {
     if (vm->count("set")) common = (*vm)["set"].as<std::vector<std::string>>();
     if (vm->count("threads"))
         common.push_back(fmt::format("simulation.threads={}", (*vm)["threads"].as<int>()));
-    const ModelRegistry registry = models::builtin_registry();
     // figures[name][file] over seeds, in the order the first run reports them
     std::vector<std::string> names;
     std::map<std::string, std::vector<double>> values[2];
@@ -76,27 +104,10 @@ int cmd_compare(const std::vector<std::string>& args) {
         for (int f = 0; f < 2; ++f) {
             std::vector<std::string> o = common;
             o.push_back(fmt::format("simulation.seed={}", seed));
-            Experiment ex;
-            try {
-                ex = load_experiment(files[static_cast<std::size_t>(f)], o, registry);
-            } catch (const InputError& e) {
-                fmt::print(stderr, "{}\n", e.what());
-                return kExitUsage;
-            }
-            if (!ex.task.enabled) {
-                fmt::print(stderr, "{}: error: not a task experiment (it has no [task])\n",
-                           ex.source);
-                return kExitUsage;
-            }
-            if (ex.network.threads == 0) ex.network.threads = omp_get_num_procs();
-            MemoryBackend mb;
             tasks::TaskResult r;
-            try {
-                r = tasks::run_task(ex.network, ex.task, mb);
-            } catch (const std::exception& e) {
-                fmt::print(stderr, "{}: error: {}\n", ex.source, e.what());
-                return kExitFailure;
-            }
+            std::string source;
+            if (const int status = run_seed(files[static_cast<std::size_t>(f)], o, r, source))
+                return status;
             auto add = [&](const std::string& name, double v) {
                 if (seed == 1 && f == 0) names.push_back(name);
                 values[f][name].push_back(v);
@@ -118,7 +129,7 @@ int cmd_compare(const std::vector<std::string>& args) {
                                                          : fmt::format("{}[{}]", name, i),
                         c[i]);
             }
-            fmt::print(stderr, "[gliasim] seed {} {} done\n", seed, ex.source);
+            fmt::print(stderr, "[gliasim] seed {} {} done\n", seed, source);
         }
     }
     const bool markdown = vm->count("markdown") > 0;

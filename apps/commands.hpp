@@ -4,13 +4,15 @@
 #include <string>
 #include <vector>
 
+#include "session/exit_status.hpp"
+
 namespace gliasim::app {
 
-// Exit statuses shared by every subcommand.
-constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1; // a run failed after it started (I/O, numerics)
-constexpr int kExitUsage = 2;   // bad command line or bad experiment file: nothing was simulated
-constexpr int kExitInterrupted = 3; // SIGINT/SIGTERM: stopped early, output flushed and closed
+// Exit statuses shared by every subcommand (session/exit_status.hpp).
+using session::kExitFailure;
+using session::kExitInterrupted;
+using session::kExitOk;
+using session::kExitUsage;
 
 int cmd_run(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);

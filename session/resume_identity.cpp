@@ -6,9 +6,9 @@
 #include <sys/stat.h>
 
 #include "io/hdf5_util.hpp"
-#include "output_paths.hpp"
+#include "session/output_paths.hpp"
 
-namespace gliasim::app {
+namespace gliasim::session {
 
 namespace {
 
@@ -82,4 +82,4 @@ std::optional<std::string> check_resume_identity(const std::string& partial,
     return std::nullopt;
 }
 
-} // namespace gliasim::app
+} // namespace gliasim::session

@@ -6,7 +6,7 @@
 
 #include "core/resource_estimate.hpp"
 
-namespace gliasim::app {
+namespace gliasim::session {
 
 struct PreflightOptions {
     bool overwrite = false;     // --overwrite: an existing output may be replaced
@@ -24,4 +24,4 @@ std::optional<std::string> check_before_run(const std::string& output, const Res
 // Human-readable byte counts: "512 B", "3.2 MiB", "1.5 GiB".
 std::string format_bytes(double bytes);
 
-} // namespace gliasim::app
+} // namespace gliasim::session

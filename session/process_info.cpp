@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-#include "process_info.hpp"
+#include "session/process_info.hpp"
 
 #include <ctime>
 #include <fstream>
 #include <string>
 
-namespace gliasim::app {
+namespace gliasim::session {
 
 std::uint64_t peak_memory_bytes() {
     std::ifstream status("/proc/self/status");
@@ -27,4 +27,4 @@ double process_cpu_seconds() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-} // namespace gliasim::app
+} // namespace gliasim::session

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-namespace gliasim::app {
+namespace gliasim::session {
 
 // Peak resident set size of this process (VmHWM), in bytes; 0 if unknown.
 std::uint64_t peak_memory_bytes();
@@ -12,4 +12,4 @@ std::uint64_t peak_memory_bytes();
 // wall time but hardly CPU time, so benchmarks report both.
 double process_cpu_seconds();
 
-} // namespace gliasim::app
+} // namespace gliasim::session

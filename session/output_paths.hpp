@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-namespace gliasim::app {
+namespace gliasim::session {
 
 struct RunFiles {
     std::string output;         // the result, in place only once the run completed
@@ -56,4 +56,4 @@ std::optional<std::string> check_resume_identity(const std::string& partial,
                                                  const std::string& checkpoint,
                                                  const RunIdentity& expected);
 
-} // namespace gliasim::app
+} // namespace gliasim::session

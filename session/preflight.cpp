@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "preflight.hpp"
+#include "session/preflight.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -11,9 +11,9 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "output_paths.hpp"
+#include "session/output_paths.hpp"
 
-namespace gliasim::app {
+namespace gliasim::session {
 
 namespace fs = std::filesystem;
 
@@ -101,4 +101,4 @@ std::optional<std::string> check_before_run(const std::string& output, const Res
     return std::nullopt;
 }
 
-} // namespace gliasim::app
+} // namespace gliasim::session

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "output_paths.hpp"
+#include "session/output_paths.hpp"
 
 #include <array>
 #include <cerrno>
@@ -14,7 +14,7 @@
 
 #include "io/file_ownership.hpp"
 
-namespace gliasim::app {
+namespace gliasim::session {
 
 namespace fs = std::filesystem;
 
@@ -138,4 +138,4 @@ std::string output_from_checkpoint(const std::string& stored, const std::string&
     return folder.empty() ? stored : (folder / p).lexically_normal().string();
 }
 
-} // namespace gliasim::app
+} // namespace gliasim::session
