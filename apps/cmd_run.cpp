@@ -45,7 +45,7 @@ int finish_task(const Experiment& ex, tasks::StateAccumulator& states,
                 const tasks::TaskStream& stream, const RunStats& stats, const std::string& out,
                 bool quiet) {
     const tasks::TaskResult r = tasks::finish(states, ex.task, stream, stats);
-    const std::string kind = task_kind_name(ex.task.kind);
+    const std::string& kind = ex.task.kind;
     try {
         write_figures(out, "/task", {{"kind", kind}}, r.scalars, r.curves);
     } catch (const std::exception& e) {

@@ -771,7 +771,7 @@ struct Builder {
         r.name_time("selforg_end", static_cast<double>(count) * item_ms);
     }
 
-    // [task]: the input stream, the readout and how it is trained (core/task_spec.hpp). The
+    // [task]: the input stream, the readout and how it is trained (io/task_spec.hpp). The
     // run lasts as long as the stream: simulation.duration is set from it.
     void task() {
         const toml::table* t = section("task");
@@ -796,27 +796,22 @@ struct Builder {
                                             "washout", "train",   "validation", "test",
                                             "seed",    "readout", "reader",     "tau"};
         if (kind == "memory_capacity") {
-            ts.kind = TaskSpec::Kind::memory_capacity;
             allowed.insert(allowed.end(), {"rate0", "max_delay"});
         } else if (kind == "delayed_recall") {
-            ts.kind = TaskSpec::Kind::delayed_recall;
             allowed.insert(allowed.end(), {"symbols", "rate", "delays"});
         } else if (kind == "nback") {
-            ts.kind = TaskSpec::Kind::nback;
             allowed.insert(allowed.end(), {"symbols", "rate", "delays"});
         } else if (kind == "next_char") {
-            ts.kind = TaskSpec::Kind::next_char;
             allowed.insert(allowed.end(), {"rate", "text", "text_offset"});
         } else if (kind == "associative_recall") {
-            ts.kind = TaskSpec::Kind::associative_recall;
             allowed.insert(allowed.end(),
                            {"rate", "teacher", "keys", "values", "code_size", "delays"});
         } else if (kind == "image_classification") {
-            ts.kind = TaskSpec::Kind::image_classification;
             allowed.insert(allowed.end(), {"rate", "dataset", "selforg", "selforg_item"});
         } else {
-            const std::vector<std::string> kinds(std::begin(kTaskKindNames),
-                                                 std::end(kTaskKindNames));
+            const std::vector<std::string> kinds = {"memory_capacity", "delayed_recall",
+                                                    "next_char",       "image_classification",
+                                                    "nback",           "associative_recall"};
             const auto guess = closest_match(kind, kinds);
             r.fail(&kn, "task.kind",
                    fmt::format("unknown task kind '{}'{}", kind,
@@ -824,6 +819,7 @@ struct Builder {
                                              : "; did you mean '" + guess + "'?"));
         }
         r.check_keys(*t, "task", allowed, fmt::format("[task] of kind {}", kind));
+        ts.kind = kind;
         const toml::node& in = r.required(*t, "task", "input", "the item_source population");
         ts.input = population_index(in, "task.input");
         if (!pops[ts.input].model->takes_items)
@@ -877,7 +873,7 @@ struct Builder {
                 ts.delays.push_back(static_cast<std::uint32_t>(
                     r.integer(e, fmt::format("task.delays[{}]", i++), 0, max, "a delay")));
         };
-        if (ts.kind == TaskSpec::Kind::associative_recall) {
+        if (ts.kind == "associative_recall") {
             rate("rate", ts.rate);
             const toml::node& tn =
                 r.required(*t, "task", "teacher", "the item_source population of the values");
@@ -901,7 +897,7 @@ struct Builder {
                                    pops[ts.teacher].size));
             ts.delays = {0, 2, 4, 8, 16};
             delays(100000);
-        } else if (ts.kind == TaskSpec::Kind::memory_capacity) {
+        } else if (ts.kind == "memory_capacity") {
             rate("rate0", ts.rate0);
             count("max_delay", ts.max_delay, 1, 100000);
             if (ts.max_delay > ts.washout)
@@ -909,7 +905,7 @@ struct Builder {
                        fmt::format("max_delay ({}) must not exceed washout ({}): the first "
                                    "read-out item needs max_delay items before it",
                                    ts.max_delay, ts.washout));
-        } else if (ts.kind == TaskSpec::Kind::image_classification) {
+        } else if (ts.kind == "image_classification") {
             rate("rate", ts.rate);
             ts.symbols = 10;
             const toml::node& dn = r.required(*t, "task", "dataset",
@@ -934,7 +930,7 @@ struct Builder {
                        "washout + train + validation exceed the 60000 training images");
             if (ts.test > 10000)
                 r.fail(t->get("test"), "task.test", "test exceeds the 10000 test images");
-        } else if (ts.kind == TaskSpec::Kind::next_char) {
+        } else if (ts.kind == "next_char") {
             rate("rate", ts.rate);
             ts.symbols = 36; // tasks/datasets.hpp Alphabet
             if (width < ts.symbols)
@@ -960,6 +956,7 @@ struct Builder {
                        fmt::format("no text file '{}' (\"kjv\" is installed by "
                                    "scripts/install_deps.sh)",
                                    ts.text));
+            ts.file_keys = {{"text", ts.text}};
             count("text_offset", ts.text_offset, 0, std::numeric_limits<std::int64_t>::max());
             const auto chars = std::filesystem::file_size(ts.text);
             if (ts.text_offset + ts.washout + ts.train + ts.validation + ts.test + 1 > chars)

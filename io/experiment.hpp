@@ -7,7 +7,7 @@
 
 #include "core/network_spec.hpp"
 #include "core/registry.hpp"
-#include "core/task_spec.hpp"
+#include "task_spec.hpp"
 #include "input_error.hpp"
 
 namespace gliasim {

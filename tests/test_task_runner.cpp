@@ -37,7 +37,7 @@ std::vector<std::string> short_run() {
 
 TEST_CASE("task streams: memory capacity draws u in [-1, 1], recall one-hot groups", "[task]") {
     TaskSpec t;
-    t.kind = TaskSpec::Kind::memory_capacity;
+    t.kind = "memory_capacity";
     t.washout = 100;
     t.train = 4000;
     t.validation = 500;
@@ -58,7 +58,7 @@ TEST_CASE("task streams: memory capacity draws u in [-1, 1], recall one-hot grou
     CHECK(std::abs(mean) < 4 * std::sqrt(1.0 / 3.0 / 5000)); // U[-1, 1]: variance 1/3
     CHECK(square / 5000 == Approx(1.0 / 3.0).epsilon(0.05));
 
-    t.kind = TaskSpec::Kind::delayed_recall;
+    t.kind = "delayed_recall";
     t.symbols = 4;
     t.rate = 80;
     const auto r = tasks::make_stream(t, 10);
@@ -126,7 +126,7 @@ kind = "spikes"
 
 TEST_CASE("memory capacity of a delay line is its length", "[task]") {
     TaskSpec t;
-    t.kind = TaskSpec::Kind::memory_capacity;
+    t.kind = "memory_capacity";
     t.washout = 50;
     t.train = 1500;
     t.validation = 300;
@@ -217,7 +217,7 @@ TEST_CASE("CI-sized Fashion-MNIST with the NALSM protocol beats chance", "[task]
 TEST_CASE("nback scores by balanced accuracy: conjunction features solve N = 1, not N = 2",
           "[task]") {
     TaskSpec t;
-    t.kind = TaskSpec::Kind::nback;
+    t.kind = "nback";
     t.symbols = 3;
     t.delays = {1, 2};
     t.washout = 10;
@@ -252,7 +252,7 @@ TEST_CASE("task figures are identical with 1 and 2 threads", "[task]") {
 
 TEST_CASE("associative recall streams: episodes of pairs, then the target key alone", "[task]") {
     TaskSpec t;
-    t.kind = TaskSpec::Kind::associative_recall;
+    t.kind = "associative_recall";
     t.keys = 6;
     t.values = 4;
     t.code_size = 3;
@@ -297,7 +297,7 @@ TEST_CASE("associative recall streams: episodes of pairs, then the target key al
 
 TEST_CASE("associative recall scores the query rows, per number of interfering pairs", "[task]") {
     TaskSpec t;
-    t.kind = TaskSpec::Kind::associative_recall;
+    t.kind = "associative_recall";
     t.keys = 10;
     t.values = 5;
     t.delays = {0, 2, 7};
