@@ -11,6 +11,7 @@ void register_builtin_task_kinds(TaskKindRegistry& r) {
     r.add(image_classification_kind());
     r.add(nback_kind());
     r.add(associative_recall_kind());
+    r.add(parity_kind());
 }
 
 const TaskKindRegistry& builtin_task_kinds() {

@@ -13,5 +13,6 @@ TaskKind nback_kind();
 TaskKind next_char_kind();
 TaskKind associative_recall_kind();
 TaskKind image_classification_kind();
+TaskKind parity_kind();
 
 } // namespace gliasim::tasks
