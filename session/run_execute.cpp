@@ -91,7 +91,7 @@ void RunSession::finish_task(RunReport& report) {
     tasks::TaskResult r = tasks::finish(*states_, ex_.task, *stream_, report.stats);
     if (request_.output_mode == OutputMode::file) {
         try {
-            write_figures(files_.partial, "/task", {{"kind", task_kind_name(ex_.task.kind)}},
+            write_figures(files_.partial, "/task", {{"kind", ex_.task.kind}},
                           r.scalars, r.curves);
         } catch (const std::exception& e) {
             report.failure = fmt::format("{}: error: could not store the task's figures: {}",

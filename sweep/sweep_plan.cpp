@@ -38,9 +38,11 @@ std::string read_file(const fs::path& p) {
 // A task reading a text file names it relative to the experiment file; the resolved copy
 // lives elsewhere, so the path is made absolute.
 std::vector<std::string> absolute_paths(const Experiment& ex) {
-    if (ex.task.enabled && ex.task.kind == TaskSpec::Kind::next_char && !ex.task.text.empty())
-        return {fmt::format("task.text=\"{}\"", fs::absolute(ex.task.text).string())};
-    return {};
+    std::vector<std::string> pinned;
+    if (ex.task.enabled)
+        for (const auto& [key, path] : ex.task.file_keys)
+            pinned.push_back(fmt::format("task.{}=\"{}\"", key, fs::absolute(path).string()));
+    return pinned;
 }
 
 // Every file and folder gliasim writes in DIR, checked before anything is written there.

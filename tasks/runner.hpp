@@ -16,21 +16,13 @@
 #include "core/network_spec.hpp"
 #include "core/recording.hpp"
 #include "core/simulation.hpp"
-#include "core/task_spec.hpp"
+#include "io/task_spec.hpp"
+#include "task_kind.hpp"
 
 namespace gliasim::tasks {
 
-// The stream an input population presents, and what the readout must report for each item.
-struct TaskStream {
-    std::shared_ptr<ItemStream> items;
-    std::vector<double> values;        // memory_capacity: u(n) in [-1, 1]
-    std::vector<std::uint32_t> symbol; // delayed_recall: the symbol of item n
-    // associative_recall: the values' stream on the teacher, and per episode the item of its
-    // query, the value to recall and the number of interfering pairs.
-    std::shared_ptr<ItemStream> teacher;
-    std::vector<std::uint64_t> query_item;
-    std::vector<std::uint32_t> query_value, query_interference;
-};
+// The stream of the task's kind (tasks/task_kind.hpp): its items' timing and width are common,
+// the patterns, sequence and targets are the kind's.
 TaskStream make_stream(const TaskSpec& task, std::size_t width, std::size_t teacher_width = 0);
 
 // The state of the readout populations at the end of every item (rows: items; columns: their
@@ -63,18 +55,10 @@ private:
 // The same from spikes kept by the simulation (Simulation::keep_spikes).
 Eigen::MatrixXd read_states(const Simulation& sim, const TaskSpec& task, std::uint64_t n_items);
 
-struct TaskResult {
-    std::vector<std::pair<std::string, double>> scalars;
-    std::vector<std::pair<std::string, std::vector<double>>> curves;
-    // Curves that are the x axis of the curves after them (delays, N, ...), not figures.
-    std::vector<std::string> axes;
-    RunStats stats;
-};
-
 // Items presented after the self-organisation prefix (each read out).
 std::uint64_t task_items(const TaskSpec& task);
 
-// Scores `states` (items x features) against the stream.
+// Scores `states` (items x features) against the stream, by the task's kind.
 TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states);
 
 // The steps of a run, for callers that own the simulation (gliasim run): the stream goes to

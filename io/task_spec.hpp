@@ -3,26 +3,19 @@
 
 // The typed description of a task run ([task] in an experiment file): what stream the input
 // population presents, which populations are read out and how, and how the readout is trained.
-// The task layer (tasks/) runs it; io/ fills it.
+// io/ reads it; the task layer (tasks/) runs it, each kind by name (tasks/task_kind.hpp).
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gliasim {
 
 struct TaskSpec {
     bool enabled = false;
-    enum class Kind {
-        memory_capacity,
-        delayed_recall,
-        next_char,
-        image_classification,
-        nback,
-        associative_recall
-    };
-    Kind kind = Kind::memory_capacity;
-    std::uint32_t input = 0; // the item_source population
+    std::string kind = "memory_capacity"; // a TaskKind's name (tasks/register_tasks.cpp)
+    std::uint32_t input = 0;              // the item_source population
     double item_ms = 20;
     double gap_ms = 0;
     // Items: washout (not read out), then train, validation and test, in that order.
@@ -67,23 +60,17 @@ struct TaskSpec {
     // False when simulation.duration cuts the stream short: the network runs, the readout is
     // not scored.
     bool complete = true;
+    // Keys naming files the kind reads, with the resolved paths (a sweep pins them absolute).
+    std::vector<std::pair<std::string, std::string>> file_keys;
 
     std::uint64_t episodes() const { return washout + train + validation + test; }
     // Items presented after the self-organisation prefix.
     std::uint64_t stream_items() const {
-        if (kind != Kind::associative_recall) return episodes();
+        if (kind != "associative_recall") return episodes();
         std::uint64_t n = 0;
         for (std::uint64_t e = 0; e < episodes(); ++e) n += delays[e % delays.size()] + 2;
         return n;
     }
 };
-
-// The name a [task] gives each kind (`kind = "..."`), in the enum's order.
-inline constexpr const char* kTaskKindNames[] = {"memory_capacity", "delayed_recall",
-                                                 "next_char",       "image_classification",
-                                                 "nback",           "associative_recall"};
-inline const char* task_kind_name(TaskSpec::Kind k) {
-    return kTaskKindNames[static_cast<int>(k)];
-}
 
 } // namespace gliasim

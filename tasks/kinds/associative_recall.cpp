@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+// associative_recall: key -> value pairs, one per item: the key's code (`code_size` of the
+// input's lines, one fixed random code per key) on the input, the value's code on the teacher.
+// Episode e writes a target pair, then L = delays[e % size] pairs with other keys, then shows
+// the target key alone (the query, teacher silent); a softmax readout of the state at the end
+// of the query names the value. washout, train, validation and test count episodes.
+#include <algorithm>
+#include <limits>
+
+#include "core/rng.hpp"
+#include "kinds.hpp"
+#include "tasks/kind_support.hpp"
+#include "tasks/metrics.hpp"
+
+namespace gliasim::tasks {
+
+namespace {
+
+// `count` fixed random codes of `size` lines out of `width` (row-major rates, `rate` on the
+// code's lines).
+std::vector<float> random_codes(std::uint64_t seed, std::uint64_t which, std::uint32_t count,
+                                std::uint32_t size, std::size_t width, double rate) {
+    std::vector<float> rates(static_cast<std::size_t>(count) * width, 0.0f);
+    std::vector<std::uint32_t> lines(width);
+    for (std::uint32_t c = 0; c < count; ++c) {
+        RandomStream rs(seed, Stream::task, which, c);
+        for (std::size_t i = 0; i < width; ++i) lines[i] = static_cast<std::uint32_t>(i);
+        for (std::uint32_t k = 0; k < size; ++k) { // partial Fisher-Yates
+            const auto j = k + static_cast<std::uint32_t>(rs.below(width - k));
+            std::swap(lines[k], lines[j]);
+            rates[c * width + lines[k]] = static_cast<float>(rate);
+        }
+    }
+    return rates;
+}
+
+// The key stream on the input, the value stream on the teacher (pattern `values` is silence,
+// for the queries).
+void fill_stream(const TaskSpec& task, const StreamWidths& widths, TaskStream& s) {
+    ItemStream& keys = *s.items;
+    keys.rates = random_codes(task.seed, 2, task.keys, task.code_size, widths.input, task.rate);
+    s.teacher = std::make_shared<ItemStream>(keys);
+    ItemStream& values = *s.teacher;
+    values.width = widths.teacher;
+    values.rates =
+        random_codes(task.seed, 3, task.values, task.code_size, widths.teacher, task.rate);
+    values.rates.resize(values.rates.size() + widths.teacher, 0.0f);
+    std::uint64_t item = 0;
+    auto show = [&](std::uint32_t key, std::uint32_t value) {
+        keys.sequence[item] = key;
+        values.sequence[item] = value;
+        ++item;
+    };
+    for (std::uint64_t e = 0; e < task.episodes(); ++e) {
+        RandomStream rs(task.seed, Stream::task, 4, e);
+        const auto L = task.delays[e % task.delays.size()];
+        const auto key = static_cast<std::uint32_t>(rs.below(task.keys));
+        const auto value = static_cast<std::uint32_t>(rs.below(task.values));
+        show(key, value);
+        for (std::uint32_t l = 0; l < L; ++l) {
+            auto other = static_cast<std::uint32_t>(rs.below(task.keys - 1));
+            if (other >= key) ++other;
+            show(other, static_cast<std::uint32_t>(rs.below(task.values)));
+        }
+        s.query_item.push_back(item);
+        s.query_value.push_back(value);
+        s.query_interference.push_back(L);
+        show(key, task.values);
+    }
+}
+
+// One softmax readout names the value from the state at the end of each query (train queries
+// fit it, validation queries choose its L2 penalty); the test accuracy is reported overall and
+// per number of interfering pairs.
+TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
+    const auto [W, T, V, E] = Splits(task);
+    Eigen::MatrixXd Q(W + T + V + E, states.cols());
+    for (Eigen::Index e = 0; e < Q.rows(); ++e)
+        Q.row(e) =
+            states.row(static_cast<Eigen::Index>(stream.query_item[static_cast<std::size_t>(e)]));
+    auto value = [&](Eigen::Index episode) {
+        return static_cast<int>(stream.query_value[static_cast<std::size_t>(episode)]);
+    };
+    const std::vector<int> y_train = labels_of(W, T, value), y_val = labels_of(W + T, V, value),
+                           y_test = labels_of(W + T + V, E, value);
+    const int classes = static_cast<int>(task.values);
+    const SoftmaxModel model = fit_softmax_validated(
+        Q.middleRows(W, T), y_train, Q.middleRows(W + T, V), classes, {1e-3, 1e-2, 1e-1},
+        [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
+            return accuracy(y_val, m.predict(v));
+        });
+    const std::vector<int> predicted = model.predict(Q.middleRows(W + T + V, E));
+    std::vector<double> ls(task.delays.begin(), task.delays.end()), per_l;
+    std::sort(ls.begin(), ls.end());
+    ls.erase(std::unique(ls.begin(), ls.end()), ls.end());
+    for (double l : ls) {
+        std::size_t right = 0, all = 0;
+        for (Eigen::Index i = 0; i < E; ++i) {
+            const auto e = static_cast<std::size_t>(W + T + V + i);
+            if (stream.query_interference[e] != l) continue;
+            ++all;
+            right += predicted[static_cast<std::size_t>(i)] == y_test[static_cast<std::size_t>(i)];
+        }
+        per_l.push_back(all ? static_cast<double>(right) / static_cast<double>(all)
+                            : std::numeric_limits<double>::quiet_NaN());
+    }
+    TaskResult r;
+    r.scalars = {{"test_accuracy", accuracy(y_test, predicted)},
+                 {"chance", 1.0 / static_cast<double>(task.values)},
+                 {"features", static_cast<double>(states.cols())}};
+    r.curves = {{"interfering_pairs", ls}, {"accuracy_per_interfering_pairs", per_l}};
+    r.axes = {"interfering_pairs"};
+    return r;
+}
+
+} // namespace
+
+TaskKind associative_recall_kind() {
+    return {.name = "associative_recall", .fill_stream = fill_stream, .score = score};
+}
+
+} // namespace gliasim::tasks

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+// image_classification (Fashion-MNIST, the NALSM protocol): pixel k of an image fires at
+// rate * p_k / max p, p_k = x_k / sum x (max over the training set); first `selforg` training
+// images of `selforg_item` each (self-organisation), then the task's items: washout, train and
+// validation from the training set, test from the test set; a softmax readout of the item
+// state names the class.
+#include <algorithm>
+#include <fmt/format.h>
+#include <stdexcept>
+
+#include "kinds.hpp"
+#include "tasks/datasets.hpp"
+#include "tasks/kind_support.hpp"
+#include "tasks/metrics.hpp"
+
+namespace gliasim::tasks {
+
+namespace {
+
+// NALSM's encoding: p = x / sum(x), divided by the largest p over the training set.
+void probabilities(const ImageSet& set, std::size_t i, std::vector<double>& p) {
+    const auto img = set.image(i);
+    double sum = 0;
+    for (auto v : img) sum += v;
+    p.resize(img.size());
+    for (std::size_t k = 0; k < img.size(); ++k) p[k] = sum > 0 ? img[k] / sum : 0.0;
+}
+
+void fill_stream(const TaskSpec& task, const StreamWidths& widths, TaskStream& s) {
+    ItemStream& it = *s.items;
+    const std::size_t width = widths.input;
+    const std::uint64_t n = it.sequence.size();
+    const FashionMnist data = load_fashion_mnist(task.dataset_dir);
+    const std::size_t px = data.train.images.pixels_per_image();
+    if (px != width)
+        throw std::runtime_error(fmt::format(
+            "the images have {} pixels but the input population has {} entities", px, width));
+    std::vector<double> p;
+    double max_p = 0;
+    for (std::size_t i = 0; i < data.train.images.count; ++i) {
+        probabilities(data.train.images, i, p);
+        max_p = std::max(max_p, *std::max_element(p.begin(), p.end()));
+    }
+    const std::size_t n_train = data.train.images.count;
+    const std::uint64_t trainlike = task.washout + task.train + task.validation;
+    it.prefix_items = task.selforg;
+    it.prefix_item_ms = task.selforg_item_ms;
+    it.sequence.resize(task.selforg + n);
+    s.symbol.resize(n);
+    // Patterns: the training images used (self-organisation cycles through them), then the
+    // test images.
+    const std::size_t used_train = std::min<std::size_t>(
+        n_train,
+        std::max<std::uint64_t>(trainlike, std::min<std::uint64_t>(task.selforg, n_train)));
+    it.rates.resize((used_train + task.test) * width);
+    for (std::size_t i = 0; i < used_train + task.test; ++i) {
+        const bool test = i >= used_train;
+        probabilities(test ? data.test.images : data.train.images, test ? i - used_train : i, p);
+        for (std::size_t k = 0; k < width; ++k)
+            it.rates[i * width + k] = static_cast<float>(task.rate * p[k] / max_p);
+    }
+    for (std::uint64_t k = 0; k < task.selforg; ++k)
+        it.sequence[k] = static_cast<std::uint32_t>(k % used_train);
+    for (std::uint64_t k = 0; k < n; ++k) {
+        const bool test = k >= trainlike;
+        const std::size_t image = test ? k - trainlike : k;
+        it.sequence[task.selforg + k] =
+            static_cast<std::uint32_t>(test ? used_train + image : image);
+        s.symbol[k] = test ? data.test.labels[image] : data.train.labels[image];
+    }
+}
+
+// The readout's L2 penalty is chosen on the validation images.
+TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
+    const SplitRows rows(task, states);
+    const auto [W, T, V, E] = static_cast<const Splits&>(rows);
+    auto label = [&](Eigen::Index item) {
+        return static_cast<int>(stream.symbol[static_cast<std::size_t>(item)]);
+    };
+    const std::vector<int> y_train = labels_of(W, T, label), y_val = labels_of(W + T, V, label),
+                           y_test = labels_of(W + T + V, E, label);
+    auto validation_accuracy = [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
+        return accuracy(y_val, m.predict(v));
+    };
+    const SoftmaxModel model = fit_softmax_validated(rows.train(), y_train, rows.validation(), 10,
+                                                     {1e-4, 1e-3, 1e-2}, validation_accuracy);
+    const double best = validation_accuracy(model, rows.validation());
+    const std::vector<int> predicted = model.predict(rows.test);
+    const Eigen::MatrixXi confusion = confusion_matrix(y_test, predicted, 10);
+    std::vector<double> flat;
+    for (int i = 0; i < 10; ++i)
+        for (int j = 0; j < 10; ++j) flat.push_back(confusion(i, j));
+    TaskResult r;
+    r.scalars = {{"test_accuracy", accuracy(y_test, predicted)},
+                 {"validation_accuracy", best},
+                 {"features", static_cast<double>(states.cols())}};
+    r.curves = {{"confusion_true_by_predicted", flat},
+                {"per_class_accuracy", per_class_accuracy(y_test, predicted, 10)}};
+    return r;
+}
+
+} // namespace
+
+TaskKind image_classification_kind() {
+    return {.name = "image_classification", .fill_stream = fill_stream, .score = score};
+}
+
+} // namespace gliasim::tasks

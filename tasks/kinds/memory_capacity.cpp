@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// memory_capacity (Jaeger's short-term memory capacity): every input entity fires at
+// rate0 (1 + u(n)), u uniform in [-1, 1] and independent across items; one ridge readout per
+// delay k recovers u(n - k) from the state at the end of item n. The capacity is the sum over
+// k of the squared correlation on the test items.
+#include <algorithm>
+
+#include "core/rng.hpp"
+#include "kinds.hpp"
+#include "tasks/kind_support.hpp"
+
+namespace gliasim::tasks {
+
+namespace {
+
+// Pearson correlation squared of two equally long vectors (0 when either is constant).
+double corr2(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
+    const Eigen::VectorXd x = a.array() - a.mean();
+    const Eigen::VectorXd y = b.array() - b.mean();
+    const double sxx = x.squaredNorm(), syy = y.squaredNorm();
+    if (sxx <= 0 || syy <= 0) return 0;
+    const double sxy = x.dot(y);
+    return sxy * sxy / (sxx * syy);
+}
+
+// One pattern per item: every input entity at rate0 (1 + u(n)).
+void fill_stream(const TaskSpec& task, const StreamWidths& widths, TaskStream& s) {
+    ItemStream& it = *s.items;
+    const std::size_t width = widths.input;
+    const std::uint64_t n = it.sequence.size();
+    s.values.resize(n);
+    it.rates.resize(n * width);
+    for (std::uint64_t k = 0; k < n; ++k) {
+        RandomStream rs(task.seed, Stream::task, 0, k);
+        s.values[k] = 2.0 * rs.uniform() - 1.0;
+        std::fill_n(it.rates.begin() + static_cast<std::ptrdiff_t>(k * width), width,
+                    static_cast<float>(task.rate0 * (1.0 + s.values[k])));
+        it.sequence[k] = static_cast<std::uint32_t>(k);
+    }
+}
+
+// Each delay chooses its own ridge regulariser on the validation rows.
+TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
+    const SplitRows rows(task, states);
+    const auto [W, T, V, E] = static_cast<const Splits&>(rows);
+    std::vector<Eigen::Index> validation(static_cast<std::size_t>(V));
+    for (Eigen::Index i = 0; i < V; ++i) validation[static_cast<std::size_t>(i)] = T + i;
+    const Eigen::Index K = task.max_delay;
+    Eigen::MatrixXd Y(T + V, K), Y_test(E, K);
+    for (Eigen::Index k = 1; k <= K; ++k) {
+        for (Eigen::Index i = 0; i < T + V; ++i)
+            Y(i, k - 1) = stream.values[static_cast<std::size_t>(W + i - k)];
+        for (Eigen::Index i = 0; i < E; ++i)
+            Y_test(i, k - 1) = stream.values[static_cast<std::size_t>(W + T + V + i - k)];
+    }
+    RidgeOptions o;
+    o.validation_rows = validation;
+    o.per_output = true;
+    const RidgeFit fit = fit_ridge(rows.fit, Y, o);
+    const Eigen::MatrixXd pred = fit.model.predict(rows.test);
+    std::vector<double> mc(static_cast<std::size_t>(K));
+    double total = 0;
+    double half_life = static_cast<double>(K + 1);
+    for (Eigen::Index k = 0; k < K; ++k) {
+        mc[static_cast<std::size_t>(k)] = corr2(pred.col(k), Y_test.col(k));
+        total += mc[static_cast<std::size_t>(k)];
+        if (mc[static_cast<std::size_t>(k)] < 0.5 && half_life > static_cast<double>(K))
+            half_life = static_cast<double>(k + 1);
+    }
+    TaskResult r;
+    r.scalars = {{"memory_capacity", total},
+                 {"half_life_items", half_life},
+                 {"features", static_cast<double>(states.cols())}};
+    r.curves = {{"memory_capacity_per_delay", mc}};
+    return r;
+}
+
+} // namespace
+
+TaskKind memory_capacity_kind() {
+    return {.name = "memory_capacity", .fill_stream = fill_stream, .score = score};
+}
+
+} // namespace gliasim::tasks

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+// next_char: the characters of a text (its 36-symbol alphabet, tasks/datasets.hpp, one-hot
+// groups at `rate`) from `text_offset` on; a softmax readout of the state at the end of a
+// character predicts the next one, scored in bits per character against n-gram baselines
+// trained on the same characters.
+#include <fmt/format.h>
+#include <stdexcept>
+
+#include "kinds.hpp"
+#include "tasks/datasets.hpp"
+#include "tasks/kind_support.hpp"
+#include "tasks/metrics.hpp"
+
+namespace gliasim::tasks {
+
+namespace {
+
+void fill_stream(const TaskSpec& task, const StreamWidths&, TaskStream& s) {
+    ItemStream& it = *s.items;
+    const std::uint64_t n = it.sequence.size();
+    const auto text = encode(read_text(task.text));
+    if (text.size() < task.text_offset + n + 1)
+        throw std::runtime_error(
+            fmt::format("text '{}' encodes to {} characters; the task needs {} from offset {}",
+                        task.text, text.size(), n + 1, task.text_offset));
+    // symbol[n] is the character shown as item n; one more is kept: the last target.
+    s.symbol.assign(text.begin() + static_cast<std::ptrdiff_t>(task.text_offset),
+                    text.begin() + static_cast<std::ptrdiff_t>(task.text_offset + n + 1));
+    one_hot_symbol_patterns(task, it);
+    for (std::uint64_t k = 0; k < n; ++k) it.sequence[k] = s.symbol[k];
+}
+
+// The readout's L2 penalty minimises the validation bits per character.
+TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
+    const SplitRows rows(task, states);
+    const auto [W, T, V, E] = static_cast<const Splits&>(rows);
+    auto next = [&](Eigen::Index item) {
+        return static_cast<int>(stream.symbol[static_cast<std::size_t>(item + 1)]);
+    };
+    const std::vector<int> y_train = labels_of(W, T, next), y_val = labels_of(W + T, V, next),
+                           y_test = labels_of(W + T + V, E, next);
+    const int A = static_cast<int>(task.symbols);
+    const SoftmaxModel model = fit_softmax_validated(
+        rows.train(), y_train, rows.validation(), A, {1e-3, 1e-2, 1e-1},
+        [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
+            return -score_next_symbol(m.predict_proba(v), y_val).bits_per_character;
+        });
+    const NextSymbolScores sc = score_next_symbol(model.predict_proba(rows.test), y_test);
+    // n-grams: trained on the characters of the training items (and their successors),
+    // scored on the test items' next characters with everything before them as history.
+    std::vector<int> train_text, history;
+    for (Eigen::Index i = W; i <= W + T; ++i)
+        train_text.push_back(static_cast<int>(stream.symbol[static_cast<std::size_t>(i)]));
+    for (Eigen::Index i = 0; i <= W + T + V; ++i)
+        history.push_back(static_cast<int>(stream.symbol[static_cast<std::size_t>(i)]));
+    const auto baselines = ngram_baselines(train_text, y_test, A, 4, history);
+    TaskResult r;
+    r.scalars = {{"bits_per_character", sc.bits_per_character},
+                 {"perplexity", sc.perplexity},
+                 {"top1_accuracy", sc.top1_accuracy},
+                 {"features", static_cast<double>(states.cols())}};
+    std::vector<double> orders, add_one, kneser_ney;
+    for (const auto& b : baselines) {
+        orders.push_back(b.order);
+        add_one.push_back(b.add_one_bpc);
+        kneser_ney.push_back(b.kneser_ney_bpc);
+        r.scalars.emplace_back(fmt::format("ngram{}_kneser_ney_bpc", b.order), b.kneser_ney_bpc);
+    }
+    r.curves = {{"ngram_order", orders},
+                {"ngram_add_one_bpc", add_one},
+                {"ngram_kneser_ney_bpc", kneser_ney}};
+    r.axes = {"ngram_order"};
+    return r;
+}
+
+} // namespace
+
+TaskKind next_char_kind() {
+    return {.name = "next_char", .fill_stream = fill_stream, .score = score};
+}
+
+} // namespace gliasim::tasks

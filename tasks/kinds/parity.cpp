@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// parity: a random bit per item (one-hot on two groups of input entities at `rate`); for each
+// window k in `windows`, a two-class softmax readout of the state at the end of item n answers
+// the parity of the last k bits, b(n) xor b(n - 1) xor ... xor b(n - k + 1). Parity needs
+// every bit of the window at once and is not linear in them, so it measures how long a network
+// holds items in a usable (nonlinearly mixed) form; with items of a few hundred ms, windows
+// span seconds. Bits are fair and independent, so every window's parity is fair: chance 0.5.
+#include "core/rng.hpp"
+#include "kinds.hpp"
+#include "tasks/kind_support.hpp"
+#include "tasks/metrics.hpp"
+
+namespace gliasim::tasks {
+
+namespace {
+
+void fill_stream(const TaskSpec& task, const StreamWidths&, TaskStream& s) {
+    ItemStream& it = *s.items;
+    one_hot_symbol_patterns(task, it); // two symbols: bit 0 and bit 1
+    const std::uint64_t n = it.sequence.size();
+    s.symbol.resize(n);
+    for (std::uint64_t k = 0; k < n; ++k) {
+        RandomStream rs(task.seed, Stream::task, 5, k);
+        s.symbol[k] = static_cast<std::uint32_t>(rs.below(2));
+        it.sequence[k] = s.symbol[k];
+    }
+}
+
+TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
+    const SplitRows rows(task, states);
+    const auto [W, T, V, E] = static_cast<const Splits&>(rows);
+    std::vector<double> accuracy_per_window;
+    for (auto k : task.delays) {
+        auto parity = [&](Eigen::Index item) {
+            std::uint32_t p = 0;
+            for (std::uint32_t j = 0; j < k; ++j)
+                p ^= stream.symbol[static_cast<std::size_t>(item - j)];
+            return static_cast<int>(p);
+        };
+        const std::vector<int> y_train = labels_of(W, T, parity),
+                               y_val = labels_of(W + T, V, parity),
+                               y_test = labels_of(W + T + V, E, parity);
+        const SoftmaxModel model =
+            fit_softmax_validated(rows.train(), y_train, rows.validation(), 2, {1e-3, 1e-2, 1e-1},
+                                  [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
+                                      return accuracy(y_val, m.predict(v));
+                                  });
+        accuracy_per_window.push_back(accuracy(y_test, model.predict(rows.test)));
+    }
+    const double mean = mean_of(accuracy_per_window);
+    TaskResult r;
+    r.scalars = {
+        {"mean_accuracy", mean}, {"chance", 0.5}, {"features", static_cast<double>(states.cols())}};
+    std::vector<double> windows(task.delays.begin(), task.delays.end());
+    r.curves = {{"windows", windows}, {"accuracy_per_window", accuracy_per_window}};
+    r.axes = {"windows"};
+    return r;
+}
+
+} // namespace
+
+TaskKind parity_kind() {
+    return {.name = "parity", .fill_stream = fill_stream, .score = score};
+}
+
+} // namespace gliasim::tasks
