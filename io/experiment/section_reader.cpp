@@ -42,6 +42,13 @@ const toml::table& Key::table() const {
     return r_->table(value(), path_);
 }
 
+std::vector<index_t> Key::id_list(index_t size) const {
+    return r_->id_list(value(), path_, size);
+}
+std::vector<std::string> Key::string_list() const {
+    return r_->string_list(value(), path_);
+}
+
 void Key::fail(const std::string& msg) const {
     r_->fail(node_, path_, msg);
 }

@@ -28,6 +28,8 @@ public:
 
     explicit operator bool() const { return node_ != nullptr; }
     const toml::node* node() const { return node_; }
+    // The value of a present key (reading an absent one is a bug of the reader: logic_error).
+    const toml::node& value() const;
     const std::string& path() const { return path_; }
 
     // This key, or "missing required key (what)" at the table.
@@ -41,6 +43,8 @@ public:
     double quantity(Dim d) const;
     ValueSpec value_spec(Dim d) const;
     const toml::table& table() const;
+    std::vector<index_t> id_list(index_t size) const;
+    std::vector<std::string> string_list() const;
 
     // At the value; when absent, at no position (blamed on an override, else line 1).
     [[noreturn]] void fail(const std::string& msg) const;
@@ -48,8 +52,6 @@ public:
     [[noreturn]] void fail_or_at_table(const std::string& msg) const;
 
 private:
-    const toml::node& value() const;
-
     const Reader* r_;
     const toml::table* table_;
     const toml::node* node_;

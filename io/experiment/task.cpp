@@ -16,10 +16,7 @@ namespace gliasim::experiment_io {
 
 namespace {
 
-// The keys every kind takes, then those of each kind.
-const std::vector<std::string> kCommonKeys = {"input",   "item",       "gap",  "washout",
-                                              "train",   "validation", "test", "seed",
-                                              "readout", "reader",     "tau"};
+// Each kind's name, enum and the keys it takes besides the common ones (read_task).
 struct KindKeys {
     const char* name;
     TaskSpec::Kind kind;
@@ -75,10 +72,10 @@ struct TaskKeys {
         const Key& k = (*this)["delays"];
         if (!k) return;
         ts.delays.clear();
-        if (!k.node()->is_array() || k.node()->as_array()->empty())
+        if (!k.value().is_array() || k.value().as_array()->empty())
             k.fail("expected a non-empty array of delays in items");
         std::size_t i = 0;
-        for (const auto& e : *k.node()->as_array())
+        for (const auto& e : *k.value().as_array())
             ts.delays.push_back(static_cast<std::uint32_t>(
                 ctx.r.integer(e, fmt::format("task.delays[{}]", i++), 0, max, "a delay")));
     }
@@ -160,7 +157,7 @@ void read_next_char(const TaskKeys& k, TaskSpec& ts) {
         if (const char* env = std::getenv("GLIASIM_KJV_PATH")) ts.text = env;
     } else {
         // Relative to the file that wrote the key (a base file, through extends).
-        const auto* from = text.node()->source().path.get();
+        const auto* from = text.value().source().path.get();
         const auto dir =
             std::filesystem::path(from && !from->empty() ? *from : k.ctx.ex.source).parent_path();
         ts.text = (dir / ts.text).lexically_normal().string();
@@ -198,7 +195,7 @@ void read_readout(const TaskKeys& k, TaskSpec& ts) {
     const auto& pops = k.ctx.ex.network.populations;
     const Key& readout = k["readout"];
     const toml::node& rn =
-        *readout.required("the populations read out, e.g. [\"E\", \"I\"]").node();
+        readout.required("the populations read out, e.g. [\"E\", \"I\"]").value();
     if (!rn.is_array() || rn.as_array()->empty())
         readout.fail("expected a non-empty array of population names");
     std::size_t i = 0;
@@ -256,8 +253,10 @@ void read_task(BuildContext& ctx) {
     const KindKeys& kind = read_kind(s.get("kind"));
     ts.kind = kind.kind;
     TaskKeys k{ctx, *ctx.doc.get("task")->as_table()};
-    for (const auto& names : {kCommonKeys, kind.keys})
-        for (const auto& name : names) k.keys.emplace(name, s.get(name));
+    for (const char* name : {"input", "item", "gap", "washout", "train", "validation", "test",
+                             "seed", "readout", "reader", "tau"})
+        k.keys.emplace(name, s.get(name));
+    for (const auto& name : kind.keys) k.keys.emplace(name, s.get(name));
     s.finish(fmt::format("[task] of kind {}", kind.name));
     const Key& input = k["input"];
     ts.input = ctx.population_index(input.required("the item_source population"));
