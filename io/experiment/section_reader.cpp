@@ -61,11 +61,15 @@ std::string SectionReader::key_path(std::string_view key) const {
 }
 
 Key SectionReader::get(std::string_view key) {
+    if (finished_)
+        throw std::logic_error("experiment reader: key " + key_path(key) +
+                               " declared after finish()");
     known_.emplace_back(key);
     return Key(r_, t_, t_.get(key), key_path(key));
 }
 
-void SectionReader::finish(const std::string& what) const {
+void SectionReader::finish(const std::string& what) {
+    finished_ = true;
     for (const auto& [k, v] : t_) {
         const std::string name(k.str());
         if (std::find(known_.begin(), known_.end(), name) != known_.end()) continue;

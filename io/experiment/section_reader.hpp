@@ -64,10 +64,11 @@ public:
     SectionReader(const Reader& r, const toml::table& t, std::string path)
         : r_(r), t_(t), path_(std::move(path)) {}
 
-    // Declares `key` as known and returns it.
+    // Declares `key` as known and returns it. Only before finish() (else std::logic_error: a
+    // key declared after the check would already have been refused).
     Key get(std::string_view key);
     // Refuses the first undeclared key (in the table's order): "unknown key 'k' in <what>".
-    void finish(const std::string& what) const;
+    void finish(const std::string& what);
 
     const Reader& reader() const { return r_; }
     const toml::table& table() const { return t_; }
@@ -81,6 +82,7 @@ private:
     const toml::table& t_;
     std::string path_;
     std::vector<std::string> known_; // in declaration order: the order of "(allowed: ...)"
+    bool finished_ = false;
 };
 
 } // namespace gliasim::experiment_io
