@@ -2,9 +2,8 @@
 #pragma once
 
 // Reading an experiment file (the one given on the command line, or one it `extends`) without
-// trusting what the path names: only a regular file under kMaxExperimentFileBytes is read, so
-// that /dev/zero, /dev/urandom, a FIFO or a directory is refused at once instead of being read
-// without bound or blocking forever.
+// trusting what the path names: read_regular_file (regular_file.hpp) with the limit below, its
+// refusals worded for experiment files.
 
 #include <cstdint>
 #include <string>

@@ -13,7 +13,7 @@ namespace {
 void read_branching_populations(const BuildContext& ctx, const Key& populations,
                                 BranchingSpec& bs) {
     const auto& pops = ctx.ex.network.populations;
-    const toml::node& pn = *populations.required("the liquid's population names").node();
+    const toml::node& pn = populations.required("the liquid's population names").value();
     if (!pn.is_array() || pn.as_array()->empty())
         populations.fail("expected a non-empty array of population names");
     std::size_t i = 0;

@@ -48,7 +48,7 @@ struct BuildContext {
 
     std::uint32_t population_index(const toml::node& n, const std::string& key) const;
     std::uint32_t population_index(const Key& k) const {
-        return population_index(*k.node(), k.path());
+        return population_index(k.value(), k.path());
     }
     const ModelInfo& model(const Key& k, std::initializer_list<ModelKind> kinds) const;
     // A time that must be a whole number of steps (schedules, windows).

@@ -15,7 +15,7 @@ void read_placement(BuildContext& ctx, const Key& positions, std::size_t pop, in
     SectionReader s(ctx.r, positions.table(), key);
     const Key grid_key = s.get("grid"), space = s.get("space");
     s.finish("positions");
-    const toml::node& gn = *grid_key.required("[nx, ny, nz] sites").node();
+    const toml::node& gn = grid_key.required("[nx, ny, nz] sites").value();
     if (!gn.is_array() || gn.as_array()->empty() || gn.as_array()->size() > 3)
         grid_key.fail("expected [nx], [nx, ny] or [nx, ny, nz]");
     std::array<std::int64_t, 3> grid{1, 1, 1};

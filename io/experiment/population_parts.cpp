@@ -59,19 +59,19 @@ std::vector<ResetSchedule> read_resets(const BuildContext& ctx, const Key& reset
         if (rs.from < 0) from.fail("from must be >= 0");
         out.push_back(rs);
     };
-    if (reset.node()->is_array()) {
+    if (reset.value().is_array()) {
         std::size_t i = 0;
-        for (const auto& e : *reset.node()->as_array())
+        for (const auto& e : *reset.value().as_array())
             one(e, fmt::format("{}[{}]", reset.path(), i++));
     } else {
-        one(*reset.node(), reset.path());
+        one(reset.value(), reset.path());
     }
     return out;
 }
 
 std::vector<std::vector<double>> read_spike_times(const BuildContext& ctx, const Key& spike_times,
                                                   index_t size) {
-    const toml::node& n = *spike_times.node();
+    const toml::node& n = spike_times.value();
     const std::string& key = spike_times.path();
     if (!n.is_array()) spike_times.fail("expected an array of times or an array of arrays");
     const toml::array& a = *n.as_array();

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <limits>
 
-#include "io/experiment_initial.hpp"
+#include "initial_values.hpp"
 
 namespace gliasim::experiment_io {
 

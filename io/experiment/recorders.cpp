@@ -25,10 +25,10 @@ SpikeRecorderSpec spike_recorder(const BuildContext& ctx, const RecorderKeys& k,
                                  const std::string& name) {
     SpikeRecorderSpec s{name, {}};
     if (k.populations) {
-        if (!k.populations.node()->is_array())
+        if (!k.populations.value().is_array())
             k.populations.fail("expected an array of population names");
         std::size_t i = 0;
-        for (const auto& e : *k.populations.node()->as_array())
+        for (const auto& e : *k.populations.value().as_array())
             s.populations.push_back(
                 ctx.population_index(e, fmt::format("{}[{}]", k.populations.path(), i++)));
     } else {
@@ -45,7 +45,7 @@ std::vector<std::size_t> state_variables(const BuildContext& ctx, const Key& var
         for (std::size_t i = 0; i < m.state.size(); ++i) out.push_back(i);
         return out;
     }
-    const auto vars = ctx.r.string_list(*variables.node(), variables.path());
+    const auto vars = variables.string_list();
     if (vars.empty()) variables.fail("expected at least one variable");
     std::vector<std::string> names;
     for (const auto& sv : m.state) names.push_back(sv.name);
@@ -53,7 +53,7 @@ std::vector<std::size_t> state_variables(const BuildContext& ctx, const Key& var
         const auto vi = m.state_index(vars[i]);
         if (!vi)
             ctx.r.fail(
-                &(*variables.node()->as_array())[i], fmt::format("{}[{}]", variables.path(), i),
+                &(*variables.value().as_array())[i], fmt::format("{}[{}]", variables.path(), i),
                 fmt::format("model {} has no state variable '{}'{}", m.name, vars[i],
                             did_you_mean_or(vars[i], names, " (variables: " + join(names) + ")")));
         if (std::find(out.begin(), out.end(), *vi) != out.end())
@@ -76,7 +76,7 @@ StateRecorderSpec state_recorder(const BuildContext& ctx, const RecorderKeys& k,
         ctx.r.fail(&rt, path, fmt::format("model {} has no recordable state", m.name));
     if (k.ids && k.sample) k.sample.fail("give either ids or sample, not both");
     if (k.ids) {
-        s.ids = ctx.r.id_list(*k.ids.node(), k.ids.path(), ps.size);
+        s.ids = k.ids.id_list(ps.size);
     } else if (k.sample) {
         const auto n = static_cast<index_t>(
             k.sample.integer(1, ps.size, "a sample size no larger than the population"));
@@ -144,7 +144,7 @@ WeightRecorderSpec weight_recorder(const BuildContext& ctx, const RecorderKeys& 
         w.bins =
             static_cast<std::uint32_t>(k.bins.required("the number of bins")
                                            .integer(1, 100000, "a number of bins in [1, 100000]"));
-        const toml::node& rn = *k.range.required("[low, high] in the weight unit").node();
+        const toml::node& rn = k.range.required("[low, high] in the weight unit").value();
         if (!rn.is_array() || rn.as_array()->size() != 2) k.range.fail("expected [low, high]");
         w.low = ctx.r.quantity((*rn.as_array())[0], k.range.path() + "[0]", wd);
         w.high = ctx.r.quantity((*rn.as_array())[1], k.range.path() + "[1]", wd);

@@ -42,6 +42,13 @@ const toml::table& Key::table() const {
     return r_->table(value(), path_);
 }
 
+std::vector<index_t> Key::id_list(index_t size) const {
+    return r_->id_list(value(), path_, size);
+}
+std::vector<std::string> Key::string_list() const {
+    return r_->string_list(value(), path_);
+}
+
 void Key::fail(const std::string& msg) const {
     r_->fail(node_, path_, msg);
 }
@@ -54,11 +61,15 @@ std::string SectionReader::key_path(std::string_view key) const {
 }
 
 Key SectionReader::get(std::string_view key) {
+    if (finished_)
+        throw std::logic_error("experiment reader: key " + key_path(key) +
+                               " declared after finish()");
     known_.emplace_back(key);
     return Key(r_, t_, t_.get(key), key_path(key));
 }
 
-void SectionReader::finish(const std::string& what) const {
+void SectionReader::finish(const std::string& what) {
+    finished_ = true;
     for (const auto& [k, v] : t_) {
         const std::string name(k.str());
         if (std::find(known_.begin(), known_.end(), name) != known_.end()) continue;

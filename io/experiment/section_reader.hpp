@@ -28,6 +28,8 @@ public:
 
     explicit operator bool() const { return node_ != nullptr; }
     const toml::node* node() const { return node_; }
+    // The value of a present key (reading an absent one is a bug of the reader: logic_error).
+    const toml::node& value() const;
     const std::string& path() const { return path_; }
 
     // This key, or "missing required key (what)" at the table.
@@ -41,6 +43,8 @@ public:
     double quantity(Dim d) const;
     ValueSpec value_spec(Dim d) const;
     const toml::table& table() const;
+    std::vector<index_t> id_list(index_t size) const;
+    std::vector<std::string> string_list() const;
 
     // At the value; when absent, at no position (blamed on an override, else line 1).
     [[noreturn]] void fail(const std::string& msg) const;
@@ -48,8 +52,6 @@ public:
     [[noreturn]] void fail_or_at_table(const std::string& msg) const;
 
 private:
-    const toml::node& value() const;
-
     const Reader* r_;
     const toml::table* table_;
     const toml::node* node_;
@@ -62,10 +64,11 @@ public:
     SectionReader(const Reader& r, const toml::table& t, std::string path)
         : r_(r), t_(t), path_(std::move(path)) {}
 
-    // Declares `key` as known and returns it.
+    // Declares `key` as known and returns it. Only before finish() (else std::logic_error: a
+    // key declared after the check would already have been refused).
     Key get(std::string_view key);
     // Refuses the first undeclared key (in the table's order): "unknown key 'k' in <what>".
-    void finish(const std::string& what) const;
+    void finish(const std::string& what);
 
     const Reader& reader() const { return r_; }
     const toml::table& table() const { return t_; }
@@ -79,6 +82,7 @@ private:
     const toml::table& t_;
     std::string path_;
     std::vector<std::string> known_; // in declaration order: the order of "(allowed: ...)"
+    bool finished_ = false;
 };
 
 } // namespace gliasim::experiment_io

@@ -28,7 +28,7 @@ StimulusSpec read_stimulus(const BuildContext& ctx, const std::string& name,
     if (tm.kind != ModelKind::neuron && tm.kind != ModelKind::astrocyte)
         target.fail(fmt::format("population '{}' (model {}) cannot receive stimuli",
                                 pops[s.target].name, tm.name));
-    if (ids) s.ids = ctx.r.id_list(*ids.node(), ids.path(), pops[s.target].size);
+    if (ids) s.ids = ids.id_list(pops[s.target].size);
     if (start) s.start = start.quantity(Dim::time);
     if (s.start < 0) start.fail("start must be >= 0");
     if (stop) {

@@ -57,10 +57,10 @@ struct TaskKeys {
         const Key& k = (*this)["delays"];
         if (!k) return;
         ts.delays.clear();
-        if (!k.node()->is_array() || k.node()->as_array()->empty())
+        if (!k.value().is_array() || k.value().as_array()->empty())
             k.fail("expected a non-empty array of delays in items");
         std::size_t i = 0;
-        for (const auto& e : *k.node()->as_array())
+        for (const auto& e : *k.value().as_array())
             ts.delays.push_back(static_cast<std::uint32_t>(
                 ctx.r.integer(e, fmt::format("task.delays[{}]", i++), 0, max, "a delay")));
     }
@@ -142,7 +142,7 @@ void read_next_char(const TaskKeys& k, TaskSpec& ts) {
         if (const char* env = std::getenv("GLIASIM_KJV_PATH")) ts.text = env;
     } else {
         // Relative to the file that wrote the key (a base file, through extends).
-        const auto* from = text.node()->source().path.get();
+        const auto* from = text.value().source().path.get();
         const auto dir =
             std::filesystem::path(from && !from->empty() ? *from : k.ctx.ex.source).parent_path();
         ts.text = (dir / ts.text).lexically_normal().string();
@@ -200,7 +200,7 @@ void read_readout(const TaskKeys& k, TaskSpec& ts) {
     const auto& pops = k.ctx.ex.network.populations;
     const Key& readout = k["readout"];
     const toml::node& rn =
-        *readout.required("the populations read out, e.g. [\"E\", \"I\"]").node();
+        readout.required("the populations read out, e.g. [\"E\", \"I\"]").value();
     if (!rn.is_array() || rn.as_array()->empty())
         readout.fail("expected a non-empty array of population names");
     std::size_t i = 0;

@@ -5,6 +5,7 @@
 // would overflow float32 stopping the run as a numerical fault.
 #include <catch2/catch.hpp>
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -12,12 +13,14 @@
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <variant>
 #include <vector>
 
 #include "core/resource_estimate.hpp"
 #include "io/experiment.hpp"
 #include "io/experiment_names.hpp"
 #include "io/experiment_source.hpp"
+#include "io/regular_file.hpp"
 #include "test_support.hpp"
 
 using namespace gliasim;
@@ -267,4 +270,39 @@ TEST_CASE("a recorded value beyond float32 is a numerical fault, not +-inf in th
                    Contains("at t = 1 ms does not fit the float32 report"));
     // Stopped at the end of the fault's slice, not after the whole run (200 steps).
     CHECK(stats.steps < 200);
+}
+
+TEST_CASE("read_regular_file: links followed or refused, the rest refused by kind and size",
+          "[experiment][limits]") {
+    TempDir dir;
+    const std::string file = dir.write("f.txt", "hello\n");
+    std::filesystem::create_symlink(file, dir.path / "link");
+    const std::string link = (dir.path / "link").string();
+    const auto read = [](const std::string& path, std::uint64_t max, bool follow) {
+        return read_regular_file(path, max, follow);
+    };
+    const auto refusal = [&](const std::string& path, std::uint64_t max, bool follow) {
+        auto r = read(path, max, follow);
+        REQUIRE(std::holds_alternative<FileRefusal>(r));
+        return std::get<FileRefusal>(r);
+    };
+    CHECK(std::get<RegularFile>(read(file, 6, false)).text == "hello\n");
+    CHECK(std::get<RegularFile>(read(link, 6, true)).text == "hello\n");
+    CHECK(refusal(link, 6, false).why == FileRefusal::Why::link);
+    const FileRefusal big = refusal(file, 5, true);
+    CHECK(big.why == FileRefusal::Why::too_large);
+    CHECK(big.size == 6);
+    const FileRefusal missing = refusal((dir.path / "none").string(), 5, false);
+    CHECK(missing.why == FileRefusal::Why::cannot_open);
+    CHECK(missing.error == ENOENT);
+    REQUIRE(::mkfifo((dir.path / "fifo").c_str(), 0600) == 0);
+    const FileRefusal fifo = refusal((dir.path / "fifo").string(), 100, false); // must not block
+    CHECK(fifo.why == FileRefusal::Why::not_regular);
+    CHECK(fifo.detail == "a FIFO (named pipe)");
+    CHECK(refusal(dir.path.string(), 100, true).detail == "a directory");
+    // /proc files say size 0: read to the end anyway, and refuse them past the limit.
+    CHECK_FALSE(std::get<RegularFile>(read("/proc/self/status", 1 << 20, true)).text.empty());
+    const FileRefusal grown = refusal("/proc/self/status", 10, true);
+    CHECK(grown.why == FileRefusal::Why::too_large);
+    CHECK(grown.size == 0);
 }

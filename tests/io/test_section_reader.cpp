@@ -86,6 +86,8 @@ TEST_CASE("section reader: missing and mistyped keys name the key path and posit
     CHECK_THAT(typed.message(), Catch::Contains("got a boolean"));
     // Reading an absent key is a bug of the reader, not of the file.
     CHECK_THROWS_AS(size.number(), std::logic_error);
+    // So is declaring a key after the check for unknown ones.
+    CHECK_THROWS_AS(s.get("late"), std::logic_error);
 }
 
 TEST_CASE("section reader: a key --set wrote is blamed on that override") {

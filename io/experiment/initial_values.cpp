@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "experiment_initial.hpp"
+#include "initial_values.hpp"
 
 #include <algorithm>
 #include <array>
