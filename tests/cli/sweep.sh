@@ -43,7 +43,7 @@ EOF
 "$exe" sweep resume.toml -o r --local -j 2 > first.log 2>&1 &
 sweep_pid=$!
 disown "$sweep_pid" # no "Killed" job report from bash
-for _ in $(seq 600); do
+for _ in $(seq 6000); do
   [ -f r/manifest.tsv ] && [ "$(count_status done r)" -ge 3 ] && break
   sleep 0.05
 done
