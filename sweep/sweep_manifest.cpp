@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sweep_manifest.hpp"
 
+#include "io/regular_file.hpp"
 #include "sweep_batch_script.hpp"
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <stdexcept>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <variant>
 
 namespace gliasim::app {
 
@@ -91,34 +93,25 @@ PointRecord parse_manifest_row(const fs::path& path, std::size_t n, const std::s
 } // namespace
 
 std::optional<std::string> read_folder_file(const fs::path& path, std::size_t max_bytes) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        if (errno == ENOENT) return std::nullopt;
-        if (errno == ELOOP)
-            throw SweepFolderError(fmt::format(
-                "{} is a symbolic link; a sweep folder's files are never read or written "
-                "through links (remove it)",
-                path.string()));
-        throw SweepFolderError(fmt::format("cannot read {}: {}", path.string(), strerror(errno)));
-    }
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-        static_cast<std::uint64_t>(st.st_size) > max_bytes) {
-        ::close(fd);
+    auto read = read_regular_file(path.string(), max_bytes, /*follow_links=*/false);
+    if (auto* file = std::get_if<RegularFile>(&read)) return std::move(file->text);
+    const FileRefusal& no = std::get<FileRefusal>(read);
+    switch (no.why) {
+    case FileRefusal::Why::cannot_open:
+        if (no.error == ENOENT) return std::nullopt;
+        throw SweepFolderError(fmt::format("cannot read {}: {}", path.string(), no.detail));
+    case FileRefusal::Why::link:
         throw SweepFolderError(
-            fmt::format("{} is not a regular file of at most {} bytes", path.string(), max_bytes));
+            fmt::format("{} is a symbolic link; a sweep folder's files are never read or written "
+                        "through links (remove it)",
+                        path.string()));
+    case FileRefusal::Why::not_regular:
+    case FileRefusal::Why::too_large:
+    case FileRefusal::Why::unreadable:
+        break;
     }
-    std::string text(static_cast<std::size_t>(st.st_size), '\0');
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::read(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        done += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-    text.resize(done);
-    return text;
+    throw SweepFolderError(
+        fmt::format("{} is not a regular file of at most {} bytes", path.string(), max_bytes));
 }
 
 void refuse_symlink(const fs::path& path) {
