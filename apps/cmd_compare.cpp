@@ -42,7 +42,7 @@ int run_seed(const std::string& file, const std::vector<std::string>& overrides,
     }
     const Experiment& ex = run.experiment();
     source = ex.source;
-    if (!ex.task.enabled) {
+    if (!run.task()) {
         fmt::print(stderr, "{}: error: not a task experiment (it has no [task])\n", ex.source);
         return kExitUsage;
     }

@@ -70,7 +70,7 @@ RunRequest request_from(const po::variables_map& vm) {
 
 // The task's figures, the curves' first 20 points.
 void print_task(const Experiment& ex, const tasks::TaskResult& r) {
-    fmt::print("task {}: ", ex.task.kind);
+    fmt::print("task {}: ", tasks::task_of(ex)->kind);
     for (std::size_t i = 0; i < r.scalars.size(); ++i)
         fmt::print("{}{} {:.4g}", i ? ", " : "", r.scalars[i].first, r.scalars[i].second);
     fmt::print("\n");

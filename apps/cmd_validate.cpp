@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "io/experiment.hpp"
 #include "log.hpp"
 #include "models/builtin.hpp"
 #include "options.hpp"
+#include "tasks/experiment_file.hpp"
 
 namespace gliasim::app {
 

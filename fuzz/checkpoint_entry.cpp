@@ -22,8 +22,8 @@
 #include "core/recording.hpp"
 #include "core/simulation.hpp"
 #include "io/checkpoint_file.hpp"
-#include "io/experiment.hpp"
 #include "models/builtin.hpp"
+#include "tasks/experiment_file.hpp"
 
 namespace gliasim::fuzz {
 

@@ -11,9 +11,9 @@
 #include "analysis/file_analysis.hpp"
 #include "core/resource_estimate.hpp"
 #include "io/checkpoint_file.hpp"
-#include "io/experiment.hpp"
 #include "io/sonata_reader.hpp"
 #include "models/builtin.hpp"
+#include "tasks/experiment_file.hpp"
 
 namespace gliasim::fuzz {
 

@@ -8,9 +8,9 @@
 #include <string_view>
 
 #include "core/resource_estimate.hpp"
-#include "io/experiment.hpp"
 #include "io/experiment_names.hpp"
 #include "models/builtin.hpp"
+#include "tasks/experiment_file.hpp"
 
 namespace {
 

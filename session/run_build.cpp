@@ -16,15 +16,15 @@ std::optional<Refusal> RunSession::build() {
     const auto t_build = std::chrono::steady_clock::now();
     // A task run: the input population presents the task's stream, and the readout
     // populations' spikes stream into the readout's item states as the run goes.
-    if (ex_.task.enabled) {
-        stream_ = tasks::make_stream(ex_.task, ex_.network.populations[ex_.task.input].size,
-                                     ex_.network.populations[ex_.task.teacher].size);
-        tasks::attach_stream(ex_.network, ex_.task, *stream_);
+    const TaskSpec* task = this->task();
+    if (task) {
+        stream_ = tasks::make_stream(*task, ex_.network);
+        tasks::attach_stream(ex_.network, *task, *stream_);
     }
     try {
         sim_ = std::make_unique<Simulation>(ex_.network, comm_);
         keep_branching_spikes(*sim_);
-        if (ex_.task.enabled) states_ = tasks::stream_readout(*sim_, ex_.task);
+        if (task) states_ = tasks::stream_readout(*sim_, *task);
     } catch (const std::exception& e) {
         return Refusal{kExitUsage,
                        fmt::format("{}: error while building the network: {}", file_, e.what()),

@@ -77,9 +77,9 @@ RunReport RunSession::execute(const ProgressFn& progress, const std::atomic<bool
     // A run kept in memory is scored however it ended, as its caller reads the figures and no
     // file says otherwise; a file's run that stopped early leaves its output partial.
     if (stats.end != RunEnd::completed && to_file) return report;
-    if (ex_.task.enabled && !ex_.task.complete)
+    if (task() && !task()->complete)
         report.task_not_scored = true;
-    else if (ex_.task.enabled)
+    else if (task())
         finish_task(report);
     if (!report.failure && to_file && comm_.root()) put_in_place(report);
     return report;
@@ -88,11 +88,10 @@ RunReport RunSession::execute(const ProgressFn& progress, const std::atomic<bool
 // Reads the readout populations' states, trains and scores the readout, and stores the figures
 // in /task of the result file.
 void RunSession::finish_task(RunReport& report) {
-    tasks::TaskResult r = tasks::finish(*states_, ex_.task, *stream_, report.stats);
+    tasks::TaskResult r = tasks::finish(*states_, *task(), *stream_, report.stats);
     if (request_.output_mode == OutputMode::file) {
         try {
-            write_figures(files_.partial, "/task", {{"kind", ex_.task.kind}},
-                          r.scalars, r.curves);
+            write_figures(files_.partial, "/task", {{"kind", task()->kind}}, r.scalars, r.curves);
         } catch (const std::exception& e) {
             report.failure = fmt::format("{}: error: could not store the task's figures: {}",
                                          files_.partial, e.what());

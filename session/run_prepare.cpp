@@ -66,7 +66,7 @@ std::optional<Refusal> RunSession::prepare() {
         return r;
     if (auto r = read_resume_checkpoint()) return r;
     if (auto r = load()) return r;
-    if (distributed && ex_.task.enabled)
+    if (distributed && task())
         return usage(fmt::format(
             "{}: error: task runs are not supported over several MPI ranks yet", file_));
     if (distributed && ex_.network.threads > 1 && !mpi_serialized_)
@@ -118,13 +118,9 @@ std::optional<Refusal> RunSession::load() {
                 file_, *request_.resume));
         ex_.network.threads = resume_from_->header.threads;
     }
-    if (ex_.task.enabled && request_.whole_task_stream) {
-        const auto& task = ex_.task;
-        ex_.network.duration = std::max(ex_.network.duration,
-                                        static_cast<double>(task.selforg) * task.selforg_item_ms +
-                                            static_cast<double>(tasks::task_items(task)) *
-                                                (task.item_ms + task.gap_ms));
-        ex_.task.complete = true;
+    if (TaskSpec* task = tasks::task_of(ex_); task && request_.whole_task_stream) {
+        ex_.network.duration = std::max(ex_.network.duration, tasks::stream_ms(*task));
+        task->complete = true;
     }
     if (ex_.network.threads == 0) ex_.network.threads = omp_get_num_procs();
     return std::nullopt;

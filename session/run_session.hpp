@@ -23,11 +23,11 @@
 #include "core/resource_estimate.hpp"
 #include "core/simulation.hpp"
 #include "io/checkpoint_file.hpp"
-#include "io/experiment.hpp"
 #include "io/sonata_writer.hpp"
 #include "session/checkpointer.hpp"
 #include "session/output_paths.hpp"
 #include "session/run_request.hpp"
+#include "tasks/experiment_file.hpp"
 #include "tasks/runner.hpp"
 
 namespace gliasim::session {
@@ -76,6 +76,7 @@ public:
     // After prepare():
     const RunRequest& request() const { return request_; }
     const Experiment& experiment() const { return ex_; }
+    const TaskSpec* task() const { return tasks::task_of(ex_); } // null: not a task run
     const RunFiles& files() const { return files_; }
     const ResourceEstimate& estimate() const { return need_; }
     bool resuming() const { return request_.resume.has_value(); }
@@ -100,7 +101,7 @@ private:
     bool mpi_serialized_;
     std::optional<double> every_ms_, every_wall_ms_;
     std::optional<Checkpoint> resume_from_;
-    std::string file_; // the experiment's name in messages: given, or the checkpoint's
+    std::string file_;       // the experiment's name in messages: given, or the checkpoint's
     ModelRegistry registry_; // the experiment's models point into it
     Experiment ex_;
     RunFiles files_;

@@ -9,10 +9,10 @@
 #include <sstream>
 #include <sys/file.h>
 
-#include "io/experiment.hpp"
 #include "models/builtin.hpp"
 #include "sweep_batch_script.hpp"
 #include "sweep_outputs.hpp"
+#include "tasks/experiment_file.hpp"
 
 namespace gliasim::app {
 
@@ -39,8 +39,8 @@ std::string read_file(const fs::path& p) {
 // lives elsewhere, so the path is made absolute.
 std::vector<std::string> absolute_paths(const Experiment& ex) {
     std::vector<std::string> pinned;
-    if (ex.task.enabled)
-        for (const auto& [key, path] : ex.task.file_keys)
+    if (const TaskSpec* task = tasks::task_of(ex))
+        for (const auto& [key, path] : task->file_keys)
             pinned.push_back(fmt::format("task.{}=\"{}\"", key, fs::absolute(path).string()));
     return pinned;
 }
@@ -189,7 +189,7 @@ SweepPlan plan_sweep(const std::string& file, const fs::path& dir,
         // Done is what the output says, not the manifest: a run killed after it finished but
         // before the manifest was rewritten, or a lost manifest, costs nothing.
         if (output_verified((dir / r.output).string(), ex.resolved_toml,
-                            ex.task.enabled && ex.task.complete)) {
+                            tasks::task_of(ex) && tasks::task_of(ex)->complete)) {
             const auto prev = previous.find(p.id);
             if (prev != previous.end() && prev->second.status == "done") {
                 r = prev->second;

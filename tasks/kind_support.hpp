@@ -2,12 +2,13 @@
 #pragma once
 
 // What several task kinds share: the item splits, the softmax readout chosen on the validation
-// rows, and the one-hot symbol code on groups of input entities.
+// rows, and the symbol tasks' options, keys and one-hot code on groups of input entities.
 
 #include <Eigen/Dense>
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -63,9 +64,20 @@ std::vector<int> labels_of(Eigen::Index first, Eigen::Index rows, Label&& label)
     return y;
 }
 
-// One pattern per symbol: task.symbols groups of the input's entities, symbol a on entities
-// [width a / A, width (a + 1) / A) at task.rate, the rest silent.
-void one_hot_symbol_patterns(const TaskSpec& task, ItemStream& items);
+// The options of delayed_recall and nback: `symbols` symbols, one-hot on disjoint groups of the
+// input at `rate` (others silent); a readout reports on the symbol `delays` items back.
+struct SymbolOptions {
+    std::uint32_t symbols = 8;
+    double rate = 100; // [Hz]
+    std::vector<std::uint32_t> delays = {1, 2, 3, 4, 5};
+};
+// Their keys, and their TaskKind::read.
+extern const std::vector<std::string> kSymbolKeys;
+void read_symbol_keys(const TaskKeys& keys, TaskSpec& task);
+
+// One pattern per symbol: `symbols` groups of the input's entities, symbol a on entities
+// [width a / A, width (a + 1) / A) at `rate`, the rest silent.
+void one_hot_symbol_patterns(std::uint32_t symbols, double rate, ItemStream& items);
 // Symbols drawn uniformly and independently for every item (delayed_recall, nback), each item
 // showing its symbol's pattern: a TaskKind::fill_stream.
 void random_symbol_stream(const TaskSpec& task, const StreamWidths& widths, TaskStream& stream);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "runner.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -20,13 +19,18 @@ TaskStream make_stream(const TaskSpec& task, std::size_t width, std::size_t teac
     return s;
 }
 
+TaskStream make_stream(const TaskSpec& task, const NetworkSpec& network) {
+    const auto& pops = network.populations;
+    return make_stream(task, pops[task.input].size, task.teacher ? pops[*task.teacher].size : 0);
+}
+
 StateAccumulator::StateAccumulator(const NetworkSpec& spec, const TaskSpec& task,
                                    std::uint64_t n_items)
     : task_(task), dt_(spec.dt) {
     item_steps_ = std::llround(task.item_ms / dt_);
     period_ = item_steps_ + std::llround(task.gap_ms / dt_);
     // The task's items start after the self-organisation prefix.
-    start_ = static_cast<step_t>(task.selforg) * std::llround(task.selforg_item_ms / dt_);
+    start_ = static_cast<step_t>(task.prefix_items) * std::llround(task.prefix_item_ms / dt_);
     Eigen::Index columns = 0;
     for (auto p : task.readout) {
         Readout r;
@@ -121,13 +125,9 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
     return task_kind(task).score(task, stream, states);
 }
 
-std::uint64_t task_items(const TaskSpec& t) {
-    return t.stream_items();
-}
-
 void attach_stream(NetworkSpec& spec, const TaskSpec& task, const TaskStream& stream) {
     spec.populations[task.input].items = stream.items;
-    if (stream.teacher) spec.populations[task.teacher].items = stream.teacher;
+    if (stream.teacher) spec.populations[task.teacher.value()].items = stream.teacher;
 }
 
 std::shared_ptr<StateAccumulator> stream_readout(Simulation& sim, const TaskSpec& task) {
@@ -136,7 +136,7 @@ std::shared_ptr<StateAccumulator> stream_readout(Simulation& sim, const TaskSpec
     for (std::size_t k = 0; k < task.readout.size(); ++k) // from the task's first item on
         sim.stream_spikes(
             task.readout[k], [acc, k](std::span<const Spike> s) { acc->add(k, s); },
-            std::llround(static_cast<double>(task.selforg) * task.selforg_item_ms / dt));
+            std::llround(static_cast<double>(task.prefix_items) * task.prefix_item_ms / dt));
     return acc;
 }
 
@@ -154,21 +154,6 @@ TaskResult finish(StateAccumulator& states, const TaskSpec& task, const TaskStre
         "readout_seconds",
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     return r;
-}
-
-TaskResult run_task(NetworkSpec spec, const TaskSpec& task, RecordingBackend& backend,
-                    const ProgressFn& progress) {
-    const TaskStream stream =
-        make_stream(task, spec.populations[task.input].size, spec.populations[task.teacher].size);
-    attach_stream(spec, task, stream);
-    // The whole stream, whatever simulation.duration says: the readout needs every item.
-    spec.duration = std::max(
-        spec.duration, static_cast<double>(task.selforg) * task.selforg_item_ms +
-                           static_cast<double>(task_items(task)) * (task.item_ms + task.gap_ms));
-    Simulation sim(spec);
-    const auto states = stream_readout(sim, task);
-    const RunStats stats = sim.run(backend, progress);
-    return finish(*states, task, stream, stats);
 }
 
 } // namespace gliasim::tasks

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// Runs a [task]: builds the input stream, simulates the network with it, reads the readout
-// populations' state at the end of every item, trains the readout on the train split (the
-// regulariser chosen on the validation split) and scores it on the test split.
+// The pieces of a [task] run: the input stream, the network simulated with it, the readout
+// populations' state at the end of every item, the readout trained on the train split (the
+// regulariser chosen on the validation split) and scored on the test split.
 
 #include <Eigen/Dense>
 #include <cstdint>
@@ -16,14 +16,16 @@
 #include "core/network_spec.hpp"
 #include "core/recording.hpp"
 #include "core/simulation.hpp"
-#include "io/task_spec.hpp"
 #include "task_kind.hpp"
+#include "task_spec.hpp"
 
 namespace gliasim::tasks {
 
 // The stream of the task's kind (tasks/task_kind.hpp): its items' timing and width are common,
 // the patterns, sequence and targets are the kind's.
 TaskStream make_stream(const TaskSpec& task, std::size_t width, std::size_t teacher_width = 0);
+// The same for the task's input (and teacher) populations of `network`.
+TaskStream make_stream(const TaskSpec& task, const NetworkSpec& network);
 
 // The state of the readout populations at the end of every item (rows: items; columns: their
 // neurons, concatenated): spike counts within the item, or exponentially filtered spike trains,
@@ -55,23 +57,16 @@ private:
 // The same from spikes kept by the simulation (Simulation::keep_spikes).
 Eigen::MatrixXd read_states(const Simulation& sim, const TaskSpec& task, std::uint64_t n_items);
 
-// Items presented after the self-organisation prefix (each read out).
-std::uint64_t task_items(const TaskSpec& task);
-
 // Scores `states` (items x features) against the stream, by the task's kind.
 TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states);
 
-// The steps of a run, for callers that own the simulation (gliasim run): the stream goes to
-// the input population; the readout populations' spikes stream into their item states from
-// the first task item on; after the run, the states are scored, and the run's
-// throughput (items, items_per_second, readout_seconds) is added to the figures.
+// The steps of a task run, which the run session (session/run_build.cpp, run_execute.cpp) takes
+// in order: the stream goes to the input population; the readout populations' spikes stream
+// into their item states from the first task item on; after the run, the states are scored,
+// and the run's throughput (items, items_per_second, readout_seconds) is added to the figures.
 void attach_stream(NetworkSpec& spec, const TaskSpec& task, const TaskStream& stream);
 std::shared_ptr<StateAccumulator> stream_readout(Simulation& sim, const TaskSpec& task);
 TaskResult finish(StateAccumulator& states, const TaskSpec& task, const TaskStream& stream,
                   const RunStats& stats);
-
-// The whole run. `spec` is the network of the experiment; the stream is attached to the input.
-TaskResult run_task(NetworkSpec spec, const TaskSpec& task, RecordingBackend& backend,
-                    const ProgressFn& progress = {});
 
 } // namespace gliasim::tasks

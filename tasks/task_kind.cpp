@@ -29,3 +29,17 @@ const TaskKind& task_kind(const TaskSpec& task) {
 }
 
 } // namespace gliasim::tasks
+
+namespace gliasim::tasks {
+
+std::uint64_t task_items(const TaskSpec& task) {
+    const TaskKind& kind = task_kind(task);
+    return kind.items ? kind.items(task) : task.episodes();
+}
+
+double stream_ms(const TaskSpec& task) {
+    return static_cast<double>(task.prefix_items) * task.prefix_item_ms +
+           static_cast<double>(task_items(task)) * (task.item_ms + task.gap_ms);
+}
+
+} // namespace gliasim::tasks

@@ -3,8 +3,9 @@
 
 // Task kinds by name, like models (core/registry.hpp): each kind says how the stream its input
 // population presents is built and how a readout of the item states is trained and scored. One
-// file per kind under tasks/kinds/, one registration line in tasks/register_tasks.cpp; the run
-// around them (tasks/runner.hpp) is the same for every kind.
+// file per kind under tasks/kinds/ (its keys of [task], its options, its stream, its score), one
+// registration line in tasks/register_tasks.cpp; the [task] reader (task_section.cpp) and the
+// run around them (tasks/runner.hpp) are the same for every kind.
 
 #include <Eigen/Dense>
 #include <cstdint>
@@ -16,9 +17,15 @@
 
 #include "core/model.hpp"
 #include "core/simulation.hpp"
-#include "io/task_spec.hpp"
+#include "task_spec.hpp"
+
+namespace gliasim::experiment_io {
+struct BuildContext;
+}
 
 namespace gliasim::tasks {
+
+class TaskKeys; // task_keys.hpp
 
 // The stream an input population presents, and what the readout must report for each item.
 struct TaskStream {
@@ -48,8 +55,18 @@ struct TaskResult {
 
 struct TaskKind {
     std::string name;
+    // Its keys of [task] besides the common ones, in the order "(allowed: ...)" lists them.
+    std::vector<std::string> keys = {};
+    // Reads them into task.options (its options struct), after the common keys; null: the kind
+    // cannot be named in a file (C++ only).
+    void (*read)(const TaskKeys& keys, TaskSpec& task) = nullptr;
+    // Names the times its keys define (Reader::name_time), before [populations] is read so that
+    // schedules can use them; called when the file has a [task] table, whichever kind it names.
+    void (*name_times)(experiment_io::BuildContext& ctx) = nullptr;
+    // The items after the prefix, each read out; null: task.episodes().
+    std::uint64_t (*items)(const TaskSpec& task) = nullptr;
     // Fills `stream`, whose items already carry the task's timing, width and one sequence slot
-    // per task item (TaskSpec::stream_items()): the patterns, the sequence, the targets.
+    // per task item (task_items()): the patterns, the sequence, the targets.
     void (*fill_stream)(const TaskSpec& task, const StreamWidths& widths,
                         TaskStream& stream) = nullptr;
     // Trains the readout on the train rows of `states` (items x features), chooses its
@@ -73,5 +90,9 @@ const TaskKindRegistry& builtin_task_kinds();
 void register_builtin_task_kinds(TaskKindRegistry& registry);
 // The kind a spec names; throws std::invalid_argument for a name no kind has.
 const TaskKind& task_kind(const TaskSpec& task);
+// Items presented after the prefix (each read out), by the task's kind.
+std::uint64_t task_items(const TaskSpec& task);
+// The length of the whole stream: the prefix, then the items with their gaps [ms].
+double stream_ms(const TaskSpec& task);
 
 } // namespace gliasim::tasks

@@ -13,8 +13,8 @@
 
 #include "core/registry.hpp"
 #include "core/simulation.hpp"
-#include "io/experiment.hpp"
 #include "models/builtin.hpp"
+#include "tasks/experiment_file.hpp"
 
 namespace gliasim::test {
 

@@ -109,22 +109,12 @@ Experiment build(toml::table doc, const std::string& source,
 
 } // namespace experiment_io
 
-std::vector<SectionExtension> builtin_section_extensions() {
-    return {experiment_io::task_section()};
-}
-
 Experiment parse_experiment(std::string_view text, const std::string& source_name,
                             const std::vector<std::string>& overrides,
                             const ModelRegistry& registry,
                             const std::vector<SectionExtension>& sections) {
     return experiment_io::build(read_experiment_document(text, source_name), source_name, overrides,
                                 registry, sections);
-}
-
-Experiment parse_experiment(std::string_view text, const std::string& source_name,
-                            const std::vector<std::string>& overrides,
-                            const ModelRegistry& registry) {
-    return parse_experiment(text, source_name, overrides, registry, builtin_section_extensions());
 }
 
 Experiment load_experiment(const std::string& path, const std::vector<std::string>& overrides,
@@ -138,11 +128,6 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
         throw InputError(path, 0, 0, "", "the experiment file " + *why);
     }
     return parse_experiment(std::get<SourceFile>(read).text, path, overrides, registry, sections);
-}
-
-Experiment load_experiment(const std::string& path, const std::vector<std::string>& overrides,
-                           const ModelRegistry& registry) {
-    return load_experiment(path, overrides, registry, builtin_section_extensions());
 }
 
 } // namespace gliasim

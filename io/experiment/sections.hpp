@@ -43,7 +43,4 @@ void check_plastic_weight_bounds(const BuildContext& ctx, const Key& weight,
 ModulatorRef read_modulator(const BuildContext& ctx, const Key& modulator, const ModelInfo& reader,
                             const PopulationSpec& target, bool blocks = false);
 
-// task.cpp: [task], read through the extension point like any upper layer's section.
-SectionExtension task_section();
-
 } // namespace gliasim::experiment_io

@@ -5,16 +5,62 @@
 // the target key alone (the query, teacher silent); a softmax readout of the state at the end
 // of the query names the value. washout, train, validation and test count episodes.
 #include <algorithm>
+#include <fmt/format.h>
 #include <limits>
 
 #include "core/rng.hpp"
 #include "kinds.hpp"
 #include "tasks/kind_support.hpp"
 #include "tasks/metrics.hpp"
+#include "tasks/task_keys.hpp"
 
 namespace gliasim::tasks {
 
 namespace {
+
+// The codes (`code_size` lines at `rate`) of `keys` keys and `values` values; episode e has
+// delays[e % size] interfering pairs. The values' population is the task's teacher.
+struct Options {
+    double rate = 100; // [Hz]
+    std::uint32_t keys = 32, values = 8;
+    std::uint32_t code_size = 10;
+    std::vector<std::uint32_t> delays = {0, 2, 4, 8, 16};
+};
+
+void read(const TaskKeys& k, TaskSpec& ts) {
+    Options o;
+    const auto& pops = k.populations();
+    k.rate("rate", o.rate);
+    const experiment_io::Key& teacher_key = k["teacher"];
+    const auto teacher = k.context().population_index(
+        teacher_key.required("the item_source population of the values"));
+    if (!pops[teacher].model->takes_items || teacher == ts.input)
+        teacher_key.fail(
+            fmt::format("the teacher must be an item_source population other than "
+                        "the input; '{}' is {}",
+                        pops[teacher].name,
+                        teacher == ts.input ? "the input" : "model " + pops[teacher].model->name));
+    ts.teacher = teacher;
+    k.count("keys", o.keys, 2, 1'000'000);
+    k.count("values", o.values, 2, 1'000'000);
+    k.count("code_size", o.code_size, 1, 1'000'000);
+    const index_t width = pops[ts.input].size;
+    const index_t narrow = std::min(width, pops[teacher].size);
+    if (o.code_size > narrow)
+        k["code_size"].fail_or_at_table(fmt::format(
+            "codes of {} lines do not fit '{}' ({} entities) and '{}' ({})", o.code_size,
+            pops[ts.input].name, width, pops[teacher].name, pops[teacher].size));
+    k.delays("delays", o.delays, 100000);
+    ts.options = std::move(o);
+}
+
+// Each episode shows its pairs, then the query.
+std::uint64_t items(const TaskSpec& task) {
+    const auto& delays = options_of<Options>(task).delays;
+    std::uint64_t n = 0;
+    for (std::uint64_t e = 0; e < task.episodes(); ++e) n += delays[e % delays.size()] + 2;
+    return n;
+}
 
 // `count` fixed random codes of `size` lines out of `width` (row-major rates, `rate` on the
 // code's lines).
@@ -37,13 +83,13 @@ std::vector<float> random_codes(std::uint64_t seed, std::uint64_t which, std::ui
 // The key stream on the input, the value stream on the teacher (pattern `values` is silence,
 // for the queries).
 void fill_stream(const TaskSpec& task, const StreamWidths& widths, TaskStream& s) {
+    const auto& o = options_of<Options>(task);
     ItemStream& keys = *s.items;
-    keys.rates = random_codes(task.seed, 2, task.keys, task.code_size, widths.input, task.rate);
+    keys.rates = random_codes(task.seed, 2, o.keys, o.code_size, widths.input, o.rate);
     s.teacher = std::make_shared<ItemStream>(keys);
     ItemStream& values = *s.teacher;
     values.width = widths.teacher;
-    values.rates =
-        random_codes(task.seed, 3, task.values, task.code_size, widths.teacher, task.rate);
+    values.rates = random_codes(task.seed, 3, o.values, o.code_size, widths.teacher, o.rate);
     values.rates.resize(values.rates.size() + widths.teacher, 0.0f);
     std::uint64_t item = 0;
     auto show = [&](std::uint32_t key, std::uint32_t value) {
@@ -53,19 +99,19 @@ void fill_stream(const TaskSpec& task, const StreamWidths& widths, TaskStream& s
     };
     for (std::uint64_t e = 0; e < task.episodes(); ++e) {
         RandomStream rs(task.seed, Stream::task, 4, e);
-        const auto L = task.delays[e % task.delays.size()];
-        const auto key = static_cast<std::uint32_t>(rs.below(task.keys));
-        const auto value = static_cast<std::uint32_t>(rs.below(task.values));
+        const auto L = o.delays[e % o.delays.size()];
+        const auto key = static_cast<std::uint32_t>(rs.below(o.keys));
+        const auto value = static_cast<std::uint32_t>(rs.below(o.values));
         show(key, value);
         for (std::uint32_t l = 0; l < L; ++l) {
-            auto other = static_cast<std::uint32_t>(rs.below(task.keys - 1));
+            auto other = static_cast<std::uint32_t>(rs.below(o.keys - 1));
             if (other >= key) ++other;
-            show(other, static_cast<std::uint32_t>(rs.below(task.values)));
+            show(other, static_cast<std::uint32_t>(rs.below(o.values)));
         }
         s.query_item.push_back(item);
         s.query_value.push_back(value);
         s.query_interference.push_back(L);
-        show(key, task.values);
+        show(key, o.values);
     }
 }
 
@@ -74,6 +120,7 @@ void fill_stream(const TaskSpec& task, const StreamWidths& widths, TaskStream& s
 // per number of interfering pairs.
 TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
     const auto [W, T, V, E] = Splits(task);
+    const auto& o = options_of<Options>(task);
     Eigen::MatrixXd Q(W + T + V + E, states.cols());
     for (Eigen::Index e = 0; e < Q.rows(); ++e)
         Q.row(e) =
@@ -83,14 +130,14 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
     };
     const std::vector<int> y_train = labels_of(W, T, value), y_val = labels_of(W + T, V, value),
                            y_test = labels_of(W + T + V, E, value);
-    const int classes = static_cast<int>(task.values);
+    const int classes = static_cast<int>(o.values);
     const SoftmaxModel model = fit_softmax_validated(
         Q.middleRows(W, T), y_train, Q.middleRows(W + T, V), classes, {1e-3, 1e-2, 1e-1},
         [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
             return accuracy(y_val, m.predict(v));
         });
     const std::vector<int> predicted = model.predict(Q.middleRows(W + T + V, E));
-    std::vector<double> ls(task.delays.begin(), task.delays.end()), per_l;
+    std::vector<double> ls(o.delays.begin(), o.delays.end()), per_l;
     std::sort(ls.begin(), ls.end());
     ls.erase(std::unique(ls.begin(), ls.end()), ls.end());
     for (double l : ls) {
@@ -106,7 +153,7 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
     }
     TaskResult r;
     r.scalars = {{"test_accuracy", accuracy(y_test, predicted)},
-                 {"chance", 1.0 / static_cast<double>(task.values)},
+                 {"chance", 1.0 / static_cast<double>(o.values)},
                  {"features", static_cast<double>(states.cols())}};
     r.curves = {{"interfering_pairs", ls}, {"accuracy_per_interfering_pairs", per_l}};
     r.axes = {"interfering_pairs"};
@@ -116,7 +163,12 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
 } // namespace
 
 TaskKind associative_recall_kind() {
-    return {.name = "associative_recall", .fill_stream = fill_stream, .score = score};
+    return {.name = "associative_recall",
+            .keys = {"rate", "teacher", "keys", "values", "code_size", "delays"},
+            .read = read,
+            .items = items,
+            .fill_stream = fill_stream,
+            .score = score};
 }
 
 } // namespace gliasim::tasks

@@ -4,14 +4,34 @@
 // delay k recovers u(n - k) from the state at the end of item n. The capacity is the sum over
 // k of the squared correlation on the test items.
 #include <algorithm>
+#include <fmt/format.h>
 
 #include "core/rng.hpp"
 #include "kinds.hpp"
 #include "tasks/kind_support.hpp"
+#include "tasks/task_keys.hpp"
 
 namespace gliasim::tasks {
 
 namespace {
+
+// rate = rate0 (1 + u), u uniform in [-1, 1], on every input entity; delays 1..max_delay read.
+struct Options {
+    double rate0 = 20; // [Hz]
+    std::uint32_t max_delay = 100;
+};
+
+void read(const TaskKeys& k, TaskSpec& ts) {
+    Options o;
+    k.rate("rate0", o.rate0);
+    k.count("max_delay", o.max_delay, 1, 100000);
+    if (o.max_delay > ts.washout)
+        k["max_delay"].fail_or_at_table(
+            fmt::format("max_delay ({}) must not exceed washout ({}): the first "
+                        "read-out item needs max_delay items before it",
+                        o.max_delay, ts.washout));
+    ts.options = o;
+}
 
 // Pearson correlation squared of two equally long vectors (0 when either is constant).
 double corr2(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
@@ -28,13 +48,14 @@ void fill_stream(const TaskSpec& task, const StreamWidths& widths, TaskStream& s
     ItemStream& it = *s.items;
     const std::size_t width = widths.input;
     const std::uint64_t n = it.sequence.size();
+    const double rate0 = options_of<Options>(task).rate0;
     s.values.resize(n);
     it.rates.resize(n * width);
     for (std::uint64_t k = 0; k < n; ++k) {
         RandomStream rs(task.seed, Stream::task, 0, k);
         s.values[k] = 2.0 * rs.uniform() - 1.0;
         std::fill_n(it.rates.begin() + static_cast<std::ptrdiff_t>(k * width), width,
-                    static_cast<float>(task.rate0 * (1.0 + s.values[k])));
+                    static_cast<float>(rate0 * (1.0 + s.values[k])));
         it.sequence[k] = static_cast<std::uint32_t>(k);
     }
 }
@@ -45,7 +66,7 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
     const auto [W, T, V, E] = static_cast<const Splits&>(rows);
     std::vector<Eigen::Index> validation(static_cast<std::size_t>(V));
     for (Eigen::Index i = 0; i < V; ++i) validation[static_cast<std::size_t>(i)] = T + i;
-    const Eigen::Index K = task.max_delay;
+    const Eigen::Index K = options_of<Options>(task).max_delay;
     Eigen::MatrixXd Y(T + V, K), Y_test(E, K);
     for (Eigen::Index k = 1; k <= K; ++k) {
         for (Eigen::Index i = 0; i < T + V; ++i)
@@ -78,7 +99,11 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
 } // namespace
 
 TaskKind memory_capacity_kind() {
-    return {.name = "memory_capacity", .fill_stream = fill_stream, .score = score};
+    return {.name = "memory_capacity",
+            .keys = {"rate0", "max_delay"},
+            .read = read,
+            .fill_stream = fill_stream,
+            .score = score};
 }
 
 } // namespace gliasim::tasks

@@ -15,8 +15,9 @@ namespace {
 TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
     const SplitRows rows(task, states);
     const auto [W, T, V, E] = static_cast<const Splits&>(rows);
+    const auto& delays = options_of<SymbolOptions>(task).delays;
     std::vector<double> balanced;
-    for (auto d : task.delays) {
+    for (auto d : delays) {
         auto match = [&](Eigen::Index item) {
             const auto at = static_cast<std::size_t>(item);
             return stream.symbol[at] == stream.symbol[at - d] ? 1 : 0;
@@ -39,7 +40,7 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
     r.scalars = {{"mean_balanced_accuracy", mean},
                  {"chance", 0.5},
                  {"features", static_cast<double>(states.cols())}};
-    std::vector<double> ns(task.delays.begin(), task.delays.end());
+    std::vector<double> ns(delays.begin(), delays.end());
     r.curves = {{"n_back", ns}, {"balanced_accuracy_per_n", balanced}};
     r.axes = {"n_back"};
     return r;
@@ -48,7 +49,11 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
 } // namespace
 
 TaskKind nback_kind() {
-    return {.name = "nback", .fill_stream = random_symbol_stream, .score = score};
+    return {.name = "nback",
+            .keys = kSymbolKeys,
+            .read = read_symbol_keys,
+            .fill_stream = random_symbol_stream,
+            .score = score};
 }
 
 } // namespace gliasim::tasks

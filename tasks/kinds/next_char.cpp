@@ -3,30 +3,81 @@
 // groups at `rate`) from `text_offset` on; a softmax readout of the state at the end of a
 // character predicts the next one, scored in bits per character against n-gram baselines
 // trained on the same characters.
+#include <cstdlib>
+#include <filesystem>
 #include <fmt/format.h>
+#include <limits>
 #include <stdexcept>
 
 #include "kinds.hpp"
 #include "tasks/datasets.hpp"
 #include "tasks/kind_support.hpp"
 #include "tasks/metrics.hpp"
+#include "tasks/task_keys.hpp"
 
 namespace gliasim::tasks {
 
 namespace {
 
+struct Options {
+    std::uint32_t symbols = 36;    // tasks/datasets.hpp Alphabet
+    double rate = 100;             // [Hz] of a character's group
+    std::string text;              // a file path, resolved
+    std::uint64_t text_offset = 0; // characters skipped
+};
+
+// The text file: "kjv" (installed), or a path relative to the file that wrote the key.
+std::string text_path(const TaskKeys& k, const experiment_io::Key& text) {
+    std::string path = text.required("\"kjv\" or a text file relative to this file").string();
+    if (path == "kjv") {
+        path = "/usr/local/share/gliasim/kjv.txt";
+        if (const char* env = std::getenv("GLIASIM_KJV_PATH")) path = env;
+        return path;
+    }
+    // Relative to the file that wrote the key (a base file, through extends).
+    const auto* from = text.value().source().path.get();
+    const auto dir =
+        std::filesystem::path(from && !from->empty() ? *from : k.context().ex.source).parent_path();
+    return (dir / path).lexically_normal().string();
+}
+
+void read(const TaskKeys& k, TaskSpec& ts) {
+    Options o;
+    const auto& input = k.populations()[ts.input];
+    k.rate("rate", o.rate);
+    if (input.size < o.symbols)
+        k["input"].fail(fmt::format("next_char codes 36 symbols on groups of input entities; '{}' "
+                                    "has {}, fewer than 36",
+                                    input.name, input.size));
+    const experiment_io::Key& text = k["text"];
+    o.text = text_path(k, text);
+    if (!std::filesystem::is_regular_file(o.text))
+        text.fail(fmt::format("no text file '{}' (\"kjv\" is installed by "
+                              "scripts/install_deps.sh)",
+                              o.text));
+    ts.file_keys = {{"text", o.text}};
+    k.count("text_offset", o.text_offset, 0, std::numeric_limits<std::int64_t>::max());
+    const auto chars = std::filesystem::file_size(o.text);
+    const auto needed = o.text_offset + ts.washout + ts.train + ts.validation + ts.test + 1;
+    if (needed > chars)
+        text.fail(fmt::format("'{}' has {} bytes, fewer than the {} characters the task needs",
+                              o.text, chars, needed));
+    ts.options = std::move(o);
+}
+
 void fill_stream(const TaskSpec& task, const StreamWidths&, TaskStream& s) {
     ItemStream& it = *s.items;
     const std::uint64_t n = it.sequence.size();
-    const auto text = encode(read_text(task.text));
-    if (text.size() < task.text_offset + n + 1)
+    const auto& o = options_of<Options>(task);
+    const auto text = encode(read_text(o.text));
+    if (text.size() < o.text_offset + n + 1)
         throw std::runtime_error(
             fmt::format("text '{}' encodes to {} characters; the task needs {} from offset {}",
-                        task.text, text.size(), n + 1, task.text_offset));
+                        o.text, text.size(), n + 1, o.text_offset));
     // symbol[n] is the character shown as item n; one more is kept: the last target.
-    s.symbol.assign(text.begin() + static_cast<std::ptrdiff_t>(task.text_offset),
-                    text.begin() + static_cast<std::ptrdiff_t>(task.text_offset + n + 1));
-    one_hot_symbol_patterns(task, it);
+    s.symbol.assign(text.begin() + static_cast<std::ptrdiff_t>(o.text_offset),
+                    text.begin() + static_cast<std::ptrdiff_t>(o.text_offset + n + 1));
+    one_hot_symbol_patterns(o.symbols, o.rate, it);
     for (std::uint64_t k = 0; k < n; ++k) it.sequence[k] = s.symbol[k];
 }
 
@@ -39,7 +90,7 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
     };
     const std::vector<int> y_train = labels_of(W, T, next), y_val = labels_of(W + T, V, next),
                            y_test = labels_of(W + T + V, E, next);
-    const int A = static_cast<int>(task.symbols);
+    const int A = static_cast<int>(options_of<Options>(task).symbols);
     const SoftmaxModel model = fit_softmax_validated(
         rows.train(), y_train, rows.validation(), A, {1e-3, 1e-2, 1e-1},
         [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
@@ -76,7 +127,11 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
 } // namespace
 
 TaskKind next_char_kind() {
-    return {.name = "next_char", .fill_stream = fill_stream, .score = score};
+    return {.name = "next_char",
+            .keys = {"rate", "text", "text_offset"},
+            .read = read,
+            .fill_stream = fill_stream,
+            .score = score};
 }
 
 } // namespace gliasim::tasks

@@ -16,7 +16,7 @@ namespace {
 
 void fill_stream(const TaskSpec& task, const StreamWidths&, TaskStream& s) {
     ItemStream& it = *s.items;
-    one_hot_symbol_patterns(task, it); // two symbols: bit 0 and bit 1
+    one_hot_symbol_patterns(2, options_of<SymbolOptions>(task).rate, it); // bits 0 and 1
     const std::uint64_t n = it.sequence.size();
     s.symbol.resize(n);
     for (std::uint64_t k = 0; k < n; ++k) {
@@ -29,8 +29,9 @@ void fill_stream(const TaskSpec& task, const StreamWidths&, TaskStream& s) {
 TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
     const SplitRows rows(task, states);
     const auto [W, T, V, E] = static_cast<const Splits&>(rows);
+    const auto& windows = options_of<SymbolOptions>(task).delays;
     std::vector<double> accuracy_per_window;
-    for (auto k : task.delays) {
+    for (auto k : windows) {
         auto parity = [&](Eigen::Index item) {
             std::uint32_t p = 0;
             for (std::uint32_t j = 0; j < k; ++j)
@@ -51,8 +52,8 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
     TaskResult r;
     r.scalars = {
         {"mean_accuracy", mean}, {"chance", 0.5}, {"features", static_cast<double>(states.cols())}};
-    std::vector<double> windows(task.delays.begin(), task.delays.end());
-    r.curves = {{"windows", windows}, {"accuracy_per_window", accuracy_per_window}};
+    r.curves = {{"windows", std::vector<double>(windows.begin(), windows.end())},
+                {"accuracy_per_window", accuracy_per_window}};
     r.axes = {"windows"};
     return r;
 }

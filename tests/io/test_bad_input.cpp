@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "io/experiment.hpp"
 #include "models/builtin.hpp"
+#include "tasks/experiment_file.hpp"
 
 using namespace gliasim;
 namespace fs = std::filesystem;

@@ -181,9 +181,8 @@ void check_task_resume(const std::string& file, const std::vector<std::string>& 
                        step_t every) {
     auto build = [&](tasks::TaskStream& stream) {
         Experiment ex = parse_experiment(read_text(file), "task.toml", overrides, registry());
-        stream = tasks::make_stream(ex.task, ex.network.populations[ex.task.input].size,
-                                    ex.network.populations[ex.task.teacher].size);
-        tasks::attach_stream(ex.network, ex.task, stream);
+        stream = tasks::make_stream(*tasks::task_of(ex), ex.network);
+        tasks::attach_stream(ex.network, *tasks::task_of(ex), stream);
         return ex;
     };
     tasks::TaskStream stream;
@@ -191,7 +190,7 @@ void check_task_resume(const std::string& file, const std::vector<std::string>& 
     Eigen::MatrixXd full;
     {
         Simulation sim(ex.network);
-        auto states = tasks::stream_readout(sim, ex.task);
+        auto states = tasks::stream_readout(sim, *tasks::task_of(ex));
         MemoryBackend mb;
         sim.run(mb);
         full = states->finish();
@@ -202,7 +201,7 @@ void check_task_resume(const std::string& file, const std::vector<std::string>& 
     MemoryBackend mb;
     {
         Simulation sim(ex.network);
-        auto states = tasks::stream_readout(sim, ex.task);
+        auto states = tasks::stream_readout(sim, *tasks::task_of(ex));
         std::atomic<bool> stop{false};
         CheckpointPolicy policy;
         policy.every_steps = every;
@@ -217,7 +216,7 @@ void check_task_resume(const std::string& file, const std::vector<std::string>& 
         REQUIRE(sim.run(mb, {}, &stop, &policy).end == RunEnd::interrupted);
     }
     Simulation sim(ex.network);
-    auto states = tasks::stream_readout(sim, ex.task);
+    auto states = tasks::stream_readout(sim, *tasks::task_of(ex));
     sim.restore_state(arrays);
     {
         auto a = StateArchive::loading_from(arrays);

@@ -155,10 +155,3 @@ TEST_CASE("section extension: an upper layer reads its own top-level section") {
     CHECK(bad.message() == "unknown key 'scal' in [custom]; did you mean 'scale'?");
     CHECK(bad.file() == "--set custom.scal");
 }
-
-TEST_CASE("section extension: the built-in [task] reader is one of them") {
-    const auto sections = builtin_section_extensions();
-    REQUIRE(sections.size() == 1);
-    CHECK(sections[0].name == "task");
-    CHECK(sections[0].decides_duration);
-}

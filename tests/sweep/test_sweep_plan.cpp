@@ -14,11 +14,11 @@
 #include <unistd.h>
 
 #include "core/recording.hpp"
-#include "io/experiment.hpp"
 #include "io/input_error.hpp"
 #include "io/sonata_writer.hpp"
 #include "models/builtin.hpp"
 #include "sweep_plan.hpp"
+#include "tasks/experiment_file.hpp"
 
 using namespace gliasim;
 using namespace gliasim::app;
