@@ -5,18 +5,44 @@
 // every bit of the window at once and is not linear in them, so it measures how long a network
 // holds items in a usable (nonlinearly mixed) form; with items of a few hundred ms, windows
 // span seconds. Bits are fair and independent, so every window's parity is fair: chance 0.5.
+#include <fmt/format.h>
+
 #include "core/rng.hpp"
 #include "kinds.hpp"
 #include "tasks/kind_support.hpp"
 #include "tasks/metrics.hpp"
+#include "tasks/task_keys.hpp"
 
 namespace gliasim::tasks {
 
 namespace {
 
+struct Options {
+    double rate = 100;                           // [Hz] of the shown bit's group
+    std::vector<std::uint32_t> windows = {2, 3}; // N: the parity of the last N bits
+};
+
+void read(const TaskKeys& k, TaskSpec& ts) {
+    Options o;
+    const auto& input = k.populations()[ts.input];
+    k.rate("rate", o.rate);
+    if (input.size < 2)
+        k["input"].fail(fmt::format("parity codes a bit on two groups of input entities; '{}' "
+                                    "has {}",
+                                    input.name, input.size));
+    k.delays("windows", o.windows, 1000);
+    for (auto w : o.windows)
+        if (w == 0 || w > ts.washout + 1)
+            k["windows"].fail_or_at_table(fmt::format(
+                "window {} must be at least 1 and at most washout + 1 ({}): the first read-out "
+                "item needs the window's earlier bits",
+                w, ts.washout + 1));
+    ts.options = std::move(o);
+}
+
 void fill_stream(const TaskSpec& task, const StreamWidths&, TaskStream& s) {
     ItemStream& it = *s.items;
-    one_hot_symbol_patterns(2, options_of<SymbolOptions>(task).rate, it); // bits 0 and 1
+    one_hot_symbol_patterns(2, options_of<Options>(task).rate, it); // bits 0 and 1
     const std::uint64_t n = it.sequence.size();
     s.symbol.resize(n);
     for (std::uint64_t k = 0; k < n; ++k) {
@@ -29,7 +55,7 @@ void fill_stream(const TaskSpec& task, const StreamWidths&, TaskStream& s) {
 TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
     const SplitRows rows(task, states);
     const auto [W, T, V, E] = static_cast<const Splits&>(rows);
-    const auto& windows = options_of<SymbolOptions>(task).delays;
+    const auto& windows = options_of<Options>(task).windows;
     std::vector<double> accuracy_per_window;
     for (auto k : windows) {
         auto parity = [&](Eigen::Index item) {
@@ -61,7 +87,11 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
 } // namespace
 
 TaskKind parity_kind() {
-    return {.name = "parity", .fill_stream = fill_stream, .score = score};
+    return {.name = "parity",
+            .keys = {"rate", "windows"},
+            .read = read,
+            .fill_stream = fill_stream,
+            .score = score};
 }
 
 } // namespace gliasim::tasks

@@ -19,7 +19,6 @@
 #include "core/simulation.hpp"
 #include "session/run_session.hpp"
 #include "tasks/experiment_file.hpp"
-#include "tasks/kind_support.hpp"
 #include "tasks/runner.hpp"
 #include "test_support.hpp"
 
@@ -379,14 +378,9 @@ int parity_of(const std::vector<std::uint32_t>& bits, std::size_t n, std::uint32
 }
 
 TaskSpec parity_task() {
-    TaskSpec t;
-    t.kind = "parity";
-    t.options = tasks::SymbolOptions{.symbols = 2, .rate = 50, .delays = {1, 2, 3, 6}};
-    t.washout = 10;
-    t.train = 2000;
-    t.validation = 400;
-    t.test = 1600;
-    return t;
+    return task_spec("kind = \"parity\"\nrate = 50\nwindows = [1, 2, 3, 6]\nwashout = 10\n"
+                     "train = 2000\nvalidation = 400\ntest = 1600\n",
+                     10);
 }
 
 } // namespace
@@ -438,14 +432,12 @@ TEST_CASE("parity scoring: windows held in the state are read exactly, others at
 
 TEST_CASE("a parity run: the input's own spikes give the last bit exactly, not a window of 2",
           "[task]") {
-    // The task's network part is read as a delayed_recall; the kind is then set by name (the
-    // [task] reader in io/ does not know parity yet).
     const char* text = R"(
 [simulation]
 dt = "0.5 ms"
 seed = 5
 [task]
-kind = "delayed_recall"
+kind = "parity"
 input = "input"
 item = "20 ms"
 gap = "5 ms"
@@ -453,30 +445,39 @@ washout = 5
 train = 300
 validation = 60
 test = 300
-symbols = 2
 rate = "200 Hz"
+windows = [1, 2]
 readout = ["input"]
 reader = "counts"
-delays = [0]
 [populations.input]
 model = "item_source"
 size = 20
 )";
-    Experiment ex = experiment(text);
-    TaskSpec& task = *tasks::task_of(ex);
-    task.kind = "parity";
-    tasks::options_of<tasks::SymbolOptions>(task).delays = {1, 2};
-    // Driven step by step as the session does it (parity is not yet named in files).
-    const auto stream = tasks::make_stream(task, ex.network);
-    tasks::attach_stream(ex.network, task, stream);
-    Simulation sim(ex.network);
-    const auto states = tasks::stream_readout(sim, task);
-    MemoryBackend mb;
-    const auto r = tasks::finish(*states, task, stream, sim.run(mb));
+    const auto r = run_text(text, {});
     // Item n's spike counts show bit n alone (10 entities at 200 Hz for 20 ms: a silent group
     // has probability e^-40): window 1 is read exactly; window 2 (b(n) xor b(n - 1)) is
     // independent of them, so at chance within 4 standard deviations of 300 test items.
     const auto& acc = r.curves[1].second;
     CHECK(acc[0] == 1.0);
     CHECK(std::abs(acc[1] - 0.5) < 4 * std::sqrt(0.25 / 300));
+}
+
+TEST_CASE("parity from its experiment file: N = 2 and 3 over slow items, run shortened", "[task]") {
+    // The shipped file as written: one bit every 500 ms, windows 2 and 3.
+    const Experiment ex = experiment(read_text("tasks/parity.toml"));
+    const TaskSpec& task = *tasks::task_of(ex);
+    CHECK(task.kind == "parity");
+    CHECK(task.item_ms + task.gap_ms == 500.0);
+    // Shortened (fewer and faster items) and read from the input's own spikes: window 1 is in
+    // them, the parity of 2 and 3 bits is not (chance within 4 standard deviations).
+    const auto r =
+        run_shipped("tasks/parity.toml",
+                    {"task.washout=4", "task.train=200", "task.validation=40", "task.test=200",
+                     "task.item=\"20 ms\"", "task.gap=\"5 ms\"", "task.windows=[1, 2, 3]",
+                     "task.readout=[\"input\"]", "task.reader=\"counts\"", "task.rate=\"200 Hz\""});
+    REQUIRE(r.curves[0].second == std::vector<double>{1, 2, 3});
+    const auto& acc = r.curves[1].second;
+    CHECK(acc[0] == 1.0);
+    CHECK(std::abs(acc[1] - 0.5) < 4 * std::sqrt(0.25 / 200));
+    CHECK(std::abs(acc[2] - 0.5) < 4 * std::sqrt(0.25 / 200));
 }

@@ -104,7 +104,7 @@ TEST_CASE("[task]: an unknown kind is refused with the kinds a file can name", "
         CHECK(e.key() == "task.kind");
         CHECK(e.message() == "unknown task kind 'recall'; expected one of memory_capacity, "
                              "delayed_recall, next_char, image_classification, nback, "
-                             "associative_recall");
+                             "associative_recall, parity");
     }
 }
 
@@ -122,4 +122,19 @@ TEST_CASE("selforg_end names the end of an image task's self-organisation", "[ta
     CHECK(e.resets[1].from == end);
     const ProjectionSpec& p = ex.network.projections[projection_index(ex.network, "EE_fast")];
     CHECK(p.synapse_params[*p.synapse_model->param_index("learn_until")] == end);
+}
+
+TEST_CASE("[task] of kind parity: its windows need the earlier bits", "[task]") {
+    const std::string parity =
+        std::string(kRecall).replace(std::string(kRecall).find("symbols"), 11, "windows = [1, 8]");
+    try {
+        parse(parity, {"task.kind=\"parity\""});
+        FAIL("no error");
+    } catch (const InputError& e) {
+        CHECK(e.key() == "task.windows");
+        CHECK(e.line() == 20);
+        CHECK(e.message() == "window 8 must be at least 1 and at most washout + 1 (7): the first "
+                             "read-out item needs the window's earlier bits");
+    }
+    CHECK(tasks::task_of(parse(parity, {"task.kind=\"parity\"", "task.washout=7"})));
 }
