@@ -126,8 +126,9 @@ std::uint64_t task_items(const TaskSpec& t) {
 }
 
 void attach_stream(NetworkSpec& spec, const TaskSpec& task, const TaskStream& stream) {
-    spec.populations[task.input].items = stream.items;
-    if (stream.teacher) spec.populations[task.teacher].items = stream.teacher;
+    spec.populations[task.input].inputs.set_shared<ItemStream>(kItemsInput, stream.items);
+    if (stream.teacher)
+        spec.populations[task.teacher].inputs.set_shared<ItemStream>(kItemsInput, stream.teacher);
 }
 
 std::shared_ptr<StateAccumulator> stream_readout(Simulation& sim, const TaskSpec& task) {

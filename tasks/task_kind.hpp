@@ -17,6 +17,7 @@
 #include "core/model.hpp"
 #include "core/simulation.hpp"
 #include "io/task_spec.hpp"
+#include "models/item_stream.hpp"
 
 namespace gliasim::tasks {
 

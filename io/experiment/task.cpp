@@ -4,6 +4,8 @@
 // point (SectionExtension) like a section owned by a layer above io/.
 #include "sections.hpp"
 
+#include "models/item_stream.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -72,7 +74,7 @@ void read_associative_recall(const TaskKeys& k, TaskSpec& ts) {
     const Key& teacher = k["teacher"];
     ts.teacher =
         k.ctx.population_index(teacher.required("the item_source population of the values"));
-    if (!pops[ts.teacher].model->takes_items || ts.teacher == ts.input)
+    if (!takes_items(*pops[ts.teacher].model) || ts.teacher == ts.input)
         teacher.fail(fmt::format("the teacher must be an item_source population other than "
                                  "the input; '{}' is {}",
                                  pops[ts.teacher].name,
@@ -246,7 +248,7 @@ void read_task(BuildContext& ctx) {
     const toml::table* t = ctx.section("task");
     const auto& pops = ctx.ex.network.populations;
     for (std::uint32_t p = 0; p < pops.size(); ++p)
-        if (pops[p].model->takes_items && !t)
+        if (takes_items(*pops[p].model) && !t)
             ctx.r.fail(ctx.doc.get("populations"), "populations." + pops[p].name,
                        fmt::format("population '{}' (model {}) presents a task's items, but the "
                                    "experiment has no [task] naming it as input",
@@ -264,7 +266,7 @@ void read_task(BuildContext& ctx) {
     s.finish(fmt::format("[task] of kind {}", kind.name));
     const Key& input = k["input"];
     ts.input = ctx.population_index(input.required("the item_source population"));
-    if (!pops[ts.input].model->takes_items)
+    if (!takes_items(*pops[ts.input].model))
         input.fail(fmt::format("population '{}' (model {}) cannot present items; use model = "
                                "\"item_source\"",
                                pops[ts.input].name, pops[ts.input].model->name));

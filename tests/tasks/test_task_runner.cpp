@@ -101,7 +101,7 @@ kind = "spikes"
 )";
     Experiment ex = experiment(text);
     const auto stream = tasks::make_stream(ex.task, 20);
-    ex.network.populations[ex.task.input].items = stream.items;
+    ex.network.populations[ex.task.input].inputs.set_shared<ItemStream>(kItemsInput, stream.items);
     Simulation sim(ex.network);
     sim.keep_spikes(0);
     MemoryBackend mb;
