@@ -13,7 +13,7 @@ namespace gliasim::app {
 namespace {
 
 void print_model(const ModelInfo& m) {
-    fmt::print("{} ({}): {}\n", m.name, model_kind_name(m.kind), m.doc);
+    fmt::print("{} ({}): {}\n", m.name, model_kind_name(m), m.doc);
     if (!m.params.empty()) {
         fmt::print("\nparameters:\n  {:<17} {:<6} {:>12}  {:<26} {}\n", "name", "unit", "default",
                    "valid range", "description");
@@ -32,25 +32,26 @@ void print_model(const ModelInfo& m) {
         for (const auto& s : m.state)
             fmt::print("  {:<12} {:<6} {}\n", s.name, internal_unit(s.dim), s.doc);
     }
-    if (!m.receptors.empty()) {
+    const SynapticInput& in = synaptic_input(m);
+    const ContinuousOutput& co = continuous_output(m);
+    if (!in.receptors.empty()) {
         fmt::print("\nreceptors: ");
-        for (std::size_t i = 0; i < m.receptors.size(); ++i)
-            fmt::print("{}{}", i ? ", " : "", m.receptors[i]);
-        fmt::print("; synaptic weights in {}{}\n", internal_unit(m.weight_dim),
-                   !m.weights_non_negative ? ""
-                   : m.weight_dim == Dim::conductance
+        for (std::size_t i = 0; i < in.receptors.size(); ++i)
+            fmt::print("{}{}", i ? ", " : "", in.receptors[i]);
+        fmt::print("; synaptic weights in {}{}\n", internal_unit(in.weight_dim),
+                   !in.weights_non_negative ? ""
+                   : in.weight_dim == Dim::conductance
                        ? " (non-negative; the receptor gives the sign)"
                        : " (non-negative)");
     }
-    for (const auto& c : m.continuous_inputs)
+    for (const auto& c : in.continuous)
         fmt::print("continuous input: {} [{}] (from synapse = \"sic\" projections or third "
                    "factors)\n",
-                   c, internal_unit(m.continuous_input_dim));
-    if (!m.continuous_output.empty())
+                   c, internal_unit(in.continuous_dim));
+    if (!co.name.empty())
         fmt::print("continuous output: {} [{}], sent every step to neurons through synapse = "
                    "\"{}\"\n",
-                   m.continuous_output, internal_unit(m.continuous_output_dim),
-                   m.kind == ModelKind::synapse ? m.name : std::string("sic"));
+                   co.name, internal_unit(co.dim), is_synapse(m) ? m.name : std::string("sic"));
 }
 
 } // namespace
@@ -84,7 +85,7 @@ int cmd_models(const std::vector<std::string>& args) {
         return kExitOk;
     }
     for (const auto& m : registry.all())
-        fmt::print("{:<20} {:<9} {}\n", m.name, model_kind_name(m.kind), m.doc);
+        fmt::print("{:<20} {:<9} {}\n", m.name, model_kind_name(m), m.doc);
     fmt::print("\n'gliasim models NAME' shows a model's parameters, units, defaults and ranges.\n");
     return kExitOk;
 }

@@ -15,7 +15,7 @@ std::string cell(std::string s) {
 }
 
 std::string model_section(const ModelInfo& m) {
-    std::string out = fmt::format("## `{}` ({})\n\n{}\n", m.name, model_kind_name(m.kind), m.doc);
+    std::string out = fmt::format("## `{}` ({})\n\n{}\n", m.name, model_kind_name(m), m.doc);
     if (!m.params.empty()) {
         out += "\n| parameter | unit | default | valid range | meaning |\n|---|---|---|---|---|\n";
         for (const auto& p : m.params) {
@@ -36,20 +36,21 @@ std::string model_section(const ModelInfo& m) {
                                internal_unit(m.state[i].dim), m.state[i].doc);
         out += ".\n";
     }
-    if (!m.receptors.empty()) {
+    const SynapticInput& in = synaptic_input(m);
+    const ContinuousOutput& co = continuous_output(m);
+    if (!in.receptors.empty()) {
         out += "\nReceptors: ";
-        for (std::size_t i = 0; i < m.receptors.size(); ++i)
-            out += fmt::format("{}`{}`", i ? ", " : "", m.receptors[i]);
-        out += fmt::format("; synaptic weights in {}{}.\n", internal_unit(m.weight_dim),
-                           m.weights_non_negative ? " (non-negative)" : "");
+        for (std::size_t i = 0; i < in.receptors.size(); ++i)
+            out += fmt::format("{}`{}`", i ? ", " : "", in.receptors[i]);
+        out += fmt::format("; synaptic weights in {}{}.\n", internal_unit(in.weight_dim),
+                           in.weights_non_negative ? " (non-negative)" : "");
     }
-    for (const auto& c : m.continuous_inputs)
+    for (const auto& c : in.continuous)
         out += fmt::format("\nContinuous input `{}` [{}], from `synapse = \"sic\"` projections or "
                            "third factors.\n",
-                           c, internal_unit(m.continuous_input_dim));
-    if (!m.continuous_output.empty())
-        out += fmt::format("\nContinuous output `{}` [{}].\n", m.continuous_output,
-                           internal_unit(m.continuous_output_dim));
+                           c, internal_unit(in.continuous_dim));
+    if (!co.name.empty())
+        out += fmt::format("\nContinuous output `{}` [{}].\n", co.name, internal_unit(co.dim));
     return out;
 }
 
@@ -67,7 +68,7 @@ std::string model_reference_markdown(const ModelRegistry& registry) {
         "is the internal unit a bare number is read in. \"weight unit\" is the unit of the "
         "target's synaptic weights.\n\n";
     for (const auto& m : registry.all())
-        out += fmt::format("- [`{}`](#{}) ({})\n", m.name, m.name, model_kind_name(m.kind));
+        out += fmt::format("- [`{}`](#{}) ({})\n", m.name, m.name, model_kind_name(m));
     for (const auto& m : registry.all()) out += "\n" + model_section(m);
     return out;
 }

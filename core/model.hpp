@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "model_inputs.hpp"
 #include "ring_buffer.hpp"
 #include "state_archive.hpp"
 #include "types.hpp"
@@ -20,55 +21,7 @@
 
 namespace gliasim {
 
-struct ParamSpec {
-    std::string name;
-    Dim dim;
-    double default_value;
-    double min; // valid range, inclusive unless the *_exclusive flag is set
-    double max;
-    std::string doc;
-    bool min_exclusive = false;
-    bool max_exclusive = false;
-    // A named option (e.g. pairing = "nearest"): the file gives one of these strings and the
-    // value is its index. Empty for numeric parameters.
-    std::vector<std::string> choices = {};
-    // The value is in the weight unit of the projection's target (STDP bounds and amplitudes);
-    // `dim` is then only the placeholder shown when no target is known.
-    bool in_weight_unit = false;
-
-    bool in_range(double v) const {
-        if (min_exclusive ? !(v > min) : !(v >= min)) return false;
-        if (max_exclusive ? !(v < max) : !(v <= max)) return false;
-        return true;
-    }
-    std::string range_text() const;
-    // The text the file would give for value v ("nearest", "20 ms").
-    std::string value_text(double v, Dim weight_dim) const;
-};
-
-// A state variable: recordable, and settable at initialisation.
-struct StateSpec {
-    std::string name;
-    Dim dim;
-    std::string doc;
-};
-
 using ParamValues = std::vector<double>; // one value per ParamSpec, in schema order
-
-// A sequence of items shown one after another to an input population (the task layer's
-// encoders): item n lasts item_ms, then gap_ms of silence; during it entity i fires as a Poisson
-// process at rates[sequence[n] * width + i] Hz.
-struct ItemStream {
-    double item_ms = 20;
-    double gap_ms = 0;
-    // The first prefix_items items last prefix_item_ms each, without gaps (e.g. NALSM's
-    // self-organisation on short samples before the task's items).
-    std::size_t prefix_items = 0;
-    double prefix_item_ms = 0;
-    std::size_t width = 0; // entities per pattern
-    std::vector<float> rates;
-    std::vector<std::uint32_t> sequence;
-};
 
 // Everything a population needs to build itself.
 struct PopulationSetup {
@@ -78,12 +31,8 @@ struct PopulationSetup {
     ParamValues params;
     double dt = 0.1; // [ms]
     std::uint64_t seed = 0;
-    // Per-entity spike times [ms] for spike sources (one list per entity, or one shared list).
-    std::vector<std::vector<double>> spike_times;
-    // Undirected coupling partners of each entity (gap junctions), for models that accept it.
-    std::vector<std::vector<index_t>> neighbours;
-    // Items to present, for input populations fed by a task (item_source).
-    std::shared_ptr<const ItemStream> items = nullptr;
+    // The inputs the model declares (e.g. spike times, coupling partners), by key.
+    ModelInputs inputs = {};
 };
 
 // Base of every population of neurons or spike sources.
@@ -279,45 +228,6 @@ public:
     virtual void archive(StateArchive& a) { (void)a; }
     // Per-source state for recording/tests: variable `var` of the model's StateSpec list.
     virtual std::span<const double> state(std::size_t var) const = 0;
-};
-
-enum class ModelKind { neuron, astrocyte, source, stimulus, synapse };
-std::string_view model_kind_name(ModelKind k);
-
-struct ModelInfo {
-    std::string name;
-    ModelKind kind = ModelKind::neuron;
-    std::string doc;
-    std::vector<ParamSpec> params;
-    std::vector<StateSpec> state;
-    std::vector<std::string> receptors; // input channels of neurons, e.g. excitatory, inhibitory
-    // Continuous-valued inputs (e.g. "SIC"); their ring channels follow the receptors'.
-    std::vector<std::string> continuous_inputs;
-    Dim continuous_input_dim = Dim::current;
-    // Name of the continuous-valued output (e.g. "SIC"), empty if the model has none.
-    std::string continuous_output;
-    Dim continuous_output_dim = Dim::current;
-    Dim weight_dim = Dim::dimensionless; // unit of synaptic weights onto this model
-    bool weights_non_negative = false;   // conductance jumps: the receptor gives the sign
-    bool takes_spike_times = false;      // spike_source_array
-    bool takes_items = false;            // item_source: its input comes from a [task]
-    bool injects_spikes = false;         // stimuli with a weight and a receptor
-    bool accepts_coupling = false;       // takes a `coupling` among its entities
-    bool plastic = false;                // synapse whose weights learn from pre/post spikes
-    // Without a `receptor` key a negative weight selects the second receptor (NEST's
-    // excitatory/inhibitory convention); false for models whose receptors mean something else.
-    bool sign_picks_receptor = true;
-    bool reads_modulator = false; // synapse rule that takes `modulator = "pop.var"`
-    // Cross-parameter constraints (e.g. V_reset < V_th); returns an error text or nothing.
-    std::function<std::optional<std::string>(const ParamValues&)> check;
-    std::function<std::unique_ptr<Population>(const PopulationSetup&)> make_population;
-    std::function<std::unique_ptr<Stimulus>(const StimulusSetup&)> make_stimulus;
-    std::function<std::unique_ptr<Transmission>(const TransmissionSetup&)> make_transmission;
-
-    std::optional<std::size_t> param_index(std::string_view n) const;
-    std::optional<std::size_t> state_index(std::string_view n) const;
-    std::optional<std::size_t> receptor_index(std::string_view n) const;
-    ParamValues default_params() const;
 };
 
 } // namespace gliasim

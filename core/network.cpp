@@ -50,17 +50,24 @@ Network::Network(const NetworkSpec& spec, Communicator comm)
     const auto rank = static_cast<std::size_t>(comm_.rank());
     for (std::uint32_t p = 0; p < spec.populations.size(); ++p) {
         const PopulationSpec& ps = spec.populations[p];
+        const auto coupling = ps.inputs.find(kCouplingInput);
         // Gap junctions read the neighbours' state inside the model's update.
-        if (ranks > 1 && ps.coupling.rule != CouplingSpec::Rule::none)
+        if (ranks > 1 && coupling && coupling->rule != CouplingSpec::Rule::none)
             throw std::invalid_argument(
                 fmt::format("population '{}': a coupling between entities is not supported over "
                             "several MPI ranks yet (run it with one rank)",
                             ps.name));
-        PopulationSetup setup{
-            ps.name, p,         ps.size,        ps.params,
-            spec.dt, spec.seed, ps.spike_times, draw_coupling(ps.coupling, ps.size, spec.seed, p),
-            ps.items};
-        auto pop = ps.model->make_population(setup);
+        PopulationSetup setup{.name = ps.name,
+                              .id = p,
+                              .size = ps.size,
+                              .params = ps.params,
+                              .dt = spec.dt,
+                              .seed = spec.seed,
+                              .inputs = ps.inputs};
+        // The file gives the coupling rule; the model gets the partners drawn from the seed.
+        if (coupling)
+            setup.inputs.set(kNeighboursInput, draw_coupling(*coupling, ps.size, spec.seed, p));
+        auto pop = make_population(*ps.model, setup);
         initialise_state(ps, *pop, p);
         pop->prepare();
         const index_t grain = std::max<index_t>(1, pop->grain());
@@ -173,14 +180,14 @@ Network::Network(const NetworkSpec& spec, Communicator comm)
             s.edge_tags = primary_tags[i];
         }
         projections_.emplace_back(s, ranges_[pj.target]);
-        if (pj.synapse_model && pj.synapse_model->make_transmission) {
+        if (pj.synapse_model && transmission_factory(*pj.synapse_model)) {
             TransmissionSetup ts{pj.synapse_params, s.n_source, spec.dt, pj.modulated,
                                  s.n_target,        threads_,   {}};
             if (pj.modulator.enabled) {
                 ts.modulator = populations_[pj.modulator.population]->state(pj.modulator.var);
                 read_columns_.emplace_back(pj.modulator.population, pj.modulator.var);
             }
-            transmissions_.push_back(pj.synapse_model->make_transmission(ts));
+            transmissions_.push_back(make_transmission(*pj.synapse_model, ts));
             const double* modulator =
                 pj.modulated ? populations_[pj.modulator_population]->state(pj.modulator_var).data()
                              : nullptr;
@@ -217,13 +224,13 @@ Network::Network(const NetworkSpec& spec, Communicator comm)
     for (auto& pop : populations_) pop->allocate_ring(slots);
     // Continuous outputs keep one row (of changes) per step of a slice.
     for (std::size_t p = 0; p < populations_.size(); ++p)
-        if (!spec.populations[p].model->continuous_output.empty())
+        if (!continuous_output(*spec.populations[p].model).name.empty())
             populations_[p]->allocate_output(static_cast<std::size_t>(min_delay_));
 
     for (std::uint32_t i = 0; i < spec.stimuli.size(); ++i) {
         const StimulusSpec& st = spec.stimuli[i];
         StimulusSetup s{st.name, i, st.params, spec.dt, spec.seed, st.receptor, st.weight};
-        stimuli_.push_back(st.model->make_stimulus(s));
+        stimuli_.push_back(make_stimulus(*st.model, s));
     }
     // Channels that nothing feeds stay empty (on every rank: the specs are global).
     std::vector<std::vector<bool>> fed(populations_.size());
@@ -292,7 +299,7 @@ std::uint64_t Network::plastic_synapses() const {
     std::uint64_t n = 0;
     for (std::size_t i = 0; i < projections_.size(); ++i) {
         const auto* m = projection_specs_[i].synapse_model;
-        if (m && m->plastic) n += projections_[i].size();
+        if (m && plastic(*m)) n += projections_[i].size();
     }
     return n;
 }
@@ -301,7 +308,7 @@ std::size_t Network::plastic_synapse_bytes() const {
     std::size_t b = 0;
     for (std::size_t i = 0; i < projections_.size(); ++i) {
         const auto* m = projection_specs_[i].synapse_model;
-        if (m && m->plastic) b += projections_[i].bytes() + transmissions_[i]->bytes();
+        if (m && plastic(*m)) b += projections_[i].bytes() + transmissions_[i]->bytes();
     }
     return b;
 }

@@ -11,18 +11,10 @@
 #include <vector>
 
 #include "connectivity.hpp"
-#include "model.hpp"
+#include "model_info.hpp"
 #include "value_spec.hpp"
 
 namespace gliasim {
-
-// Coupling among the entities of one population (e.g. astrocytic gap junctions), undirected.
-struct CouplingSpec {
-    enum class Rule { none, ring, bernoulli };
-    Rule rule = Rule::none;
-    std::uint32_t neighbours = 1; // ring: neighbours on each side
-    double p = 0;                 // bernoulli: probability of each pair
-};
 
 struct ModulatorRef {
     bool enabled = false;
@@ -42,9 +34,9 @@ struct PopulationSpec {
     const ModelInfo* model = nullptr;
     index_t size = 0;
     ParamValues params;
-    std::map<std::string, ValueSpec> initial;     // state variable -> initial value
-    std::vector<std::vector<double>> spike_times; // [ms], spike sources only
-    CouplingSpec coupling;
+    std::map<std::string, ValueSpec> initial; // state variable -> initial value
+    // The inputs the model declares (e.g. spike_times, coupling), by key.
+    ModelInputs inputs = {};
     // x, y, z of each entity (grid units) when the population is placed in space; else empty.
     std::vector<float> positions = {};
     // Per-sample resets of reservoir protocols: at each of these times the state goes back to
@@ -52,8 +44,6 @@ struct PopulationSpec {
     std::vector<ResetSchedule> resets = {};
     // A slow state of another population this model reads (models that accept one).
     ModulatorRef modulator = {};
-    // The items an input population presents (set by the task layer).
-    std::shared_ptr<const ItemStream> items = nullptr;
 };
 
 // Pairs connections of a projection with astrocytes (NEST's third_factor_bernoulli_with_pool):

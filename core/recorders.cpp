@@ -134,7 +134,7 @@ RecordingLayout Recorders::layout() const {
         const auto& pj = net_.projection_specs()[w.projection];
         WeightReportLayout wl;
         wl.projection = pj.name;
-        wl.units = internal_unit(spec.populations[pj.target].model->weight_dim);
+        wl.units = internal_unit(synaptic_input(*spec.populations[pj.target].model).weight_dim);
         wl.histogram = w.bins > 0;
         if (wl.histogram) {
             for (std::uint32_t b = 0; b <= w.bins; ++b)

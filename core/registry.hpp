@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "model.hpp"
+#include "model_info.hpp"
 
 namespace gliasim {
 

@@ -86,9 +86,7 @@ double spike_memory(const NetworkSpec& spec) {
             bytes += kBytesPerKeptSpike * kAssumedRateHz *
                      std::max(0.0, spec.duration - spec.branching.from) * 1e-3 *
                      spec.populations[p].size;
-    for (const auto& ps : spec.populations)
-        for (const auto& times : ps.spike_times)
-            bytes += 16.0 * static_cast<double>(times.size()) + 24;
+    for (const auto& ps : spec.populations) bytes += ps.inputs.bytes();
     return bytes;
 }
 
@@ -110,8 +108,8 @@ ResourceEstimate estimate_resources(const NetworkSpec& spec) {
     const double ring_slots = delay_steps(spec);
     const double seconds = spec.duration * 1e-3;
     for (const auto& ps : spec.populations) {
-        const double channels =
-            static_cast<double>(ps.model->receptors.size() + ps.model->continuous_inputs.size());
+        const SynapticInput& in = synaptic_input(*ps.model);
+        const double channels = static_cast<double>(in.receptors.size() + in.continuous.size());
         e.memory_bytes +=
             static_cast<double>(ps.size) *
             (8.0 * static_cast<double>(ps.model->state.size() + 2) + 8.0 * channels * ring_slots);

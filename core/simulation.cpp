@@ -57,8 +57,7 @@ Simulation::Simulation(const NetworkSpec& spec, Communicator comm)
     for (auto& tb : thread_buffers_) tb.spikes.resize(P);
     phase_ticks_.resize(net_.threads());
     for (const auto& ps : spec.populations)
-        population_phase_.push_back(ps.model->kind == ModelKind::astrocyte ? Phase::astrocytes
-                                                                           : Phase::neurons);
+        population_phase_.push_back(is_astrocyte(*ps.model) ? Phase::astrocytes : Phase::neurons);
     slice_spikes_.resize(P);
     factors_.resize(net_.projections().size());
     spike_counts_.assign(P, 0);

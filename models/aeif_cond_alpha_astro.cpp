@@ -187,34 +187,33 @@ private:
 } // namespace
 
 ModelInfo aeif_cond_alpha_astro_info() {
-    ModelInfo m;
-    m.name = "aeif_cond_alpha_astro";
-    m.kind = ModelKind::neuron;
-    m.doc =
-        "AdEx neuron, alpha conductances, SIC input from astrocytes (NEST aeif_cond_alpha_astro)";
-    m.params = param_specs(kParams);
-    m.state = state_specs(kState);
-    m.receptors = {"excitatory", "inhibitory"};
-    m.continuous_inputs = {"SIC"};
-    m.weight_dim = Dim::conductance;
-    m.weights_non_negative = true;
-    m.check = [](const ParamValues& p) -> std::optional<std::string> {
-        if (!(p[V_reset] < p[V_peak]))
-            return fmt::format("V_reset ({} mV) must be below V_peak ({} mV)", p[V_reset],
-                               p[V_peak]);
-        if (p[Delta_T] > 0 && !(p[V_th] <= p[V_peak]))
-            return fmt::format("V_th ({} mV) must not exceed V_peak ({} mV)", p[V_th], p[V_peak]);
-        // NEST's guard: exp((V_peak - V_th) / Delta_T) must stay finite.
-        if (p[Delta_T] > 0 && (p[V_peak] - p[V_th]) / p[Delta_T] > 700)
-            return fmt::format("(V_peak - V_th) / Delta_T = {} is too large: the exponential "
-                               "term overflows",
-                               (p[V_peak] - p[V_th]) / p[Delta_T]);
-        return std::nullopt;
-    };
-    m.make_population = [](const PopulationSetup& s) {
-        return std::make_unique<AeifCondAlphaAstro>(s);
-    };
-    return m;
+    return ModelInfo{
+        .name = "aeif_cond_alpha_astro",
+        .doc = "AdEx neuron, alpha conductances, SIC input from astrocytes (NEST "
+               "aeif_cond_alpha_astro)",
+        .params = param_specs(kParams),
+        .state = state_specs(kState),
+        .check = [](const ParamValues& p) -> std::optional<std::string> {
+            if (!(p[V_reset] < p[V_peak]))
+                return fmt::format("V_reset ({} mV) must be below V_peak ({} mV)", p[V_reset],
+                                   p[V_peak]);
+            if (p[Delta_T] > 0 && !(p[V_th] <= p[V_peak]))
+                return fmt::format("V_th ({} mV) must not exceed V_peak ({} mV)", p[V_th],
+                                   p[V_peak]);
+            // NEST's guard: exp((V_peak - V_th) / Delta_T) must stay finite.
+            if (p[Delta_T] > 0 && (p[V_peak] - p[V_th]) / p[Delta_T] > 700)
+                return fmt::format("(V_peak - V_th) / Delta_T = {} is too large: the exponential "
+                                   "term overflows",
+                                   (p[V_peak] - p[V_th]) / p[Delta_T]);
+            return std::nullopt;
+        },
+        .role = NeuronModel{
+            .make_population =
+                [](const PopulationSetup& s) { return std::make_unique<AeifCondAlphaAstro>(s); },
+            .input = {.receptors = {"excitatory", "inhibitory"},
+                      .continuous = {"SIC"},
+                      .weight_dim = Dim::conductance,
+                      .weights_non_negative = true}}};
 }
 
 } // namespace gliasim::models

@@ -243,23 +243,22 @@ private:
 } // namespace
 
 ModelInfo amsu_info() {
-    ModelInfo m;
-    m.name = "amsu";
-    m.kind = ModelKind::neuron;
-    m.reads_modulator = true; // modulator = "pop.var": an external astrocyte instead of its own
-    m.doc = "astrocyte-modulated spiking unit (AM-SU, reconstructed template): discrete-time LIF "
-            "with a slow private or per-domain astrocyte variable";
-    m.params = param_specs(kParams);
-    m.state = state_specs(kState);
-    m.receptors = {"input"};
-    m.weight_dim = Dim::dimensionless;
-    m.check = [](const ParamValues& p) -> std::optional<std::string> {
-        if (p[domain_size] != std::floor(p[domain_size]))
-            return fmt::format("domain_size ({}) must be a whole number", p[domain_size]);
-        return std::nullopt;
-    };
-    m.make_population = [](const PopulationSetup& s) { return std::make_unique<Amsu>(s); };
-    return m;
+    return ModelInfo{
+        .name = "amsu",
+        .doc = "astrocyte-modulated spiking unit (AM-SU, reconstructed template): discrete-time "
+               "LIF with a slow private or per-domain astrocyte variable",
+        .params = param_specs(kParams),
+        .state = state_specs(kState),
+        .check = [](const ParamValues& p) -> std::optional<std::string> {
+            if (p[domain_size] != std::floor(p[domain_size]))
+                return fmt::format("domain_size ({}) must be a whole number", p[domain_size]);
+            return std::nullopt;
+        },
+        .role = NeuronModel{
+            .make_population = [](const PopulationSetup& s) { return std::make_unique<Amsu>(s); },
+            .input = {.receptors = {"input"}, .weight_dim = Dim::dimensionless},
+            // modulator = "pop.var": an external astrocyte instead of its own
+            .reads_modulator = true}};
 }
 
 } // namespace gliasim::models

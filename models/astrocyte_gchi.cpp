@@ -188,10 +188,12 @@ public:
         glut_per_weight_ = s.params[rho_c] * s.params[Y_T];
         release_per_x_ = s.params[rho_e] * s.params[G_T] * s.params[U_A];
         nb_offsets_.push_back(0);
-        for (const auto& l : s.neighbours) {
-            nb_.insert(nb_.end(), l.begin(), l.end());
-            nb_offsets_.push_back(nb_.size());
-        }
+        // Gap-junction partners, drawn by the kernel from the population's `coupling`.
+        if (const auto partners = s.inputs.find(kNeighboursInput))
+            for (const auto& l : *partners) {
+                nb_.insert(nb_.end(), l.begin(), l.end());
+                nb_offsets_.push_back(nb_.size());
+            }
     }
 
     // IP3 snapshots for gap junctions, double-buffered by update parity: update n reads the
@@ -290,19 +292,19 @@ private:
 } // namespace
 
 ModelInfo astrocyte_gchi_info() {
-    ModelInfo m;
-    m.name = "astrocyte_gchi";
-    m.kind = ModelKind::astrocyte;
-    m.doc = "G-ChI astrocyte with mGluR activation and gliotransmitter release (De Pitta 2009, "
-            "Stimberg 2019)";
-    m.params = param_specs(kParams);
-    m.state = state_specs(kState);
-    m.receptors = {"glutamate"};
-    m.weight_dim = Dim::dimensionless;
-    m.weights_non_negative = true;
-    m.accepts_coupling = true;
-    m.make_population = [](const PopulationSetup& s) { return std::make_unique<AstrocyteGchi>(s); };
-    return m;
+    return ModelInfo{
+        .name = "astrocyte_gchi",
+        .doc = "G-ChI astrocyte with mGluR activation and gliotransmitter release (De Pitta "
+               "2009, Stimberg 2019)",
+        .params = param_specs(kParams),
+        .state = state_specs(kState),
+        .role = AstrocyteModel{
+            .make_population =
+                [](const PopulationSetup& s) { return std::make_unique<AstrocyteGchi>(s); },
+            .input = {.receptors = {"glutamate"},
+                      .weight_dim = Dim::dimensionless,
+                      .weights_non_negative = true},
+            .inputs = {{.key = kCouplingInput.name}}}};
 }
 
 } // namespace gliasim::models

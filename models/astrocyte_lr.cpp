@@ -190,19 +190,18 @@ private:
 } // namespace
 
 ModelInfo astrocyte_lr_info() {
-    ModelInfo m;
-    m.name = "astrocyte_lr";
-    m.kind = ModelKind::astrocyte;
-    m.doc = "Li-Rinzel astrocyte: IP3, Ca2+, IP3R gate; SIC output (NEST astrocyte_lr_1994)";
-    m.params = param_specs(kParams);
-    m.state = state_specs(kState);
-    m.receptors = {"glutamate"};
-    m.weight_dim = Dim::dimensionless;
-    m.weights_non_negative = true;
-    m.continuous_output = "SIC";
-    m.continuous_output_dim = Dim::current;
-    m.make_population = [](const PopulationSetup& s) { return std::make_unique<AstrocyteLr>(s); };
-    return m;
+    return ModelInfo{
+        .name = "astrocyte_lr",
+        .doc = "Li-Rinzel astrocyte: IP3, Ca2+, IP3R gate; SIC output (NEST astrocyte_lr_1994)",
+        .params = param_specs(kParams),
+        .state = state_specs(kState),
+        .role = AstrocyteModel{
+            .make_population =
+                [](const PopulationSetup& s) { return std::make_unique<AstrocyteLr>(s); },
+            .input = {.receptors = {"glutamate"},
+                      .weight_dim = Dim::dimensionless,
+                      .weights_non_negative = true},
+            .output = {.name = "SIC", .dim = Dim::current}}};
 }
 
 } // namespace gliasim::models

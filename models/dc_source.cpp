@@ -27,13 +27,12 @@ private:
 } // namespace
 
 ModelInfo dc_source_info() {
-    ModelInfo m;
-    m.name = "dc_source";
-    m.kind = ModelKind::stimulus;
-    m.doc = "constant current into each target between start and stop (NEST dc_generator)";
-    m.params = param_specs(kParams);
-    m.make_stimulus = [](const StimulusSetup& s) { return std::make_unique<DcSource>(s); };
-    return m;
+    return ModelInfo{
+        .name = "dc_source",
+        .doc = "constant current into each target between start and stop (NEST dc_generator)",
+        .params = param_specs(kParams),
+        .role = StimulusModel{
+            .make_stimulus = [](const StimulusSetup& s) { return std::make_unique<DcSource>(s); }}};
 }
 
 } // namespace gliasim::models

@@ -377,23 +377,21 @@ private:
 } // namespace
 
 ModelInfo fast_weight_info() {
-    ModelInfo m;
-    m.name = "fast_weight";
-    m.kind = ModelKind::synapse;
-    m.plastic = true; // H learns from pre and post spikes
-    m.doc = "astromorphic fast-weight synapse: Hebbian H per token window, read out as w H / "
-            "(epsilon + n(t)) with an astrocyte normaliser (Kozachkov et al. 2023; BDH)";
-    m.params = param_specs(kParams);
-    m.state = state_specs(kState);
-    m.check = [](const ParamValues& p) -> std::optional<std::string> {
-        if (p[learn_until] >= 0 && p[learn_until] < p[learn_from])
-            return "learn_until must be negative (for ever) or at least learn_from";
-        return std::nullopt;
-    };
-    m.make_transmission = [](const TransmissionSetup& s) {
-        return std::make_unique<FastWeight>(s);
-    };
-    return m;
+    return ModelInfo{
+        .name = "fast_weight",
+        .doc = "astromorphic fast-weight synapse: Hebbian H per token window, read out as w H / "
+               "(epsilon + n(t)) with an astrocyte normaliser (Kozachkov et al. 2023; BDH)",
+        .params = param_specs(kParams),
+        .state = state_specs(kState),
+        .check = [](const ParamValues& p) -> std::optional<std::string> {
+            if (p[learn_until] >= 0 && p[learn_until] < p[learn_from])
+                return "learn_until must be negative (for ever) or at least learn_from";
+            return std::nullopt;
+        },
+        .role = SynapseModel{
+            .make_transmission =
+                [](const TransmissionSetup& s) { return std::make_unique<FastWeight>(s); },
+            .plastic = true}}; // H learns from pre and post spikes
 }
 
 } // namespace gliasim::models

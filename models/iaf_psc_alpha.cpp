@@ -142,18 +142,18 @@ private:
 } // namespace
 
 ModelInfo iaf_psc_alpha_info() {
-    ModelInfo m;
-    m.name = "iaf_psc_alpha";
-    m.kind = ModelKind::neuron;
-    m.doc = "LIF neuron, alpha-shaped current synapses, exact integration (NEST iaf_psc_alpha)";
-    m.params = param_specs(kParams);
-    m.state = state_specs(kState);
-    m.receptors = {"excitatory", "inhibitory"};
-    m.continuous_inputs = {"SIC"};
-    m.weight_dim = Dim::current;
-    m.check = [](const ParamValues& p) { return reset_below_threshold(p[V_reset], p[V_th]); };
-    m.make_population = [](const PopulationSetup& s) { return std::make_unique<IafPscAlpha>(s); };
-    return m;
+    return ModelInfo{
+        .name = "iaf_psc_alpha",
+        .doc = "LIF neuron, alpha-shaped current synapses, exact integration (NEST iaf_psc_alpha)",
+        .params = param_specs(kParams),
+        .state = state_specs(kState),
+        .check = [](const ParamValues& p) { return reset_below_threshold(p[V_reset], p[V_th]); },
+        .role = NeuronModel{
+            .make_population =
+                [](const PopulationSetup& s) { return std::make_unique<IafPscAlpha>(s); },
+            .input = {.receptors = {"excitatory", "inhibitory"},
+                      .continuous = {"SIC"},
+                      .weight_dim = Dim::current}}};
 }
 
 } // namespace gliasim::models

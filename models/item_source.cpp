@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "builtin.hpp"
+#include "item_stream.hpp"
 #include "poisson_draw.hpp"
 #include "schema.hpp"
 
@@ -23,7 +24,7 @@ GLIASIM_STATE(ITEM_SOURCE_STATE);
 class ItemSource final : public Population {
 public:
     explicit ItemSource(const PopulationSetup& s)
-        : Population(s, 0), items_(s.items), item_(s.size, -1.0) {
+        : Population(s, 0), items_(s.inputs.find(kItemsInput)), item_(s.size, -1.0) {
         if (!items_)
             throw std::invalid_argument(fmt::format(
                 "population '{}' (model item_source) has no items: it is fed by a [task] whose "
@@ -73,15 +74,15 @@ private:
 } // namespace
 
 ModelInfo item_source_info() {
-    ModelInfo m;
-    m.name = "item_source";
-    m.kind = ModelKind::source;
-    m.doc = "a task's input: items (symbols, images, analog values) as Poisson spike trains, "
-            "one item every item_ms (fed by [task])";
-    m.state = state_specs(kState);
-    m.takes_items = true;
-    m.make_population = [](const PopulationSetup& s) { return std::make_unique<ItemSource>(s); };
-    return m;
+    return ModelInfo{
+        .name = "item_source",
+        .doc = "a task's input: items (symbols, images, analog values) as Poisson spike trains, "
+               "one item every item_ms (fed by [task])",
+        .state = state_specs(kState),
+        .role = SourceModel{
+            .make_population =
+                [](const PopulationSetup& s) { return std::make_unique<ItemSource>(s); },
+            .inputs = {{.key = kItemsInput.name, .required = true}}}};
 }
 
 } // namespace gliasim::models

@@ -138,19 +138,19 @@ private:
 } // namespace
 
 ModelInfo lif_cond_exp_info() {
-    ModelInfo m;
-    m.name = "lif_cond_exp";
-    m.kind = ModelKind::neuron;
-    m.doc = "LIF neuron, exponential conductance synapses (NEST iaf_cond_exp parameters)";
-    m.params = param_specs(kParams);
-    m.state = state_specs(kState);
-    m.receptors = {"excitatory", "inhibitory"};
-    m.continuous_inputs = {"SIC"};
-    m.weight_dim = Dim::conductance;
-    m.weights_non_negative = true;
-    m.check = [](const ParamValues& p) { return reset_below_threshold(p[V_reset], p[V_th]); };
-    m.make_population = [](const PopulationSetup& s) { return std::make_unique<LifCondExp>(s); };
-    return m;
+    return ModelInfo{
+        .name = "lif_cond_exp",
+        .doc = "LIF neuron, exponential conductance synapses (NEST iaf_cond_exp parameters)",
+        .params = param_specs(kParams),
+        .state = state_specs(kState),
+        .check = [](const ParamValues& p) { return reset_below_threshold(p[V_reset], p[V_th]); },
+        .role = NeuronModel{
+            .make_population =
+                [](const PopulationSetup& s) { return std::make_unique<LifCondExp>(s); },
+            .input = {.receptors = {"excitatory", "inhibitory"},
+                      .continuous = {"SIC"},
+                      .weight_dim = Dim::conductance,
+                      .weights_non_negative = true}}};
 }
 
 } // namespace gliasim::models

@@ -121,18 +121,18 @@ private:
 } // namespace
 
 ModelInfo lif_curr_exp_info() {
-    ModelInfo m;
-    m.name = "lif_curr_exp";
-    m.kind = ModelKind::neuron;
-    m.doc = "LIF neuron, exponential current synapses, exact integration (NEST iaf_psc_exp)";
-    m.params = param_specs(kParams);
-    m.state = state_specs(kState);
-    m.receptors = {"excitatory", "inhibitory"};
-    m.continuous_inputs = {"SIC"};
-    m.weight_dim = Dim::current;
-    m.check = [](const ParamValues& p) { return reset_below_threshold(p[V_reset], p[V_th]); };
-    m.make_population = [](const PopulationSetup& s) { return std::make_unique<LifCurrExp>(s); };
-    return m;
+    return ModelInfo{
+        .name = "lif_curr_exp",
+        .doc = "LIF neuron, exponential current synapses, exact integration (NEST iaf_psc_exp)",
+        .params = param_specs(kParams),
+        .state = state_specs(kState),
+        .check = [](const ParamValues& p) { return reset_below_threshold(p[V_reset], p[V_th]); },
+        .role = NeuronModel{
+            .make_population =
+                [](const PopulationSetup& s) { return std::make_unique<LifCurrExp>(s); },
+            .input = {.receptors = {"excitatory", "inhibitory"},
+                      .continuous = {"SIC"},
+                      .weight_dim = Dim::current}}};
 }
 
 } // namespace gliasim::models

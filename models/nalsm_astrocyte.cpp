@@ -55,19 +55,16 @@ private:
 } // namespace
 
 ModelInfo nalsm_astrocyte_info() {
-    ModelInfo m;
-    m.name = "nalsm_astrocyte";
-    m.kind = ModelKind::astrocyte;
-    m.doc = "NALSM astrocyte: leaky integrator of liquid (+) and input (-) spikes whose value is "
-            "the STDP depression rate (Ivanov & Michmizos 2021)";
-    m.params = param_specs(kParams);
-    m.state = state_specs(kState);
-    m.receptors = {"activity"};
-    m.weight_dim = Dim::dimensionless;
-    m.make_population = [](const PopulationSetup& s) {
-        return std::make_unique<NalsmAstrocyte>(s);
-    };
-    return m;
+    return ModelInfo{
+        .name = "nalsm_astrocyte",
+        .doc = "NALSM astrocyte: leaky integrator of liquid (+) and input (-) spikes whose value "
+               "is the STDP depression rate (Ivanov & Michmizos 2021)",
+        .params = param_specs(kParams),
+        .state = state_specs(kState),
+        .role = AstrocyteModel{
+            .make_population =
+                [](const PopulationSetup& s) { return std::make_unique<NalsmAstrocyte>(s); },
+            .input = {.receptors = {"activity"}, .weight_dim = Dim::dimensionless}}};
 }
 
 } // namespace gliasim::models

@@ -107,22 +107,23 @@ private:
 } // namespace
 
 ModelInfo nalsm_lif_info() {
-    ModelInfo m;
-    m.name = "nalsm_lif";
-    m.kind = ModelKind::neuron;
-    m.doc = "discrete-time current-based LIF of the NALSM liquid (Ivanov & Michmizos 2021)";
-    m.params = param_specs(kParams);
-    m.state = state_specs(kState);
-    m.receptors = {"fast", "slow", "direct"};
-    m.sign_picks_receptor = false; // signed weights; receptors are kernel time constants
-    m.weight_dim = Dim::dimensionless;
-    m.check = [](const ParamValues& p) -> std::optional<std::string> {
-        if (!(p[v_reset] < p[v_th]))
-            return fmt::format("v_reset ({}) must be below v_th ({})", p[v_reset], p[v_th]);
-        return std::nullopt;
-    };
-    m.make_population = [](const PopulationSetup& s) { return std::make_unique<NalsmLif>(s); };
-    return m;
+    return ModelInfo{
+        .name = "nalsm_lif",
+        .doc = "discrete-time current-based LIF of the NALSM liquid (Ivanov & Michmizos 2021)",
+        .params = param_specs(kParams),
+        .state = state_specs(kState),
+        .check = [](const ParamValues& p) -> std::optional<std::string> {
+            if (!(p[v_reset] < p[v_th]))
+                return fmt::format("v_reset ({}) must be below v_th ({})", p[v_reset], p[v_th]);
+            return std::nullopt;
+        },
+        .role =
+            NeuronModel{.make_population =
+                            [](const PopulationSetup& s) { return std::make_unique<NalsmLif>(s); },
+                        // signed weights; the receptors are kernel time constants
+                        .input = {.receptors = {"fast", "slow", "direct"},
+                                  .weight_dim = Dim::dimensionless,
+                                  .sign_picks_receptor = false}}};
 }
 
 } // namespace gliasim::models

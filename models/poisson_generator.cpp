@@ -125,15 +125,15 @@ private:
 } // namespace
 
 ModelInfo poisson_generator_info() {
-    ModelInfo m;
-    m.name = "poisson_generator";
-    m.kind = ModelKind::stimulus;
-    m.doc = "independent Poisson spike input into each target (NEST poisson_generator); keys "
-            "weight, receptor";
-    m.params = param_specs(kParams);
-    m.injects_spikes = true;
-    m.make_stimulus = [](const StimulusSetup& s) { return std::make_unique<PoissonGenerator>(s); };
-    return m;
+    return ModelInfo{
+        .name = "poisson_generator",
+        .doc = "independent Poisson spike input into each target (NEST poisson_generator); keys "
+               "weight, receptor",
+        .params = param_specs(kParams),
+        .role = StimulusModel{
+            .make_stimulus =
+                [](const StimulusSetup& s) { return std::make_unique<PoissonGenerator>(s); },
+            .injects_spikes = true}};
 }
 
 } // namespace gliasim::models

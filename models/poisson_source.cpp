@@ -40,14 +40,14 @@ private:
 } // namespace
 
 ModelInfo poisson_source_info() {
-    ModelInfo m;
-    m.name = "poisson_source";
-    m.kind = ModelKind::source;
-    m.doc = "independent Poisson spike trains, one per entity (PyNN SpikeSourcePoisson)";
-    m.params = param_specs(kParams);
-    m.state = state_specs(kState);
-    m.make_population = [](const PopulationSetup& s) { return std::make_unique<PoissonSource>(s); };
-    return m;
+    return ModelInfo{
+        .name = "poisson_source",
+        .doc = "independent Poisson spike trains, one per entity (PyNN SpikeSourcePoisson)",
+        .params = param_specs(kParams),
+        .state = state_specs(kState),
+        .role = SourceModel{.make_population = [](const PopulationSetup& s) {
+            return std::make_unique<PoissonSource>(s);
+        }}};
 }
 
 } // namespace gliasim::models

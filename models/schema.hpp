@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/model.hpp"
+#include "core/model_info.hpp"
 
 namespace gliasim::models {
 

@@ -6,6 +6,7 @@
 
 #include "builtin.hpp"
 #include "schema.hpp"
+#include "spike_times.hpp"
 
 namespace gliasim::models {
 
@@ -18,11 +19,14 @@ GLIASIM_STATE(SPIKE_SOURCE_ARRAY_STATE);
 class SpikeSourceArray final : public Population {
 public:
     explicit SpikeSourceArray(const PopulationSetup& s) : Population(s, 0), count_(s.size, 0) {
+        const auto given = s.inputs.find(kSpikeTimesInput);
+        const SpikeTimes none;
+        const SpikeTimes& lists = given ? *given : none;
         offsets_.push_back(0);
         for (index_t i = 0; i < s.size; ++i) {
-            const auto& times = s.spike_times.size() == 1  ? s.spike_times[0]
-                                : i < s.spike_times.size() ? s.spike_times[i]
-                                                           : std::vector<double>{};
+            const auto& times = lists.size() == 1  ? lists[0]
+                                : i < lists.size() ? lists[i]
+                                                   : std::vector<double>{};
             std::vector<step_t> st;
             for (double t : times) st.push_back(std::llround(t / s.dt) - 1);
             std::sort(st.begin(), st.end());
@@ -67,16 +71,15 @@ private:
 } // namespace
 
 ModelInfo spike_source_array_info() {
-    ModelInfo m;
-    m.name = "spike_source_array";
-    m.kind = ModelKind::source;
-    m.doc = "emits spikes at listed times (NEST spike_generator); key spike_times";
-    m.state = state_specs(kState);
-    m.takes_spike_times = true;
-    m.make_population = [](const PopulationSetup& s) {
-        return std::make_unique<SpikeSourceArray>(s);
-    };
-    return m;
+    return ModelInfo{.name = "spike_source_array",
+                     .doc = "emits spikes at listed times (NEST spike_generator); key spike_times",
+                     .state = state_specs(kState),
+                     .role =
+                         SourceModel{.make_population =
+                                         [](const PopulationSetup& s) {
+                                             return std::make_unique<SpikeSourceArray>(s);
+                                         },
+                                     .inputs = {{.key = kSpikeTimesInput.name, .required = true}}}};
 }
 
 } // namespace gliasim::models

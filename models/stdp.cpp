@@ -202,24 +202,24 @@ private:
 } // namespace
 
 ModelInfo stdp_info() {
-    ModelInfo m;
-    m.name = "stdp";
-    m.kind = ModelKind::synapse;
-    m.doc = "pair-based STDP (additive or multiplicative, all-to-all or nearest-spike), "
-            "optionally modulated by a slow state such as an astrocyte's";
-    m.params = param_specs(kParams);
-    m.plastic = true;
-    m.reads_modulator = true;
-    m.check = [](const ParamValues& v) -> std::optional<std::string> {
-        if (v[w_min] > v[w_max])
-            return fmt::format("w_min ({:g}) must not exceed w_max ({:g})", v[w_min], v[w_max]);
-        if (static_cast<int>(v[weight_dependence]) == multiplicative &&
-            !(std::isfinite(v[w_min]) && std::isfinite(v[w_max]) && v[w_max] > v[w_min]))
-            return std::string("multiplicative STDP needs finite bounds with w_min < w_max");
-        return std::nullopt;
-    };
-    m.make_transmission = [](const TransmissionSetup& s) { return std::make_unique<Stdp>(s); };
-    return m;
+    return ModelInfo{
+        .name = "stdp",
+        .doc = "pair-based STDP (additive or multiplicative, all-to-all or nearest-spike), "
+               "optionally modulated by a slow state such as an astrocyte's",
+        .params = param_specs(kParams),
+        .check = [](const ParamValues& v) -> std::optional<std::string> {
+            if (v[w_min] > v[w_max])
+                return fmt::format("w_min ({:g}) must not exceed w_max ({:g})", v[w_min], v[w_max]);
+            if (static_cast<int>(v[weight_dependence]) == multiplicative &&
+                !(std::isfinite(v[w_min]) && std::isfinite(v[w_max]) && v[w_max] > v[w_min]))
+                return std::string("multiplicative STDP needs finite bounds with w_min < w_max");
+            return std::nullopt;
+        },
+        .role =
+            SynapseModel{.make_transmission =
+                             [](const TransmissionSetup& s) { return std::make_unique<Stdp>(s); },
+                         .plastic = true,
+                         .reads_modulator = true}};
 }
 
 } // namespace gliasim::models

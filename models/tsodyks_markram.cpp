@@ -168,16 +168,15 @@ private:
 } // namespace
 
 ModelInfo tsodyks_markram_info() {
-    ModelInfo m;
-    m.name = "tsodyks_markram";
-    m.kind = ModelKind::synapse;
-    m.doc = "short-term depression/facilitation: weight x u x per spike (Tsodyks & Markram 1997)";
-    m.params = param_specs(kParams);
-    m.state = state_specs(kState);
-    m.make_transmission = [](const TransmissionSetup& s) {
-        return std::make_unique<TsodyksMarkram>(s);
-    };
-    return m;
+    return ModelInfo{
+        .name = "tsodyks_markram",
+        .doc = "short-term depression/facilitation: weight x u x per spike (Tsodyks & Markram "
+               "1997)",
+        .params = param_specs(kParams),
+        .state = state_specs(kState),
+        .role = SynapseModel{.make_transmission = [](const TransmissionSetup& s) {
+            return std::make_unique<TsodyksMarkram>(s);
+        }}};
 }
 
 } // namespace gliasim::models

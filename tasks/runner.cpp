@@ -126,8 +126,10 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
 }
 
 void attach_stream(NetworkSpec& spec, const TaskSpec& task, const TaskStream& stream) {
-    spec.populations[task.input].items = stream.items;
-    if (stream.teacher) spec.populations[task.teacher.value()].items = stream.teacher;
+    spec.populations[task.input].inputs.set_shared<ItemStream>(kItemsInput, stream.items);
+    if (stream.teacher)
+        spec.populations[task.teacher.value()].inputs.set_shared<ItemStream>(kItemsInput,
+                                                                           stream.teacher);
 }
 
 std::shared_ptr<StateAccumulator> stream_readout(Simulation& sim, const TaskSpec& task) {

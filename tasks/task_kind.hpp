@@ -17,6 +17,7 @@
 
 #include "core/model.hpp"
 #include "core/simulation.hpp"
+#include "models/item_stream.hpp"
 #include "task_spec.hpp"
 
 namespace gliasim::experiment_io {

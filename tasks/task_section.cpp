@@ -89,7 +89,7 @@ void read_readout(const TaskKeys& k, TaskSpec& ts) {
 void refuse_items_without_task(const BuildContext& ctx) {
     const auto& pops = ctx.ex.network.populations;
     for (std::uint32_t p = 0; p < pops.size(); ++p)
-        if (pops[p].model->takes_items)
+        if (takes_items(*pops[p].model))
             ctx.r.fail(ctx.doc.get("populations"), "populations." + pops[p].name,
                        fmt::format("population '{}' (model {}) presents a task's items, but the "
                                    "experiment has no [task] naming it as input",
@@ -102,7 +102,7 @@ void read_common(const TaskKeys& k, TaskSpec& ts) {
     const auto& pops = k.populations();
     const Key& input = k["input"];
     ts.input = ctx.population_index(input.required("the item_source population"));
-    if (!pops[ts.input].model->takes_items)
+    if (!takes_items(*pops[ts.input].model))
         input.fail(fmt::format("population '{}' (model {}) cannot present items; use model = "
                                "\"item_source\"",
                                pops[ts.input].name, pops[ts.input].model->name));

@@ -22,7 +22,7 @@ void read_branching_populations(const BuildContext& ctx, const Key& populations,
         const auto p = ctx.population_index(e, key);
         if (std::find(bs.populations.begin(), bs.populations.end(), p) != bs.populations.end())
             ctx.r.fail(&e, key, fmt::format("population '{}' listed twice", pops[p].name));
-        if (pops[p].model->kind != ModelKind::neuron)
+        if (!is_neuron(*pops[p].model))
             ctx.r.fail(&e, populations.path(),
                        fmt::format("population '{}' is not made of neurons", pops[p].name));
         bs.populations.push_back(p);

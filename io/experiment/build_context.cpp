@@ -37,13 +37,13 @@ std::uint32_t BuildContext::population_index(const toml::node& n, const std::str
                        did_you_mean_or(name, names, " (populations: " + join(names) + ")")));
 }
 
-const ModelInfo& BuildContext::model(const Key& k, std::initializer_list<ModelKind> kinds) const {
+const ModelInfo& BuildContext::model(const Key& k, bool (*fits)(const ModelInfo&)) const {
     const std::string name = k.string();
     const ModelInfo* m = registry.find(name);
     std::vector<std::string> names;
     for (const auto& mi : registry.all())
-        if (std::find(kinds.begin(), kinds.end(), mi.kind) != kinds.end()) names.push_back(mi.name);
-    if (!m || std::find(kinds.begin(), kinds.end(), m->kind) == kinds.end())
+        if (fits(mi)) names.push_back(mi.name);
+    if (!m || !fits(*m))
         k.fail(fmt::format("unknown model '{}'{}", name,
                            did_you_mean_or(name, names, " (known: " + join(names) + ")")));
     return *m;
@@ -97,12 +97,13 @@ std::size_t BuildContext::receptor(const Key& k, toml::table& w, const ModelInfo
         const auto ri = tm.receptor_index(rec);
         if (!ri)
             k.fail(fmt::format("model {} has no receptor '{}' (receptors: {})", tm.name, rec,
-                               join(tm.receptors)));
+                               join(synaptic_input(tm).receptors)));
         return *ri;
     }
+    const SynapticInput& in = synaptic_input(tm);
     const std::size_t ri =
-        tm.sign_picks_receptor && mean_weight < 0 && tm.receptors.size() > 1 ? 1 : 0;
-    w.insert("receptor", tm.receptors[ri]);
+        in.sign_picks_receptor && mean_weight < 0 && in.receptors.size() > 1 ? 1 : 0;
+    w.insert("receptor", in.receptors[ri]);
     return ri;
 }
 

@@ -50,7 +50,8 @@ struct BuildContext {
     std::uint32_t population_index(const Key& k) const {
         return population_index(k.value(), k.path());
     }
-    const ModelInfo& model(const Key& k, std::initializer_list<ModelKind> kinds) const;
+    // The model named by k, among those `fits` accepts (e.g. is_stimulus); others are unknown.
+    const ModelInfo& model(const Key& k, bool (*fits)(const ModelInfo&)) const;
     // A time that must be a whole number of steps (schedules, windows).
     void whole_steps(const Key& k, double ms) const;
 

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "core/model.hpp"
+#include "core/model_info.hpp"
 #include "core/value_spec.hpp"
 
 namespace gliasim {

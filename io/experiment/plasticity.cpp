@@ -12,7 +12,7 @@ namespace gliasim::experiment_io {
 void check_plastic(const BuildContext& ctx, const toml::table& t, const std::string& path,
                    const ProjectionSpec& pj, const ModelInfo& syn, const ModelInfo& tm) {
     const auto& pops = ctx.ex.network.populations;
-    if (tm.kind != ModelKind::neuron)
+    if (!is_neuron(tm))
         ctx.r.fail(t.get("synapse"), path + ".synapse",
                    fmt::format("synapse '{}' learns from postsynaptic spikes, but population '{}' "
                                "(model {}) is not a spiking neuron",
@@ -21,12 +21,12 @@ void check_plastic(const BuildContext& ctx, const toml::table& t, const std::str
         const auto i = syn.param_index(name);
         return i ? std::optional<double>(pj.synapse_params[*i]) : std::nullopt;
     };
-    if (const auto lo_param = value("w_min"); lo_param && tm.weights_non_negative) {
+    if (const auto lo_param = value("w_min"); lo_param && synaptic_input(tm).weights_non_negative) {
         const double lo = *lo_param;
         if (lo < 0)
             ctx.r.fail(t.get("w_min"), path + ".w_min",
                        fmt::format("weights onto {} must be >= 0, so w_min must be too (got {})",
-                                   tm.name, quantity_text(lo, tm.weight_dim)));
+                                   tm.name, quantity_text(lo, synaptic_input(tm).weight_dim)));
     }
     if (const auto* n = t.get("third_factor"))
         ctx.r.fail(n, path + ".third_factor",
@@ -60,8 +60,8 @@ void check_plastic_weight_bounds(const BuildContext&, const Key& weight, const P
 // population's).
 ModulatorRef read_modulator(const BuildContext& ctx, const Key& modulator, const ModelInfo& reader,
                             const PopulationSpec& target, bool blocks) {
-    if (!reader.reads_modulator)
-        modulator.fail(reader.kind == ModelKind::synapse
+    if (!reads_modulator(reader))
+        modulator.fail(is_synapse(reader)
                            ? fmt::format("synapse '{}' reads no modulator; modulators scale "
                                          "plasticity rules such as synapse = \"stdp\"",
                                          reader.name)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// [populations.X]: model, size, the model's parameters, initial values, and the structural keys
-// (positions, reset, coupling, spike_times, modulator) whose readers live in
-// population_parts.cpp and placement.cpp.
+// [populations.X]: model, size, the model's parameters, initial values, the structural keys
+// (positions, reset, modulator) whose readers live in population_parts.cpp and placement.cpp,
+// and the inputs models declare (spike_times, coupling: population_inputs.cpp).
 #include "sections.hpp"
 
 #include <fmt/format.h>
@@ -35,14 +35,14 @@ void read_initial(const BuildContext& ctx, const Key& initial, const ModelInfo& 
 PopulationSpec read_population(BuildContext& ctx, const std::string& name, const toml::table& pt) {
     const std::string path = "populations." + name;
     SectionReader s(ctx.r, pt, path);
-    const Key model = s.get("model"), size = s.get("size"), initial = s.get("initial"),
-              spike_times = s.get("spike_times"), coupling = s.get("coupling"),
-              positions = s.get("positions"), reset = s.get("reset");
+    const Key model = s.get("model"), size = s.get("size"), initial = s.get("initial");
+    const std::vector<Key> inputs = declare_population_inputs(s);
+    const Key positions = s.get("positions"), reset = s.get("reset");
     s.get("modulator"); // read by read_population_modulators, once every population is known
     PopulationSpec ps;
     ps.name = name;
-    const ModelInfo& m = ctx.model(model.required("a neuron or source model name"),
-                                   {ModelKind::neuron, ModelKind::astrocyte, ModelKind::source});
+    const ModelInfo& m =
+        ctx.model(model.required("a neuron or source model name"), is_population_model);
     ps.model = &m;
     ps.size =
         static_cast<index_t>(size.required("number of entities")
@@ -51,18 +51,7 @@ PopulationSpec read_population(BuildContext& ctx, const std::string& name, const
     if (initial) read_initial(ctx, initial, m, ps);
     if (positions) read_placement(ctx, positions, ctx.ex.network.populations.size(), ps.size);
     if (reset) ps.resets = read_resets(ctx, reset);
-    if (coupling) {
-        if (!m.accepts_coupling)
-            coupling.fail(fmt::format("model {} takes no coupling among its entities", m.name));
-        ps.coupling = read_coupling(ctx, coupling, ps.size);
-    }
-    if (spike_times) {
-        if (!m.takes_spike_times)
-            spike_times.fail(fmt::format("model {} takes no spike_times", m.name));
-        ps.spike_times = read_spike_times(ctx, spike_times, ps.size);
-    } else if (m.takes_spike_times) {
-        spike_times.required("spike times, e.g. [\"10 ms\", \"20 ms\"]");
-    }
+    read_population_inputs(ctx, inputs, m, ps);
     return ps;
 }
 

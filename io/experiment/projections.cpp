@@ -49,24 +49,24 @@ void check_endpoints(const BuildContext& ctx, const ProjectionKeys& k, const Mod
     const auto& pops = ctx.ex.network.populations;
     const ModelInfo& sm = *pops[pj.source].model;
     const ModelInfo& tm = *pops[pj.target].model;
+    const SynapticInput& tin = synaptic_input(tm);
     if (pj.continuous) {
-        const std::string& what = syn.continuous_output;
-        if (sm.continuous_output != what)
+        const std::string& what = continuous_output(syn).name;
+        if (continuous_output(sm).name != what)
             k.source.fail(fmt::format("population '{}' (model {}) has no {} output, which "
                                       "synapse '{}' carries",
                                       pops[pj.source].name, sm.name, what, syn.name));
-        const auto it = std::find(tm.continuous_inputs.begin(), tm.continuous_inputs.end(), what);
-        if (it == tm.continuous_inputs.end())
+        const auto it = std::find(tin.continuous.begin(), tin.continuous.end(), what);
+        if (it == tin.continuous.end())
             k.target.fail(fmt::format("population '{}' (model {}) has no {} input",
                                       pops[pj.target].name, tm.name, what));
-        pj.receptor =
-            tm.receptors.size() + static_cast<std::size_t>(it - tm.continuous_inputs.begin());
+        pj.receptor = tin.receptors.size() + static_cast<std::size_t>(it - tin.continuous.begin());
     } else {
-        if (sm.kind == ModelKind::astrocyte)
+        if (is_astrocyte(sm))
             k.source.fail(fmt::format("population '{}' (model {}) sends no spikes; couple it to "
                                       "neurons with synapse = \"sic\"",
                                       pops[pj.source].name, sm.name));
-        if (tm.receptors.empty())
+        if (tin.receptors.empty())
             k.target.fail(fmt::format("population '{}' (model {}) takes no synaptic input",
                                       pops[pj.target].name, tm.name));
     }
@@ -144,20 +144,21 @@ void read_rule(const BuildContext& ctx, const ProjectionKeys& k, ProjectionSpec&
 void read_weight(const BuildContext& ctx, const ProjectionKeys& k, toml::table& w,
                  const ModelInfo& syn, ProjectionSpec& pj) {
     const ModelInfo& tm = *ctx.ex.network.populations[pj.target].model;
-    const Dim weight_dim = pj.continuous ? Dim::dimensionless : tm.weight_dim;
+    const SynapticInput& tin = synaptic_input(tm);
+    const Dim weight_dim = pj.continuous ? Dim::dimensionless : tin.weight_dim;
     pj.weight =
         k.weight
             .required(fmt::format("a {} such as {}", dim_name(weight_dim), example_for(weight_dim)))
             .value_spec(weight_dim);
-    if (syn.plastic) check_plastic_weight_bounds(ctx, k.weight, pj, syn, weight_dim);
+    if (plastic(syn)) check_plastic_weight_bounds(ctx, k.weight, pj, syn, weight_dim);
     if (pj.continuous)
         disallow(k.receptor, fmt::format("a {} projection goes to the {} input; it "
                                          "takes no receptor",
-                                         pj.synapse, syn.continuous_output));
+                                         pj.synapse, continuous_output(syn).name));
     else
         pj.receptor = ctx.receptor(k.receptor, w, tm, pj.weight.mean());
-    if (!pj.continuous && tm.weights_non_negative && pj.weight.min_value() < 0)
-        k.weight.fail(tm.weight_dim == Dim::conductance
+    if (!pj.continuous && tin.weights_non_negative && pj.weight.min_value() < 0)
+        k.weight.fail(tin.weight_dim == Dim::conductance
                           ? fmt::format("weights onto {} are conductances and must be >= 0 "
                                         "(choose the receptor with receptor = \"inhibitory\"); "
                                         "this weight can be {}",
@@ -181,16 +182,17 @@ ProjectionSpec read_projection(const BuildContext& ctx, const std::string& name,
     const ModelInfo& tm = *pops[pj.target].model;
     const ModelInfo* syn = ctx.registry.find(pj.synapse);
     if (k.synapse)
-        syn = &ctx.model(k.synapse, {ModelKind::synapse});
+        syn = &ctx.model(k.synapse, is_synapse);
     else
         w.insert("synapse", pj.synapse);
     pj.synapse = syn->name;
-    pj.continuous = !syn->continuous_output.empty();
+    pj.continuous = !continuous_output(*syn).name.empty();
+    const SynapticInput& tin = synaptic_input(tm);
     // The synapse model's parameters sit flat in the projection table.
-    pj.synapse_params = ctx.params(s, w, *syn, pj.continuous ? Dim::dimensionless : tm.weight_dim);
-    if (syn->plastic) check_plastic(ctx, pt, path, pj, *syn, tm);
+    pj.synapse_params = ctx.params(s, w, *syn, pj.continuous ? Dim::dimensionless : tin.weight_dim);
+    if (plastic(*syn)) check_plastic(ctx, pt, path, pj, *syn, tm);
     if (k.modulator) pj.modulator = read_modulator(ctx, k.modulator, *syn, pops[pj.target]);
-    if (!syn->params.empty() || syn->make_transmission) pj.synapse_model = syn;
+    if (!syn->params.empty() || transmission_factory(*syn)) pj.synapse_model = syn;
     check_endpoints(ctx, k, *syn, pj);
     read_rule(ctx, k, pj);
     read_weight(ctx, k, w, *syn, pj);
@@ -208,7 +210,7 @@ ProjectionSpec read_projection(const BuildContext& ctx, const std::string& name,
         k.target.fail(fmt::format("population '{}' has per-sample resets, which would break the "
                                   "level of the continuous ({}) input this projection feeds it",
                                   pops[pj.target].name,
-                                  tm.continuous_inputs.empty() ? "SIC" : tm.continuous_inputs[0]));
+                                  tin.continuous.empty() ? "SIC" : tin.continuous[0]));
     return pj;
 }
 

@@ -132,7 +132,7 @@ WeightRecorderSpec weight_recorder(const BuildContext& ctx, const RecorderKeys& 
     w.name = name;
     w.projection = recorded_projection(ctx, k.projection, kind);
     const ProjectionSpec& pj = ctx.ex.network.projections[w.projection];
-    const Dim wd = ctx.ex.network.populations[pj.target].model->weight_dim;
+    const Dim wd = synaptic_input(*ctx.ex.network.populations[pj.target].model).weight_dim;
     if (kind == "weights") {
         for (const Key* key : {&k.bins, &k.range})
             if (*key) key->fail("belongs to kind = \"weight_histogram\"");

@@ -29,6 +29,11 @@ CouplingSpec read_coupling(const BuildContext& ctx, const Key& coupling, index_t
 std::vector<ResetSchedule> read_resets(const BuildContext& ctx, const Key& reset);
 std::vector<std::vector<double>> read_spike_times(const BuildContext& ctx, const Key& spike_times,
                                                   index_t size);
+// The inputs models declare (population_inputs.cpp): their keys, declared in the section's
+// order, then read into ps.inputs (or refused) for model m.
+std::vector<Key> declare_population_inputs(SectionReader& s);
+void read_population_inputs(const BuildContext& ctx, const std::vector<Key>& keys,
+                            const ModelInfo& m, PopulationSpec& ps);
 
 // Parts of [projections.X] (third_factor.cpp, plasticity.cpp).
 ThirdFactorSpec read_third_factor(const BuildContext& ctx, const Key& third_factor, toml::table& w,

@@ -20,12 +20,12 @@ StimulusSpec read_stimulus(const BuildContext& ctx, const std::string& name,
               receptor = sr.get("receptor");
     StimulusSpec s;
     s.name = name;
-    const ModelInfo& m = ctx.model(model.required("a stimulus model name"), {ModelKind::stimulus});
+    const ModelInfo& m = ctx.model(model.required("a stimulus model name"), is_stimulus);
     s.model = &m;
     s.params = ctx.params(sr, w, m);
     s.target = ctx.population_index(target.required("a population name"));
     const ModelInfo& tm = *pops[s.target].model;
-    if (tm.kind != ModelKind::neuron && tm.kind != ModelKind::astrocyte)
+    if (!receives_input(tm))
         target.fail(fmt::format("population '{}' (model {}) cannot receive stimuli",
                                 pops[s.target].name, tm.name));
     if (ids) s.ids = ids.id_list(pops[s.target].size);
@@ -37,13 +37,14 @@ StimulusSpec read_stimulus(const BuildContext& ctx, const std::string& name,
             stop.fail(
                 fmt::format("stop ({} ms) must not be before start ({} ms)", s.stop, s.start));
     }
-    if (m.injects_spikes) {
+    if (std::get<StimulusModel>(m.role).injects_spikes) {
+        const SynapticInput& tin = synaptic_input(tm);
         s.weight = weight
-                       .required(fmt::format("a {} such as {}", dim_name(tm.weight_dim),
-                                             example_for(tm.weight_dim)))
-                       .quantity(tm.weight_dim);
+                       .required(fmt::format("a {} such as {}", dim_name(tin.weight_dim),
+                                             example_for(tin.weight_dim)))
+                       .quantity(tin.weight_dim);
         s.receptor = ctx.receptor(receptor, w, tm, s.weight);
-        if (tm.weights_non_negative && s.weight < 0)
+        if (tin.weights_non_negative && s.weight < 0)
             weight.fail("conductance weights must be >= 0 (choose the receptor instead)");
     } else {
         for (const Key* k : {&weight, &receptor})

@@ -22,20 +22,21 @@ void read_astrocytes(const BuildContext& ctx, const ThirdFactorKeys& k, const Pr
     tf.population = ctx.population_index(k.population.required("an astrocyte population"));
     const ModelInfo& am = *pops[tf.population].model;
     const ModelInfo& tm = *pops[pj.target].model;
-    if (am.kind != ModelKind::astrocyte || am.receptors.empty())
+    const SynapticInput& tin = synaptic_input(tm);
+    if (!is_astrocyte(am) || synaptic_input(am).receptors.empty())
         k.population.fail(fmt::format("population '{}' (model {}) is not an astrocyte population",
                                       pops[tf.population].name, am.name));
-    tf.has_output = !am.continuous_output.empty();
+    const std::string& output = continuous_output(am).name;
+    tf.has_output = !output.empty();
     if (tf.has_output) {
-        const auto it = std::find(tm.continuous_inputs.begin(), tm.continuous_inputs.end(),
-                                  am.continuous_output);
-        if (it == tm.continuous_inputs.end())
+        const auto it = std::find(tin.continuous.begin(), tin.continuous.end(), output);
+        if (it == tin.continuous.end())
             k.population.fail(
                 fmt::format("the target population '{}' (model {}) has no {} input for "
                             "the astrocytes to act on",
-                            pops[pj.target].name, tm.name, am.continuous_output));
+                            pops[pj.target].name, tm.name, output));
         tf.channel_out =
-            tm.receptors.size() + static_cast<std::size_t>(it - tm.continuous_inputs.begin());
+            tin.receptors.size() + static_cast<std::size_t>(it - tin.continuous.begin());
     } else {
         for (const Key* out : {&k.weight_out, &k.delay_out})
             if (*out)
@@ -104,7 +105,7 @@ void read_gliotransmission(const ThirdFactorKeys& k, toml::table& w, const Model
             fmt::format("model {} releases no gliotransmitter (it has no Gamma_S); "
                         "use astrocyte_gchi",
                         am.name));
-    if (!pj.synapse_model || !pj.synapse_model->make_transmission ||
+    if (!pj.synapse_model || !transmission_factory(*pj.synapse_model) ||
         !pj.synapse_model->param_index("alpha"))
         k.gliotransmission.fail(
             fmt::format("gliotransmission modulates release: the projection needs "
@@ -129,13 +130,14 @@ ThirdFactorSpec read_third_factor(const BuildContext& ctx, const Key& third_fact
     tf.receptor_in = 0;
     read_pools(ctx, k, w, pj, tf);
     const ModelInfo& am = *ctx.ex.network.populations[tf.population].model;
+    const SynapticInput& ain = synaptic_input(am);
     if (k.weight_in) {
-        tf.weight_in = k.weight_in.value_spec(am.weight_dim);
-        if (am.weights_non_negative && tf.weight_in.min_value() < 0)
+        tf.weight_in = k.weight_in.value_spec(ain.weight_dim);
+        if (ain.weights_non_negative && tf.weight_in.min_value() < 0)
             k.weight_in.fail(fmt::format("weights onto {} must be >= 0; this one can be {}",
                                          am.name, tf.weight_in.describe()));
     } else {
-        tf.weight_in = ValueSpec::constant(1.0, am.weight_dim);
+        tf.weight_in = ValueSpec::constant(1.0, ain.weight_dim);
         w.insert("weight_in", 1.0);
     }
     tf.delay_in = ctx.delay(k.delay_in, w, "delay_in",

@@ -34,7 +34,7 @@ void read(const TaskKeys& k, TaskSpec& ts) {
     const experiment_io::Key& teacher_key = k["teacher"];
     const auto teacher = k.context().population_index(
         teacher_key.required("the item_source population of the values"));
-    if (!pops[teacher].model->takes_items || teacher == ts.input)
+    if (!takes_items(*pops[teacher].model) || teacher == ts.input)
         teacher_key.fail(
             fmt::format("the teacher must be an item_source population other than "
                         "the input; '{}' is {}",

@@ -12,6 +12,7 @@
 
 #include "io/experiment.hpp"
 #include "models/builtin.hpp"
+#include "models/spike_times.hpp"
 #include "spec_compare.hpp"
 #include "tasks/runner.hpp"
 #include "test_support.hpp"
@@ -63,6 +64,7 @@ double param(const NetworkSpec& s, const std::string& pop, const std::string& na
     return ps.params[*i];
 }
 
+#include "models/spike_times.hpp"
 const char* kSmall = R"(
 [simulation]
 duration = "1 s"

@@ -24,7 +24,7 @@ struct Neuron {
         s.size = n;
         s.params = params;
         s.dt = dt;
-        pop = info.make_population(s);
+        pop = make_population(info, s);
         pop->allocate_ring(16);
     }
     double get(const char* var, index_t i = 0) { return pop->state(*info.state_index(var))[i]; }

@@ -51,7 +51,7 @@ std::unique_ptr<Population> make(index_t n, double dt, const Params& params = {}
         s.params[*idx] = value;
     }
     REQUIRE_FALSE(info().check(s.params).has_value());
-    auto pop = info().make_population(s);
+    auto pop = make_population(info(), s);
     auto c = pop->state(*info().state_index("c"));
     std::fill(c.begin(), c.end(), c0);
     pop->prepare();
@@ -95,9 +95,9 @@ bool rel_close(double a, double b, double tol) {
 TEST_CASE("amsu: schema, mode names and domain_size checks", "[amsu]") {
     const ModelInfo& m = info();
     CHECK(m.name == "amsu");
-    CHECK(m.kind == ModelKind::neuron);
-    CHECK(m.receptors == std::vector<std::string>{"input"});
-    CHECK(m.weight_dim == Dim::dimensionless);
+    CHECK(is_neuron(m));
+    CHECK(synaptic_input(m).receptors == std::vector<std::string>{"input"});
+    CHECK(synaptic_input(m).weight_dim == Dim::dimensionless);
     CHECK(m.state_index("u") == 0u);
     CHECK(m.state_index("c") == 1u);
     CHECK(m.state_index("theta") == 2u);
@@ -125,7 +125,7 @@ TEST_CASE("amsu: schema, mode names and domain_size checks", "[amsu]") {
     s.params = m.default_params();
     s.params[*m.param_index("domain_size")] = 3;
     try {
-        (void)m.make_population(s);
+        (void)make_population(m, s);
         FAIL("size 10 with domain_size 3 was accepted");
     } catch (const std::invalid_argument& e) {
         const std::string what = e.what();
@@ -135,7 +135,7 @@ TEST_CASE("amsu: schema, mode names and domain_size checks", "[amsu]") {
         CHECK(what.find("domain_size 3") != std::string::npos);
     }
     s.params[*m.param_index("domain_size")] = 5;
-    CHECK_NOTHROW(m.make_population(s));
+    CHECK_NOTHROW(make_population(m, s));
 }
 
 TEST_CASE("amsu: without spikes c decays as alpha^n c0", "[amsu]") {

@@ -14,6 +14,7 @@
 #include "core/projection.hpp"
 #include "core/simulation.hpp"
 #include "io/experiment.hpp"
+#include "models/spike_times.hpp"
 #include "test_support.hpp"
 
 using namespace gliasim;
@@ -67,7 +68,7 @@ struct Rig {
         ts.dt = 0.1;
         ts.n_target = n_post;
         ts.threads = threads;
-        tr = models::fast_weight_info().make_transmission(ts);
+        tr = make_transmission(models::fast_weight_info(), ts);
         tr->bind(projection, nullptr);
     }
 
@@ -359,10 +360,7 @@ interval = "1 ms"
                                          duration, threads, n_key, n_value, n_value, T,
                                          astrocyte ? "astrocyte" : "none", kEpsilon, K * T, w);
     Experiment ex = parse_experiment(text, "memory.toml", {}, gliasim::test::registry());
-    auto& key_times = ex.network.populations[0].spike_times;
-    auto& teacher_times = ex.network.populations[1].spike_times;
-    key_times.assign(n_key, {});
-    teacher_times.assign(n_value, {});
+    SpikeTimes key_times(n_key), teacher_times(n_value);
     const auto read_window = [&](int k) { return K + 1 + 2 * k; };
     for (int k = 0; k < K; ++k) {
         for (double o : {2.0, 7.0, 12.0}) {
@@ -372,6 +370,8 @@ interval = "1 ms"
         }
     }
     for (auto& t : key_times) std::sort(t.begin(), t.end());
+    ex.network.populations[0].inputs.set(kSpikeTimesInput, std::move(key_times));
+    ex.network.populations[1].inputs.set(kSpikeTimesInput, std::move(teacher_times));
 
     MemoryResult r;
     Simulation sim(ex.network);
@@ -487,7 +487,7 @@ TEST_CASE("fast_weight: the shipped experiments recall keys and complete recent 
                 parse_experiment(gliasim::test::read_text("fast_weight_memory.toml"),
                                  "fast_weight_memory.toml", overrides, gliasim::test::registry());
             // The values are what the teacher drove, one item per write window.
-            const auto& teacher = ex.network.populations[1].spike_times;
+            const auto& teacher = *ex.network.populations[1].inputs.find(kSpikeTimesInput);
             std::vector<std::vector<index_t>> values;
             for (index_t i = 0; i < teacher.size(); ++i)
                 for (double t : teacher[i]) {
@@ -518,7 +518,7 @@ TEST_CASE("fast_weight: the shipped experiments recall keys and complete recent 
         const Experiment ex =
             parse_experiment(gliasim::test::read_text("hebbian_working_memory.toml"),
                              "hebbian_working_memory.toml", {}, gliasim::test::registry());
-        const auto& driver = ex.network.populations[0].spike_times;
+        const auto& driver = *ex.network.populations[0].inputs.find(kSpikeTimesInput);
         std::vector<std::vector<index_t>> driven(13);
         for (index_t i = 0; i < driver.size(); ++i)
             for (double t : driver[i]) {
@@ -564,7 +564,8 @@ TEST_CASE("fast_weight: the resolved experiments re-parse to the same synapse pa
         for (std::size_t p = 0; p < a.network.projections.size(); ++p)
             CHECK(a.network.projections[p].synapse_params ==
                   b.network.projections[p].synapse_params);
-        CHECK(a.network.populations[0].spike_times == b.network.populations[0].spike_times);
+        CHECK(*a.network.populations[0].inputs.find(kSpikeTimesInput) ==
+              *b.network.populations[0].inputs.find(kSpikeTimesInput));
         CHECK(parse(b.resolved_toml).resolved_toml == b.resolved_toml);
     }
 }

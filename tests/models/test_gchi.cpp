@@ -73,7 +73,7 @@ struct Astro {
         s.size = 1;
         s.params = params;
         s.dt = 0.1;
-        pop = info.make_population(s);
+        pop = make_population(info, s);
         pop->allocate_ring(4);
         pop->state(*info.state_index("h"))[0] = 0.9;
     }

@@ -37,7 +37,7 @@ std::unique_ptr<Population> make(index_t n, double dt, const Params& params = {}
         s.params[*idx] = value;
     }
     REQUIRE_FALSE(info().check(s.params).has_value());
-    auto pop = info().make_population(s);
+    auto pop = make_population(info(), s);
     pop->allocate_ring(8);
     return pop;
 }
@@ -60,10 +60,10 @@ double alpha_psp(double A, double c_m, double tau_m, double tau_s, double t) {
 
 TEST_CASE("iaf_psc_alpha: schema", "[iaf_psc_alpha]") {
     CHECK(info().name == "iaf_psc_alpha");
-    CHECK(info().kind == ModelKind::neuron);
-    CHECK(info().receptors == std::vector<std::string>{"excitatory", "inhibitory"});
-    CHECK(info().continuous_inputs == std::vector<std::string>{"SIC"});
-    CHECK(info().weight_dim == Dim::current);
+    CHECK(is_neuron(info()));
+    CHECK(synaptic_input(info()).receptors == std::vector<std::string>{"excitatory", "inhibitory"});
+    CHECK(synaptic_input(info()).continuous == std::vector<std::string>{"SIC"});
+    CHECK(synaptic_input(info()).weight_dim == Dim::current);
     // NEST's defaults.
     const auto p = info().default_params();
     CHECK(p[*info().param_index("C_m")] == 250.0);

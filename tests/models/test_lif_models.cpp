@@ -31,7 +31,7 @@ std::unique_ptr<Population> make(const ModelInfo& info, index_t n, double dt,
         s.params[*idx] = value;
     }
     REQUIRE_FALSE(info.check(s.params).has_value());
-    auto pop = info.make_population(s);
+    auto pop = make_population(info, s);
     pop->allocate_ring(slots);
     return pop;
 }
@@ -74,15 +74,15 @@ double charge_time(double tau, double v0, double v_th, double v_inf) {
 TEST_CASE("lif_curr_exp: schema", "[lif]") {
     const auto info = models::lif_curr_exp_info();
     CHECK(info.name == "lif_curr_exp");
-    CHECK(info.kind == ModelKind::neuron);
-    CHECK(info.receptors == std::vector<std::string>{"excitatory", "inhibitory"});
-    CHECK(info.weight_dim == Dim::current);
+    CHECK(is_neuron(info));
+    CHECK(synaptic_input(info).receptors == std::vector<std::string>{"excitatory", "inhibitory"});
+    CHECK(synaptic_input(info).weight_dim == Dim::current);
     CHECK(info.state_index("V_m") == 0u);
     auto p = info.default_params();
     p[*info.param_index("V_reset")] = p[*info.param_index("V_th")];
     CHECK(info.check(p).has_value()); // V_reset must be below V_th
     auto pop = make(info, 3, 0.1);
-    CHECK(info.continuous_inputs == std::vector<std::string>{"SIC"});
+    CHECK(synaptic_input(info).continuous == std::vector<std::string>{"SIC"});
     // Ring channels: the two spike receptors, then the SIC input.
     CHECK(pop->receptors() == 3);
     CHECK(pop->ring().channels() == 3);
@@ -342,8 +342,8 @@ TEST_CASE("lif_curr_exp: any split of the index range gives identical results", 
 
 TEST_CASE("lif_cond_exp: without input V relaxes to E_L with tau = C_m / g_L", "[lif][cond]") {
     const auto info = models::lif_cond_exp_info();
-    CHECK(info.weight_dim == Dim::conductance);
-    CHECK(info.weights_non_negative);
+    CHECK(synaptic_input(info).weight_dim == Dim::conductance);
+    CHECK(synaptic_input(info).weights_non_negative);
     const double dt = 0.1, C = 250.0, g_L = 16.6667, E_L = -70.0;
     auto pop = make(info, 2, dt);
     auto V = state(info, *pop, "V_m");

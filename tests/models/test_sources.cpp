@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/builtin.hpp"
+#include "models/spike_times.hpp"
 
 using namespace gliasim;
 
@@ -25,7 +26,7 @@ std::unique_ptr<Population> poisson_source(index_t n, double rate, std::uint64_t
     s.params[*info.param_index("rate")] = rate;
     s.dt = dt;
     s.seed = seed;
-    auto pop = info.make_population(s);
+    auto pop = make_population(info, s);
     pop->allocate_ring(1);
     return pop;
 }
@@ -38,8 +39,8 @@ std::unique_ptr<Population> spike_array(index_t n, std::vector<std::vector<doubl
     s.size = n;
     s.params = info.default_params();
     s.dt = dt;
-    s.spike_times = std::move(times);
-    auto pop = info.make_population(s);
+    s.inputs.set(kSpikeTimesInput, std::move(times));
+    auto pop = make_population(info, s);
     pop->allocate_ring(1);
     return pop;
 }
@@ -51,7 +52,7 @@ std::unique_ptr<Population> lif(index_t n, std::size_t slots = 4, double dt = 0.
     s.size = n;
     s.params = info.default_params();
     s.dt = dt;
-    auto pop = info.make_population(s);
+    auto pop = make_population(info, s);
     pop->allocate_ring(slots);
     return pop;
 }
@@ -69,7 +70,7 @@ std::unique_ptr<Stimulus> poisson_generator(double rate, double weight, std::siz
     s.seed = seed;
     s.receptor = receptor;
     s.weight = weight;
-    return info.make_stimulus(s);
+    return make_stimulus(info, s);
 }
 
 std::vector<Spike> run_source(Population& pop, step_t steps,
@@ -275,10 +276,10 @@ TEST_CASE("dc_source adds its amplitude to the currents of its targets", "[sourc
     StimulusSetup s;
     s.params = info.default_params();
     s.params[*info.param_index("amplitude")] = 150.0;
-    auto dc = info.make_stimulus(s);
+    auto dc = make_stimulus(info, s);
     CHECK_FALSE(dc->acts_every_step());
     s.params[0] = -40.0;
-    auto dc2 = info.make_stimulus(s);
+    auto dc2 = make_stimulus(info, s);
 
     std::vector<double> current(6, 1.0);
     const std::vector<index_t> t1 = {1, 3, 4}, t2 = {0, 3};

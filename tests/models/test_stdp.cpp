@@ -43,7 +43,7 @@ struct Pair {
         const IndexRange all{0, 1};
         Projection proj(s, std::span(&all, 1));
         TransmissionSetup ts{params, 1, kDt, false, 1, 1, modulator};
-        auto tr = info.make_transmission(ts);
+        auto tr = make_transmission(info, ts);
         tr->bind(proj, nullptr);
         InputRing ring(1, 4096, 1);
         std::vector<double> factor;

@@ -19,7 +19,7 @@ std::vector<double> releases(double U, double tau_rec, double tau_fac, step_t is
     p[*info.param_index("U")] = U;
     p[*info.param_index("tau_rec")] = tau_rec;
     p[*info.param_index("tau_fac")] = tau_fac;
-    auto tr = info.make_transmission({p, 1, dt});
+    auto tr = make_transmission(info, {p, 1, dt});
     std::vector<double> out, factor;
     for (int k = 0; k < n; ++k) {
         const Spike s{static_cast<step_t>(k) * isi_steps, 0};

@@ -148,7 +148,7 @@ kind = "spikes"
     Experiment ex = experiment(text);
     const TaskSpec& task = *tasks::task_of(ex);
     const auto stream = tasks::make_stream(task, 20);
-    ex.network.populations[task.input].items = stream.items;
+    ex.network.populations[task.input].inputs.set_shared<ItemStream>(kItemsInput, stream.items);
     Simulation sim(ex.network);
     sim.keep_spikes(0);
     MemoryBackend mb;
