@@ -11,6 +11,8 @@
 
 namespace gliasim::app {
 
+using namespace gliasim::sweep; // the sweep library (sweep/)
+
 namespace {
 
 constexpr const char* kUsage =

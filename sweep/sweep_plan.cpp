@@ -14,7 +14,7 @@
 #include "sweep_batch_script.hpp"
 #include "sweep_outputs.hpp"
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 namespace {
 
@@ -207,4 +207,4 @@ SweepPlan plan_sweep(const std::string& file, const fs::path& dir,
     return plan;
 }
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

@@ -21,7 +21,7 @@
 #include "sweep_plan.hpp"
 
 using namespace gliasim;
-using namespace gliasim::app;
+using namespace gliasim::sweep;
 
 namespace {
 
