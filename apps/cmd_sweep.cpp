@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "commands.hpp"
+#include "log.hpp"
 #include "options.hpp"
 #include "sweep_executors.hpp"
 #include "sweep_process.hpp"
@@ -42,7 +43,7 @@ int print_summary(const SweepPlan& plan) {
     for (const auto& r : plan.records) {
         done += r.status == "done";
         failed += r.status == "failed";
-        if (r.status == "failed") fmt::print(stderr, "{}: failed: {}\n", r.id, r.error);
+        if (r.status == "failed") log::line("{}: failed: {}", r.id, r.error);
     }
     fmt::print("{} points: {} done ({} from an earlier run), {} failed; manifest {}\n",
                plan.records.size(), done, plan.already_done, failed,
@@ -74,7 +75,7 @@ std::string slurm_resources(const po::variables_map& vm, SlurmResources& res) {
 }
 
 int refuse(const std::string& message) {
-    fmt::print(stderr, "gliasim sweep: error: {}\n", message);
+    log::error("gliasim sweep", message);
     return kExitUsage;
 }
 
@@ -111,7 +112,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
                                 : has("file") ? (*vm)["file"].as<std::string>()
                                               : "";
         if (dir.empty()) {
-            fmt::print(stderr, "error: --status needs the sweep directory\n\n{}\n", kUsage);
+            log::error("", "--status needs the sweep directory");
+            fmt::print(stderr, "\n{}\n", kUsage);
             return kExitUsage;
         }
         try {
@@ -121,11 +123,12 @@ int cmd_sweep(const std::vector<std::string>& args) {
         }
     }
     if (!has("file")) {
-        fmt::print(stderr, "error: no experiment file\n\n{}\n", kUsage);
+        log::error("", "no experiment file");
+        fmt::print(stderr, "\n{}\n", kUsage);
         return kExitUsage;
     }
     if (has("local") && has("slurm")) {
-        fmt::print(stderr, "error: choose one of --local and --slurm\n");
+        log::error("", "choose one of --local and --slurm");
         return kExitUsage;
     }
     const std::string file = (*vm)["file"].as<std::string>();
@@ -134,7 +137,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     int jobs = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
     if (has("jobs")) jobs = (*vm)["jobs"].as<int>();
     if (jobs < 1) {
-        fmt::print(stderr, "error: -j needs at least 1, got {}\n", jobs);
+        log::error("", fmt::format("-j needs at least 1, got {}", jobs));
         return kExitUsage;
     }
     std::vector<std::string> overrides;
@@ -159,7 +162,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     try {
         plan = plan_sweep(file, dir, overrides, !has("dry-run"), has("overwrite"));
     } catch (const InputError& e) {
-        fmt::print(stderr, "{}\n", e.what());
+        log::error_line(e.what());
         return kExitUsage;
     } catch (const SweepFolderError& e) {
         return refuse(e.what());
@@ -196,20 +199,20 @@ int cmd_sweep(const std::vector<std::string>& args) {
 
 int cmd_sweep_task(const std::vector<std::string>& args) {
     if (args.size() != 2) {
-        fmt::print(stderr, "usage: gliasim sweep-task DIR INDEX (run inside a Slurm array task)\n");
+        log::line("usage: gliasim sweep-task DIR INDEX (run inside a Slurm array task)");
         return kExitUsage;
     }
     std::size_t index = 0;
     try {
         index = std::stoul(args[1]);
     } catch (const std::exception&) {
-        fmt::print(stderr, "gliasim sweep-task: error: INDEX '{}' is not a number\n", args[1]);
+        log::error("gliasim sweep-task", fmt::format("INDEX '{}' is not a number", args[1]));
         return kExitUsage;
     }
     try {
         return run_sweep_task(args[0], index);
     } catch (const SweepFolderError& e) {
-        fmt::print(stderr, "gliasim sweep-task: error: {}\n", e.what());
+        log::error("gliasim sweep-task", e.what());
         return kExitUsage;
     }
 }
