@@ -79,9 +79,7 @@ int refuse(const std::string& message) {
     return kExitUsage;
 }
 
-} // namespace
-
-int cmd_sweep(const std::vector<std::string>& args) {
+po::options_description sweep_options() {
     po::options_description visible("options");
     visible.add_options()("help,h", "show this help")(
         "output,o", po::value<std::string>(), "sweep directory (default: <experiment>_sweep)")(
@@ -98,6 +96,33 @@ int cmd_sweep(const std::vector<std::string>& args) {
         "override a key at every point: --set simulation.duration=\"1 s\"")(
         "quiet,q", "print nothing but errors and the summary")(
         "overwrite", "make DIR this file's sweep even if it holds the sweep of another file");
+    return visible;
+}
+
+// An argument error: the line, then the usage.
+int usage_error(const std::string& message) {
+    log::error("", message);
+    fmt::print(stderr, "\n{}\n", kUsage);
+    return kExitUsage;
+}
+
+// gliasim sweep --status DIR (or the folder given as the file).
+int sweep_status(const po::variables_map& vm) {
+    const std::string dir = vm.count("output") ? vm["output"].as<std::string>()
+                            : vm.count("file") ? vm["file"].as<std::string>()
+                                               : "";
+    if (dir.empty()) return usage_error("--status needs the sweep directory");
+    try {
+        return print_status(dir);
+    } catch (const std::runtime_error& e) {
+        return refuse(e.what()); // not a sweep folder gliasim wrote
+    }
+}
+
+} // namespace
+
+int cmd_sweep(const std::vector<std::string>& args) {
+    const po::options_description visible = sweep_options();
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::string>(), "experiment file");
     po::positional_options_description pos;
@@ -107,26 +132,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
     if (!vm) return code;
     auto has = [&](const char* k) { return vm->count(k) > 0; };
 
-    if (has("status")) {
-        const std::string dir = has("output") ? (*vm)["output"].as<std::string>()
-                                : has("file") ? (*vm)["file"].as<std::string>()
-                                              : "";
-        if (dir.empty()) {
-            log::error("", "--status needs the sweep directory");
-            fmt::print(stderr, "\n{}\n", kUsage);
-            return kExitUsage;
-        }
-        try {
-            return print_status(dir);
-        } catch (const std::runtime_error& e) {
-            return refuse(e.what()); // not a sweep folder gliasim wrote
-        }
-    }
-    if (!has("file")) {
-        log::error("", "no experiment file");
-        fmt::print(stderr, "\n{}\n", kUsage);
-        return kExitUsage;
-    }
+    if (has("status")) return sweep_status(*vm);
+    if (!has("file")) return usage_error("no experiment file");
     if (has("local") && has("slurm")) {
         log::error("", "choose one of --local and --slurm");
         return kExitUsage;
