@@ -18,6 +18,8 @@ namespace gliasim::app {
 namespace {
 
 namespace fs = std::filesystem;
+using sweep::FolderContents;
+using sweep::folder_results;
 using analysis::Parameters;
 
 // "500 ms", "2 s" or a bare number of milliseconds.

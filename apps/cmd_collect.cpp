@@ -19,6 +19,8 @@
 
 namespace gliasim::app {
 
+using namespace gliasim::sweep; // the sweep library (sweep/)
+
 namespace {
 
 struct Table {

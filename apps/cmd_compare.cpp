@@ -7,6 +7,7 @@
 #include <map>
 
 #include "commands.hpp"
+#include "log.hpp"
 #include "options.hpp"
 #include "session/run_session.hpp"
 
@@ -37,23 +38,23 @@ int run_seed(const std::string& file, const std::vector<std::string>& overrides,
     request.whole_task_stream = true;
     session::RunSession run(request);
     if (const auto refused = run.prepare()) {
-        fmt::print(stderr, "{}\n", refused->message);
+        log::error_line(refused->message);
         return refused->exit_status;
     }
     const Experiment& ex = run.experiment();
     source = ex.source;
     if (!run.task()) {
-        fmt::print(stderr, "{}: error: not a task experiment (it has no [task])\n", ex.source);
+        log::error(ex.source, "not a task experiment (it has no [task])");
         return kExitUsage;
     }
     try {
         if (const auto refused = run.build()) {
-            fmt::print(stderr, "{}: error: {}\n", ex.source, refused->cause);
+            log::error(ex.source, refused->cause);
             return kExitFailure;
         }
         result = *run.execute().task;
     } catch (const std::exception& e) {
-        fmt::print(stderr, "{}: error: {}\n", ex.source, e.what());
+        log::error(ex.source, e.what());
         return kExitFailure;
     }
     return kExitOk;
@@ -84,13 +85,13 @@ int cmd_compare(const std::vector<std::string>& args) {
     if (!vm) return code;
     const auto files = (*vm)["files"].as<std::vector<std::string>>();
     if (files.size() != 2) {
-        fmt::print(stderr, "gliasim compare: expected two experiment files, got {}\n",
-                   files.size());
+        log::error("gliasim compare",
+                   fmt::format("expected two experiment files, got {}", files.size()));
         return kExitUsage;
     }
     const int seeds = (*vm)["seeds"].as<int>();
     if (seeds < 1) {
-        fmt::print(stderr, "gliasim compare: --seeds must be at least 1\n");
+        log::error("gliasim compare", "--seeds must be at least 1");
         return kExitUsage;
     }
     std::vector<std::string> common;
@@ -129,7 +130,7 @@ int cmd_compare(const std::vector<std::string>& args) {
                                                          : fmt::format("{}[{}]", name, i),
                         c[i]);
             }
-            fmt::print(stderr, "[gliasim] seed {} {} done\n", seed, source);
+            log::progress(fmt::format("[gliasim] seed {} {} done", seed, source));
         }
     }
     const bool markdown = vm->count("markdown") > 0;

@@ -53,6 +53,10 @@ int cmd_info(const std::vector<std::string>& args) {
         const auto metadata = f.metadata();
         fmt::print("{}{}\nmetadata:\n", path, incomplete_note(metadata));
         for (const auto& [k, v] : metadata) fmt::print("  {:<24} {}\n", k, v);
+        // The attributes are opened by name (SonataFile::metadata): others are only counted.
+        if (const auto all = f.attribute_count("/metadata"); all > metadata.size())
+            fmt::print("  ({} other attribute(s), not written by gliasim, not listed)\n",
+                       all - metadata.size());
         fmt::print("spikes:\n");
         for (const auto& p : f.spike_populations()) {
             const SpikeData d = f.spikes(p);

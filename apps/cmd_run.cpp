@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "interrupt.hpp"
 #include "io/file_ownership.hpp"
+#include "log.hpp"
 #include "options.hpp"
 #include "run_summary.hpp"
 #include "session/preflight.hpp"
@@ -87,22 +88,22 @@ int report_stop(const RunSession& s, const RunReport& report) {
     const auto& files = s.files();
     if (!s.communicator().root()) return report.exit_status();
     if (report.stats.end == RunEnd::numerical_fault) {
-        fmt::print(stderr,
-                   "{}: error: {}; stopped, {} holds the run up to t = {:g} ms (completed = 0)\n",
-                   s.experiment().source, report.meta.stopped, files.partial, report.stopped_ms);
+        log::error(s.experiment().source,
+                   fmt::format("{}; stopped, {} holds the run up to t = {:g} ms (completed = 0)",
+                               report.meta.stopped, files.partial, report.stopped_ms));
         return report.exit_status();
     }
-    fmt::print(stderr,
-               "{}: interrupted at t = {:g} ms of {:g} ms; this file holds the run up to then "
-               "(completed = 0), {} is written when the run completes\n",
-               files.partial, report.stopped_ms, report.meta.duration, files.output);
+    // Said even under --quiet: the command's status alone does not tell where the run is.
+    log::line("{}: interrupted at t = {:g} ms of {:g} ms; this file holds the run up to then "
+              "(completed = 0), {} is written when the run completes",
+              files.partial, report.stopped_ms, report.meta.duration, files.output);
     // Replacing an existing output takes --overwrite again when the run is resumed.
     const bool replaces = s.request().overwrite && entry_kind(files.output) != "missing";
     if (!report.checkpoint_error.empty())
-        fmt::print(stderr, "{}: error: {}\n", files.output, report.checkpoint_error);
+        log::error(files.output, report.checkpoint_error);
     else if (s.communicator().size() == 1)
-        fmt::print(stderr, "{}: checkpoint written; continue with: gliasim run --resume {}{}\n",
-                   files.output, report.checkpoints.path, replaces ? " --overwrite" : "");
+        log::line("{}: checkpoint written; continue with: gliasim run --resume {}{}", files.output,
+                  report.checkpoints.path, replaces ? " --overwrite" : "");
     return report.exit_status();
 }
 
@@ -124,7 +125,7 @@ int report_completion(const RunSession& s, const RunReport& report, bool quiet) 
                    "stream (leave duration out to run the whole stream)\n",
                    ex.network.duration);
     if (report.task && !quiet) print_task(ex, *report.task);
-    if (report.failure) fmt::print(stderr, "{}\n", *report.failure);
+    if (report.failure) log::error_line(*report.failure);
     return report.exit_status();
 }
 
@@ -162,7 +163,7 @@ int cmd_run(const std::vector<std::string>& args) {
         refused = s.build();
     }
     if (refused) {
-        if (!refused->message.empty()) fmt::print(stderr, "{}\n", refused->message);
+        if (!refused->message.empty()) log::error_line(refused->message);
         return refused->exit_status;
     }
     if (s.resuming() && !quiet)
@@ -174,7 +175,7 @@ int cmd_run(const std::vector<std::string>& args) {
         s.execute([&](double ms, double wall) { progress(ms, wall); }, interrupt.flag());
     progress.finish();
     if (report.write_failure) {
-        fmt::print(stderr, "{}\n", *report.write_failure);
+        log::error_line(*report.write_failure);
         // After a failed write HDF5 1.10 cannot close the file, and its exit handler then
         // crashes on it: leave without running it (nothing else is pending).
         std::fflush(nullptr);

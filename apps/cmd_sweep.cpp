@@ -5,11 +5,14 @@
 #include <unistd.h>
 
 #include "commands.hpp"
+#include "log.hpp"
 #include "options.hpp"
 #include "sweep_executors.hpp"
 #include "sweep_process.hpp"
 
 namespace gliasim::app {
+
+using namespace gliasim::sweep; // the sweep library (sweep/)
 
 namespace {
 
@@ -40,7 +43,7 @@ int print_summary(const SweepPlan& plan) {
     for (const auto& r : plan.records) {
         done += r.status == "done";
         failed += r.status == "failed";
-        if (r.status == "failed") fmt::print(stderr, "{}: failed: {}\n", r.id, r.error);
+        if (r.status == "failed") log::line("{}: failed: {}", r.id, r.error);
     }
     fmt::print("{} points: {} done ({} from an earlier run), {} failed; manifest {}\n",
                plan.records.size(), done, plan.already_done, failed,
@@ -72,13 +75,11 @@ std::string slurm_resources(const po::variables_map& vm, SlurmResources& res) {
 }
 
 int refuse(const std::string& message) {
-    fmt::print(stderr, "gliasim sweep: error: {}\n", message);
+    log::error("gliasim sweep", message);
     return kExitUsage;
 }
 
-} // namespace
-
-int cmd_sweep(const std::vector<std::string>& args) {
+po::options_description sweep_options() {
     po::options_description visible("options");
     visible.add_options()("help,h", "show this help")(
         "output,o", po::value<std::string>(), "sweep directory (default: <experiment>_sweep)")(
@@ -95,6 +96,33 @@ int cmd_sweep(const std::vector<std::string>& args) {
         "override a key at every point: --set simulation.duration=\"1 s\"")(
         "quiet,q", "print nothing but errors and the summary")(
         "overwrite", "make DIR this file's sweep even if it holds the sweep of another file");
+    return visible;
+}
+
+// An argument error: the line, then the usage.
+int usage_error(const std::string& message) {
+    log::error("", message);
+    fmt::print(stderr, "\n{}\n", kUsage);
+    return kExitUsage;
+}
+
+// gliasim sweep --status DIR (or the folder given as the file).
+int sweep_status(const po::variables_map& vm) {
+    const std::string dir = vm.count("output") ? vm["output"].as<std::string>()
+                            : vm.count("file") ? vm["file"].as<std::string>()
+                                               : "";
+    if (dir.empty()) return usage_error("--status needs the sweep directory");
+    try {
+        return print_status(dir);
+    } catch (const std::runtime_error& e) {
+        return refuse(e.what()); // not a sweep folder gliasim wrote
+    }
+}
+
+} // namespace
+
+int cmd_sweep(const std::vector<std::string>& args) {
+    const po::options_description visible = sweep_options();
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::string>(), "experiment file");
     po::positional_options_description pos;
@@ -104,26 +132,10 @@ int cmd_sweep(const std::vector<std::string>& args) {
     if (!vm) return code;
     auto has = [&](const char* k) { return vm->count(k) > 0; };
 
-    if (has("status")) {
-        const std::string dir = has("output") ? (*vm)["output"].as<std::string>()
-                                : has("file") ? (*vm)["file"].as<std::string>()
-                                              : "";
-        if (dir.empty()) {
-            fmt::print(stderr, "error: --status needs the sweep directory\n\n{}\n", kUsage);
-            return kExitUsage;
-        }
-        try {
-            return print_status(dir);
-        } catch (const std::runtime_error& e) {
-            return refuse(e.what()); // not a sweep folder gliasim wrote
-        }
-    }
-    if (!has("file")) {
-        fmt::print(stderr, "error: no experiment file\n\n{}\n", kUsage);
-        return kExitUsage;
-    }
+    if (has("status")) return sweep_status(*vm);
+    if (!has("file")) return usage_error("no experiment file");
     if (has("local") && has("slurm")) {
-        fmt::print(stderr, "error: choose one of --local and --slurm\n");
+        log::error("", "choose one of --local and --slurm");
         return kExitUsage;
     }
     const std::string file = (*vm)["file"].as<std::string>();
@@ -132,7 +144,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     int jobs = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
     if (has("jobs")) jobs = (*vm)["jobs"].as<int>();
     if (jobs < 1) {
-        fmt::print(stderr, "error: -j needs at least 1, got {}\n", jobs);
+        log::error("", fmt::format("-j needs at least 1, got {}", jobs));
         return kExitUsage;
     }
     std::vector<std::string> overrides;
@@ -157,7 +169,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     try {
         plan = plan_sweep(file, dir, overrides, !has("dry-run"), has("overwrite"));
     } catch (const InputError& e) {
-        fmt::print(stderr, "{}\n", e.what());
+        log::error_line(e.what());
         return kExitUsage;
     } catch (const SweepFolderError& e) {
         return refuse(e.what());
@@ -194,20 +206,20 @@ int cmd_sweep(const std::vector<std::string>& args) {
 
 int cmd_sweep_task(const std::vector<std::string>& args) {
     if (args.size() != 2) {
-        fmt::print(stderr, "usage: gliasim sweep-task DIR INDEX (run inside a Slurm array task)\n");
+        log::line("usage: gliasim sweep-task DIR INDEX (run inside a Slurm array task)");
         return kExitUsage;
     }
     std::size_t index = 0;
     try {
         index = std::stoul(args[1]);
     } catch (const std::exception&) {
-        fmt::print(stderr, "gliasim sweep-task: error: INDEX '{}' is not a number\n", args[1]);
+        log::error("gliasim sweep-task", fmt::format("INDEX '{}' is not a number", args[1]));
         return kExitUsage;
     }
     try {
         return run_sweep_task(args[0], index);
     } catch (const SweepFolderError& e) {
-        fmt::print(stderr, "gliasim sweep-task: error: {}\n", e.what());
+        log::error("gliasim sweep-task", e.what());
         return kExitUsage;
     }
 }

@@ -55,6 +55,10 @@ void note(std::string_view text) {
     logger().info(shaped("", "note", text));
 }
 
+void progress(std::string_view text) {
+    logger().info(text);
+}
+
 void debug(std::string_view text) {
     logger().debug(text);
 }

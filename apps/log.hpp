@@ -8,9 +8,10 @@
 //   error("", "no result files")                 error: no result files
 //   warning("run.toml", "...")                   run.toml: warning: ...
 //   note("...")                                  note: ...
+//   progress("[gliasim] seed 1 a.toml done")     the text as is (how far a long command got)
 //   error_line(e.what())                         the text as is: it carries its own
 //                                                "FILE:LINE:COL: error: KEY: " (InputError)
-// Errors always print; --quiet hides warnings and notes; --verbose adds debug lines.
+// Errors always print; --quiet hides warnings, notes and progress; --verbose adds debug lines.
 
 #include <fmt/format.h>
 #include <string>
@@ -27,6 +28,7 @@ void error(std::string_view where, std::string_view text);
 void error_line(std::string_view text);
 void warning(std::string_view where, std::string_view text);
 void note(std::string_view text);
+void progress(std::string_view text);
 void debug(std::string_view text);
 
 // fmt::print(stderr, ...) of a whole line, through the logger at error level (so never hidden):

@@ -36,12 +36,12 @@ std::vector<std::string> split_lines(const std::string& text) {
 
 // The script must be exactly: shebang, the #SBATCH lines asked for (each value one word that
 // reads back as the value), a comment, and the exec line (exe, sweep-task, dir, task id).
-void check_script(const app::BatchScriptRequest& rq, const std::string& script) {
+void check_script(const sweep::BatchScriptRequest& rq, const std::string& script) {
     if (script.empty() || script.back() != '\n') violated("no final line feed", script);
     const auto lines = split_lines(script);
     std::vector<std::pair<std::string, std::string>> want = {
         {"job-name", "gliasim-" + rq.sweep_name},
-        {"array", app::array_ranges(rq.indices)},
+        {"array", sweep::array_ranges(rq.indices)},
         {"output", rq.dir + "/logs/slurm-%A_%a.out"}};
     const auto& res = rq.resources;
     if (!res.time.empty()) want.emplace_back("time", res.time);
@@ -71,11 +71,11 @@ void check_script(const app::BatchScriptRequest& rq, const std::string& script) 
     if (!words || *words != expected) violated("the exec line's words", script);
 }
 
-void generate_and_check(const app::BatchScriptRequest& rq) {
+void generate_and_check(const sweep::BatchScriptRequest& rq) {
     std::string script;
     try {
-        script = app::batch_script(rq);
-    } catch (const app::BatchScriptError&) {
+        script = sweep::batch_script(rq);
+    } catch (const sweep::BatchScriptError&) {
         return; // refused: nothing is written
     }
     check_script(rq, script);
@@ -139,7 +139,7 @@ void batch_script_input(const std::uint8_t* data, std::size_t size) {
     const std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
     if (data[0] % 2 == 0) {
         const auto f = fields(rest, 8);
-        app::BatchScriptRequest rq;
+        sweep::BatchScriptRequest rq;
         rq.sweep_name = f[0], rq.dir = f[1], rq.exe = f[2];
         rq.resources.time = f[3], rq.resources.mem = f[4], rq.resources.partition = f[5];
         rq.resources.cpus_per_task = f[6].empty() ? 0 : static_cast<unsigned char>(f[6][0]) % 9;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 
+#include "core/phase_clock.hpp"
 #include "h5_checked.hpp"
 #include "hdf5_util.hpp"
 
@@ -178,8 +179,62 @@ std::string SonataFile::experiment() const {
     return h5::read_string(file_, "/metadata/experiment");
 }
 
+std::vector<std::string> metadata_attribute_names() {
+    // io/sonata_writer.cpp writes the first ones, the run session (session/run_metadata.cpp)
+    // adds the figures; tests/session/test_run_session.cpp checks that a run's file holds no
+    // other.
+    std::vector<std::string> names = {"experiment_file",
+                                      "seed",
+                                      "version",
+                                      "threads",
+                                      "ranks",
+                                      "dt_ms",
+                                      "duration_ms",
+                                      "synapses",
+                                      "bytes_per_synapse",
+                                      "wall_build_s",
+                                      "run_id",
+                                      "experiment_hash",
+                                      "completed",
+                                      "stopped",
+                                      "wall_simulate_s",
+                                      "wall_write_s",
+                                      "wall_exchange_s",
+                                      "real_time_factor",
+                                      "synaptic_events",
+                                      "synaptic_events_per_s",
+                                      "astrocyte_updates_per_s",
+                                      "peak_memory_bytes",
+                                      "plastic_synapses",
+                                      "bytes_per_plastic_synapse",
+                                      "cpu_simulate_s",
+                                      "cpu_write_s",
+                                      "phase_other_s",
+                                      "exchange_slices",
+                                      "branching_factor",
+                                      "branching_factor_pooled",
+                                      "branching_spikes_counted",
+                                      "checkpoints_written",
+                                      "checkpoint_bytes",
+                                      "checkpoint_write_s"};
+    for (const auto phase : kPhaseNames) names.push_back(fmt::format("phase_{}_s", phase));
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
 std::vector<std::pair<std::string, std::string>> SonataFile::metadata() const {
-    return attributes("/metadata");
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& name : metadata_attribute_names())
+        if (auto value = metadata_value(name); !value.empty()) out.emplace_back(name, value);
+    return out;
+}
+
+std::size_t SonataFile::attribute_count(const std::string& group) const {
+    if (!h5::exists(file_, group)) return 0;
+    h5::Handle g(H5Oopen(file_, group.c_str(), H5P_DEFAULT));
+    H5O_info_t info;
+    if (g.get() < 0 || H5Oget_info2(g, &info, H5O_INFO_NUM_ATTRS) < 0) return 0;
+    return static_cast<std::size_t>(info.num_attrs);
 }
 
 std::string SonataFile::metadata_value(const std::string& name) const {

@@ -41,6 +41,9 @@ struct ReportMapping {
 };
 ReportMapping read_report_mapping(std::int64_t file, const std::string& base, std::uint64_t cols);
 
+// The names of the /metadata attributes a gliasim run writes, sorted.
+std::vector<std::string> metadata_attribute_names();
+
 class SonataFile {
 public:
     // Throws std::runtime_error with a clear message if `path` is not a regular, readable HDF5
@@ -60,13 +63,19 @@ public:
     std::vector<std::pair<std::string, std::string>> weight_reports() const;
     WeightData weights(const std::string& projection, const std::string& kind) const;
     std::string experiment() const;
-    // Attributes of /metadata rendered as "name = value" lines, in name order.
+    // The attributes of /metadata that gliasim writes (metadata_attribute_names()), rendered as
+    // text, in name order. Each is opened by name: listing them by index goes through libhdf5's
+    // attribute table, where damaged files find bugs of libhdf5's own
+    // (fuzz/known_hdf5_bugs/).
     std::vector<std::pair<std::string, std::string>> metadata() const;
+    // How many attributes `group` has (from its object header; none is opened).
+    std::size_t attribute_count(const std::string& group) const;
     // One attribute of /metadata by name, rendered as metadata() does; "" when it is missing.
     // Opens only that attribute: listing them all goes through libhdf5's attribute table, where
     // damaged files find bugs of libhdf5's own (fuzz/known_hdf5_bugs/).
     std::string metadata_value(const std::string& name) const;
-    // The same for any group ("/task"); empty when the group is missing.
+    // Every attribute of any group ("/task"), listed by index; empty when the group is missing.
+    // For files gliasim wrote itself (a sweep's points, checked first): see metadata().
     std::vector<std::pair<std::string, std::string>> attributes(const std::string& group) const;
 
 private:

@@ -69,6 +69,7 @@ std::optional<Refusal> RunSession::restore_state() {
             auto a = StateArchive::loading_from(resume_from_->arrays);
             const auto s = a.scope("task");
             states_->archive(a);
+            states_->check_restored(a, sim_->start_step());
         }
     } catch (const CheckpointMismatch& e) {
         return Refusal{kExitUsage,

@@ -8,7 +8,7 @@
 
 #include "sweep_manifest.hpp"
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 namespace {
 
@@ -101,4 +101,4 @@ FolderContents folder_results(const fs::path& dir) {
     return out;
 }
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

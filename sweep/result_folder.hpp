@@ -10,7 +10,7 @@
 
 #include "analysis/analysis_output.hpp"
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 struct FolderResult {
     std::filesystem::path file;
@@ -30,4 +30,4 @@ struct FolderContents {
 // manifest and line for a malformed one.
 FolderContents folder_results(const std::filesystem::path& dir);
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 namespace {
 
@@ -88,4 +88,4 @@ std::string batch_script(const BatchScriptRequest& rq) {
     return script;
 }
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

@@ -12,7 +12,7 @@
 
 #include "io/sweep_spec.hpp"
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 struct BatchScriptRequest {
     std::string sweep_name;           // the sweep file's stem; the job is "gliasim-<stem>"
@@ -43,4 +43,4 @@ std::string shell_quote(const std::string& s);
 // `s` with control characters written as escapes (\n, \t, \x1b): safe to print in one line.
 std::string printable(const std::string& s);
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <toml++/toml.h>
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 namespace {
 
@@ -59,4 +59,4 @@ std::string table_value(const std::string& toml_value) {
     return toml_value;
 }
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

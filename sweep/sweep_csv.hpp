@@ -7,7 +7,7 @@
 
 #include <string>
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 // A cell starting with '=', '+', '-', '@', a tab or a carriage return (OWASP's list), or with
 // "'" itself (so that the rule can be undone), gets a leading "'"; a plain decimal number
@@ -24,4 +24,4 @@ bool plain_decimal_number(const std::string& s);
 // decoded: "a\nb" is a, line feed, b), any other value its TOML text.
 std::string table_value(const std::string& toml_value);
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

@@ -7,7 +7,7 @@
 
 #include "sweep_plan.hpp"
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 // Runs every pending point with at most `jobs` children at once, rewriting the manifest at
 // every start and finish. Returns the number of failed points.
@@ -26,4 +26,4 @@ int print_status(const fs::path& dir);
 // Returns the point's exit status.
 int run_sweep_task(const fs::path& dir, std::size_t index);
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

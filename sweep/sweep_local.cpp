@@ -9,7 +9,7 @@
 #include "sweep_executors.hpp"
 #include "sweep_process.hpp"
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 std::size_t run_local(SweepPlan& plan, int jobs, bool quiet) {
     const std::string exe = self_executable();
@@ -64,4 +64,4 @@ std::size_t run_local(SweepPlan& plan, int jobs, bool quiet) {
     return failed;
 }
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <variant>
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 namespace {
 
@@ -273,4 +273,4 @@ bool apply_status_file(const fs::path& dir, PointRecord& r) {
     return true;
 }
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

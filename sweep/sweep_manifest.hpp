@@ -14,7 +14,7 @@
 
 #include "io/sweep_spec.hpp"
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 namespace fs = std::filesystem;
 
@@ -73,4 +73,4 @@ std::string one_line(const std::string& text);
 // rename. Throws SweepFolderError when `path` is a symbolic link.
 void write_file_atomically(const fs::path& path, const std::string& text);
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

@@ -7,7 +7,7 @@
 
 #include "io/sonata_reader.hpp"
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 namespace {
 
@@ -69,4 +69,4 @@ std::vector<std::pair<std::string, std::string>> output_figures(const std::strin
     return out;
 }
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 // True when `path` is an HDF5 file whose /metadata carries completed = 1 (written by the
 // SonataWriter only when a run closed normally).
@@ -23,4 +23,4 @@ bool output_verified(const std::string& path, const std::string& experiment, boo
 // (spikes / size / duration, with the size from the stored experiment).
 std::vector<std::pair<std::string, std::string>> output_figures(const std::string& path);
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

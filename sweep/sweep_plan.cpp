@@ -14,7 +14,7 @@
 #include "sweep_outputs.hpp"
 #include "tasks/experiment_file.hpp"
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 namespace {
 
@@ -207,4 +207,4 @@ SweepPlan plan_sweep(const std::string& file, const fs::path& dir,
     return plan;
 }
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

@@ -10,7 +10,7 @@
 
 #include "sweep_manifest.hpp"
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 struct SweepPlan {
     fs::path dir;
@@ -41,4 +41,4 @@ std::string point_experiment_path(const std::string& id);
 std::string point_output_path(const std::string& id);
 std::string point_log_path(const std::string& id);
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

@@ -15,7 +15,7 @@
 #include "sweep_outputs.hpp"
 #include "sweep_plan.hpp"
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 namespace {
 
@@ -108,4 +108,4 @@ void finish_point(const fs::path& dir, PointRecord& r, int wait_status, double w
     if (r.error.empty()) r.error = fmt::format("exit status {}; see {}", r.exit_code, log.string());
 }
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

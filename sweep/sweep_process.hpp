@@ -11,7 +11,7 @@
 #include "sweep_batch_script.hpp"
 #include "sweep_manifest.hpp"
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 // The running gliasim binary, absolute.
 std::string self_executable();
@@ -30,4 +30,4 @@ void finish_point(const fs::path& dir, PointRecord& r, int wait_status, double w
 using SweepClock = std::chrono::steady_clock;
 double seconds_since(SweepClock::time_point t0);
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

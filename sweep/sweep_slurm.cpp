@@ -15,7 +15,7 @@
 #include "sweep_outputs.hpp"
 #include "sweep_process.hpp"
 
-namespace gliasim::app {
+namespace gliasim::sweep {
 
 namespace {
 
@@ -219,4 +219,4 @@ int run_sweep_task(const fs::path& dir, std::size_t index) {
     return r.status == "done" ? 0 : (r.exit_code > 0 ? r.exit_code : 1);
 }
 
-} // namespace gliasim::app
+} // namespace gliasim::sweep

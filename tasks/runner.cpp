@@ -3,7 +3,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <fmt/format.h>
 #include <limits>
+#include <string>
 
 namespace gliasim::tasks {
 
@@ -103,6 +105,51 @@ void StateAccumulator::archive(StateArchive& a) {
     if (!a.loading()) view = X_.topRows(rows);
     a.io("item_states", block);
     if (a.loading()) X_.topRows(rows) = view;
+}
+
+Eigen::Index StateAccumulator::items_begun_before(step_t t) const {
+    if (t <= start_) return 0;
+    return std::min<Eigen::Index>(X_.rows(), (t - 1 - start_) / period_ + 1);
+}
+
+Eigen::Index StateAccumulator::items_ended_before(step_t t) const {
+    // Item k ends at start_ + k period_ + item_steps_; close_items_before(r, t) closes those < t.
+    const step_t last = t - 1 - start_ - item_steps_;
+    if (last < 0) return 0;
+    return std::min<Eigen::Index>(X_.rows(), last / period_ + 1);
+}
+
+namespace {
+
+// Every value finite and >= 0 (a spike count or a trace), or a CheckpointMismatch.
+void require_state_values(const StateArchive& a, const std::string& name,
+                          std::span<const double> values) {
+    for (std::size_t i = 0; i < values.size(); ++i)
+        if (!(values[i] >= 0 && std::isfinite(values[i])))
+            throw CheckpointMismatch(fmt::format("'{}' element {} is {}, not a finite value >= 0",
+                                                 a.where(name), i, values[i]));
+}
+
+} // namespace
+
+void StateAccumulator::check_restored(const StateArchive& a, step_t step) const {
+    const auto ended = items_ended_before(step);
+    for (std::size_t k = 0; k < readouts_.size(); ++k) {
+        const Readout& r = readouts_[k];
+        const std::string scope = "readout/" + std::to_string(k) + "/";
+        // Spikes before `step` close at most the items that ended before it.
+        a.require_within<Eigen::Index>(scope + "next_item", std::span(&r.next_item, 1), 0, ended);
+        a.require_within<step_t>(scope + "last_spike", r.last, 0, step);
+        require_state_values(a, scope + "trace", r.trace);
+    }
+    // Every state is a count or a trace; rows after the items begun by `step` are still zero.
+    require_state_values(a, "item_states",
+                         std::span(X_.data(), static_cast<std::size_t>(X_.size())));
+    const auto begun = items_begun_before(step);
+    if (begun < X_.rows() && !(X_.bottomRows(X_.rows() - begun).array() == 0.0).all())
+        throw CheckpointMismatch(fmt::format("'{}' holds states of items after the {} that had "
+                                             "begun by step {}",
+                                             a.where("item_states"), begun, step));
 }
 
 Eigen::MatrixXd StateAccumulator::finish() {

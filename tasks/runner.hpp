@@ -37,6 +37,11 @@ public:
     Eigen::MatrixXd finish();                                     // once, after the last spike
     // Checkpoints: the readouts' traces and the item states gathered so far.
     void archive(StateArchive& a);
+    // After loading a checkpoint of step `step`: every array within what that step implies
+    // (items begun and ended by then, spike steps before it, finite non-negative states), or a
+    // CheckpointMismatch naming the array. A crafted cursor must not reach the code that
+    // indexes the state matrix with it.
+    void check_restored(const StateArchive& a, step_t step) const;
 
 private:
     struct Readout {
@@ -47,6 +52,9 @@ private:
         Eigen::Index next_item = 0;
     };
     void close_items_before(Readout& r, step_t t);
+    // Items whose first step / whose end lies before step t (at most the matrix's rows).
+    Eigen::Index items_begun_before(step_t t) const;
+    Eigen::Index items_ended_before(step_t t) const;
     const TaskSpec& task_;
     double dt_;
     step_t item_steps_ = 0, period_ = 0, start_ = 0;

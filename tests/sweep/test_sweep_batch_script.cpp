@@ -16,7 +16,7 @@
 #include "sweep_batch_script.hpp"
 
 using namespace gliasim;
-using namespace gliasim::app;
+using namespace gliasim::sweep;
 namespace fs = std::filesystem;
 
 namespace {

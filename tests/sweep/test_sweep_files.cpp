@@ -10,7 +10,7 @@
 #include "sweep_csv.hpp"
 #include "sweep_manifest.hpp"
 
-using namespace gliasim::app;
+using namespace gliasim::sweep;
 
 namespace {
 

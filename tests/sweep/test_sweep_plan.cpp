@@ -21,7 +21,7 @@
 #include "tasks/experiment_file.hpp"
 
 using namespace gliasim;
-using namespace gliasim::app;
+using namespace gliasim::sweep;
 
 namespace {
 
