@@ -143,7 +143,7 @@ std::optional<Refusal> RunSession::check_files() {
     files_.experiment = request_.file.value_or("");
     files_.resume = request_.resume.value_or("");
     need_ = estimate_resources(ex_.network);
-    need_.memory_bytes += estimate_task_memory(ex_.network, ex_.task);
+    need_.memory_bytes += estimate_task_memory(ex_.network, tasks::task_of(ex_));
     // A resumed run keeps its run's id; a new run draws one.
     identity_ = RunIdentity{resuming() ? resume_from_->header.run_id : new_run_id(),
                             experiment_hash(ex_.resolved_toml), ex_.network.seed};

@@ -28,20 +28,19 @@ TEST_CASE("task estimate: item states and stream of a hand-built task", "[sessio
     task.validation = 20;
     task.test = 30; // 160 items
     SECTION("not a task run: nothing") {
-        CHECK(session::estimate_task_memory(net, task) == 0);
+        CHECK(session::estimate_task_memory(net, nullptr) == 0);
     }
-    task.enabled = true;
     SECTION("spike counts, no teacher") {
         task.reader = TaskSpec::Reader::counts;
         // states 8 B x 160 x 500 = 640 000; stream 4 B x 160 + 4 B x 160 x 50 = 32 640
-        CHECK(session::estimate_task_memory(net, task) == 672640.0);
+        CHECK(session::estimate_task_memory(net, &task) == 672640.0);
     }
     SECTION("traces, a teacher and a self-organisation prefix") {
         task.teacher = 3;
-        task.selforg = 40; // 200 items shown, 160 read out
+        task.prefix_items = 40; // 200 items shown, 160 read out
         // states 8 B x 160 x 500 = 640 000, traces 16 B x 500 = 8 000;
         // stream 4 B x 200 + 4 B x 200 x (50 + 20) = 56 800
-        CHECK(session::estimate_task_memory(net, task) == 704800.0);
+        CHECK(session::estimate_task_memory(net, &task) == 704800.0);
     }
 }
 

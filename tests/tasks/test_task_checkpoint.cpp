@@ -14,7 +14,7 @@
 
 #include "core/simulation.hpp"
 #include "core/state_archive.hpp"
-#include "io/experiment.hpp"
+#include "tasks/experiment_file.hpp"
 #include "tasks/runner.hpp"
 #include "test_support.hpp"
 
@@ -37,11 +37,10 @@ struct TaskRun {
     std::unique_ptr<Simulation> sim;
     std::shared_ptr<tasks::StateAccumulator> states;
     TaskRun(const Experiment& ex)
-        : spec(ex.network), stream(tasks::make_stream(ex.task, spec.populations[ex.task.input].size,
-                                                      spec.populations[ex.task.teacher].size)) {
-        tasks::attach_stream(spec, ex.task, stream);
+        : spec(ex.network), stream(tasks::make_stream(*tasks::task_of(ex), spec)) {
+        tasks::attach_stream(spec, *tasks::task_of(ex), stream);
         sim = std::make_unique<Simulation>(spec);
-        states = tasks::stream_readout(*sim, ex.task);
+        states = tasks::stream_readout(*sim, *tasks::task_of(ex));
     }
 };
 
