@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // gliasim compare: two task experiments (e.g. a reservoir without and with astrocytes) over the
-// same seeds, their task figures side by side with mean, standard deviation and difference.
+// same seeds, their task figures side by side with mean and standard deviation, and the paired
+// difference B - A with its 95 % t interval and sign-flip p-value (analysis/paired_difference.hpp).
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
 
+#include "analysis/paired_difference.hpp"
 #include "commands.hpp"
 #include "log.hpp"
 #include "options.hpp"
@@ -114,7 +116,7 @@ int cmd_compare(const std::vector<std::string>& args) {
                 values[f][name].push_back(v);
             };
             for (const auto& [name, v] : r.scalars)
-                if (name != "features" && name != "chance") add(name, v);
+                if (name != "features" && !name.ends_with("chance")) add(name, v);
             // Short curves point by point, labelled by their axis (the curve before them that
             // the task marks as one, e.g. the delays); long ones (confusion) are left to the
             // output files.
@@ -135,27 +137,33 @@ int cmd_compare(const std::vector<std::string>& args) {
     }
     const bool markdown = vm->count("markdown") > 0;
     if (markdown) {
-        fmt::print("A = `{}`, B = `{}`; {} seeds (1..{}), mean ± sd\n\n", files[0], files[1], seeds,
-                   seeds);
-        fmt::print("| figure | A | B | B − A |\n|---|---|---|---|\n");
+        fmt::print("A = `{}`, B = `{}`; {} seeds (1..{}), mean ± sd; B − A paired by seed, "
+                   "95 % t interval, two-sided sign-flip p (at least 2/2^seeds)\n\n",
+                   files[0], files[1], seeds, seeds);
+        fmt::print("| figure | A | B | B − A | 95 % CI | p |\n|---|---|---|---|---|---|\n");
     } else {
-        fmt::print("A = {}\nB = {}\n{} seeds (1..{}): mean ± sd\n\n", files[0], files[1], seeds,
-                   seeds);
-        fmt::print("{:<34} {:>20} {:>20} {:>20}\n", "figure", "A", "B", "B - A");
+        fmt::print("A = {}\nB = {}\n{} seeds (1..{}): mean ± sd; B - A paired by seed, 95 % t "
+                   "interval, two-sided sign-flip p (at least 2/2^seeds)\n\n",
+                   files[0], files[1], seeds, seeds);
+        fmt::print("{:<34} {:>20} {:>20} {:>11} {:>22} {:>7}\n", "figure", "A", "B", "B - A",
+                   "95 % CI", "p");
     }
     for (const auto& name : names) {
         const auto& a = values[0][name];
         const auto& b = values[1][name];
         if (a.size() != b.size()) continue;
-        std::vector<double> d;
-        for (std::size_t i = 0; i < a.size(); ++i) d.push_back(b[i] - a[i]);
-        const Spread sa = spread(a), sb = spread(b), sd = spread(d);
+        const Spread sa = spread(a), sb = spread(b);
+        const analysis::PairedDifference d = analysis::paired_difference(a, b);
         if (markdown)
-            fmt::print("| {} | {:.4g} ± {:.2g} | {:.4g} ± {:.2g} | {:+.3g} ± {:.2g} |\n", name,
-                       sa.mean, sa.sd, sb.mean, sb.sd, sd.mean, sd.sd);
+            fmt::print("| {} | {:.4g} ± {:.2g} | {:.4g} ± {:.2g} | {:+.3g} | [{:+.3g}, {:+.3g}] | "
+                       "{:.3g} |\n",
+                       name, sa.mean, sa.sd, sb.mean, sb.sd, d.mean, d.ci_low, d.ci_high,
+                       d.p_value);
         else
-            fmt::print("{:<34} {:>11.4g} ± {:<6.3g} {:>11.4g} ± {:<6.3g} {:>+11.4g} ± {:<6.3g}\n",
-                       name, sa.mean, sa.sd, sb.mean, sb.sd, sd.mean, sd.sd);
+            fmt::print("{:<34} {:>11.4g} ± {:<6.3g} {:>11.4g} ± {:<6.3g} {:>+11.4g} "
+                       "[{:>+9.3g}, {:>+9.3g}] {:>7.3g}\n",
+                       name, sa.mean, sa.sd, sb.mean, sb.sd, d.mean, d.ci_low, d.ci_high,
+                       d.p_value);
     }
     return kExitOk;
 }

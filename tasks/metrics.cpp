@@ -99,7 +99,6 @@ MemoryCapacity memory_capacity(std::span<const double> u,
         const double r2 = squared_correlation(predictions.col(k - 1), target);
         mc.per_delay[static_cast<std::size_t>(k - 1)] = r2;
         mc.total += r2;
-        if (!mc.half_life && r2 < 0.5) mc.half_life = static_cast<int>(k);
     }
     return mc;
 }

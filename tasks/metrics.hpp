@@ -6,9 +6,8 @@
 // the latter.
 //
 // Memory capacity
-//   MC_k = corr^2(yhat_k(n), u(n - k)) over the test steps, MC = sum_k MC_k, and the half-life:
-//   the first delay k with MC_k < 0.5 (none if every MC_k >= 0.5). corr^2 is 0 when either series
-//   is constant.
+//   MC_k = corr^2(yhat_k(n), u(n - k)) over the test steps, MC = sum_k MC_k. corr^2 is 0 when
+//   either series is constant. (How fast MC_k falls is a fitted time constant, metrics_decay.hpp.)
 //
 // Bits per character
 //   BPC = -(1/N) sum_t log2 max(p(next_t), floor), floor 1e-6 (the probabilities are not
@@ -33,7 +32,6 @@
 
 #include <Eigen/Dense>
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -65,7 +63,6 @@ Eigen::MatrixXd delayed_targets(std::span<const double> u, int max_delay);
 struct MemoryCapacity {
     std::vector<double> per_delay; // MC_k, index k - 1
     double total = 0;              // sum of MC_k
-    std::optional<int> half_life;  // first k with MC_k < 0.5
 };
 
 // predictions: T x K, row j is step first_step + j, column k - 1 predicts u(first_step + j - k).

@@ -12,6 +12,7 @@
 #include "kinds.hpp"
 #include "tasks/kind_support.hpp"
 #include "tasks/metrics.hpp"
+#include "tasks/metrics_null.hpp"
 #include "tasks/task_keys.hpp"
 
 namespace gliasim::tasks {
@@ -117,7 +118,7 @@ void fill_stream(const TaskSpec& task, const StreamWidths& widths, TaskStream& s
 
 // One softmax readout names the value from the state at the end of each query (train queries
 // fit it, validation queries choose its L2 penalty); the test accuracy is reported overall and
-// per number of interfering pairs.
+// per number of interfering pairs, next to its chance and shuffled-label null (metrics_null.hpp).
 TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
     const auto [W, T, V, E] = Splits(task);
     const auto& o = options_of<Options>(task);
@@ -128,15 +129,15 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
     auto value = [&](Eigen::Index episode) {
         return static_cast<int>(stream.query_value[static_cast<std::size_t>(episode)]);
     };
-    const std::vector<int> y_train = labels_of(W, T, value), y_val = labels_of(W + T, V, value),
+    const std::vector<int> y_fit = labels_of(W, T + V, value),
                            y_test = labels_of(W + T + V, E, value);
     const int classes = static_cast<int>(o.values);
-    const SoftmaxModel model = fit_softmax_validated(
-        Q.middleRows(W, T), y_train, Q.middleRows(W + T, V), classes, {1e-3, 1e-2, 1e-1},
-        [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
-            return accuracy(y_val, m.predict(v));
-        });
-    const std::vector<int> predicted = model.predict(Q.middleRows(W + T + V, E));
+    const SplitRows rows(task, Q);
+    const std::vector<int> predicted =
+        validated_classifier(rows, classes, y_fit).predict(rows.test);
+    const LabelShuffle shuffle(task, y_fit.size(), y_test.size());
+    const double shuffled =
+        validated_test_accuracy(rows, classes, shuffle.fit(y_fit), shuffle.test(y_test));
     std::vector<double> ls(o.delays.begin(), o.delays.end()), per_l;
     std::sort(ls.begin(), ls.end());
     ls.erase(std::unique(ls.begin(), ls.end()), ls.end());
@@ -152,9 +153,13 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
                             : std::numeric_limits<double>::quiet_NaN());
     }
     TaskResult r;
-    r.scalars = {{"test_accuracy", accuracy(y_test, predicted)},
-                 {"chance", 1.0 / static_cast<double>(o.values)},
-                 {"features", static_cast<double>(states.cols())}};
+    const double chance = class_chance(o.values);
+    add_scored(r, "test_accuracy", accuracy(y_test, predicted), chance, shuffled);
+    // The target pair was written L + 1 items before its query.
+    std::vector<double> items_back(ls);
+    for (double& x : items_back) x += 1;
+    add_memory_tau(r, task, items_back, per_l, chance);
+    r.scalars.emplace_back("features", static_cast<double>(states.cols()));
     r.curves = {{"interfering_pairs", ls}, {"accuracy_per_interfering_pairs", per_l}};
     r.axes = {"interfering_pairs"};
     return r;

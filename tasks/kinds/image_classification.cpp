@@ -14,6 +14,7 @@
 #include "tasks/datasets.hpp"
 #include "tasks/kind_support.hpp"
 #include "tasks/metrics.hpp"
+#include "tasks/metrics_null.hpp"
 #include "tasks/task_keys.hpp"
 
 namespace gliasim::tasks {
@@ -119,30 +120,41 @@ void fill_stream(const TaskSpec& task, const StreamWidths& widths, TaskStream& s
     }
 }
 
-// The readout's L2 penalty is chosen on the validation images.
+// The readout: a softmax on the train images, its L2 penalty chosen on the validation images
+// (y_fit: train, then validation labels).
+SoftmaxModel image_readout(const SplitRows& rows, const std::vector<int>& y_fit) {
+    const std::vector<int> y_val(y_fit.begin() + rows.T, y_fit.end());
+    return fit_softmax_validated(rows.train(), {y_fit.begin(), y_fit.begin() + rows.T},
+                                 rows.validation(), 10, {1e-4, 1e-3, 1e-2},
+                                 [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
+                                     return accuracy(y_val, m.predict(v));
+                                 });
+}
+
+// Scored for real and with the labels shuffled (metrics_null.hpp); chance 1/10.
 TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
     const SplitRows rows(task, states);
     const auto [W, T, V, E] = static_cast<const Splits&>(rows);
     auto label = [&](Eigen::Index item) {
         return static_cast<int>(stream.symbol[static_cast<std::size_t>(item)]);
     };
-    const std::vector<int> y_train = labels_of(W, T, label), y_val = labels_of(W + T, V, label),
+    const std::vector<int> y_fit = labels_of(W, T + V, label),
                            y_test = labels_of(W + T + V, E, label);
-    auto validation_accuracy = [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
-        return accuracy(y_val, m.predict(v));
-    };
-    const SoftmaxModel model = fit_softmax_validated(rows.train(), y_train, rows.validation(), 10,
-                                                     {1e-4, 1e-3, 1e-2}, validation_accuracy);
-    const double best = validation_accuracy(model, rows.validation());
+    const SoftmaxModel model = image_readout(rows, y_fit);
+    const double best =
+        accuracy({y_fit.begin() + T, y_fit.end()}, model.predict(rows.validation()));
     const std::vector<int> predicted = model.predict(rows.test);
+    const LabelShuffle shuffle(task, y_fit.size(), y_test.size());
+    const double shuffled =
+        accuracy(shuffle.test(y_test), image_readout(rows, shuffle.fit(y_fit)).predict(rows.test));
     const Eigen::MatrixXi confusion = confusion_matrix(y_test, predicted, 10);
     std::vector<double> flat;
     for (int i = 0; i < 10; ++i)
         for (int j = 0; j < 10; ++j) flat.push_back(confusion(i, j));
     TaskResult r;
-    r.scalars = {{"test_accuracy", accuracy(y_test, predicted)},
-                 {"validation_accuracy", best},
-                 {"features", static_cast<double>(states.cols())}};
+    add_scored(r, "test_accuracy", accuracy(y_test, predicted), class_chance(10), shuffled);
+    r.scalars.emplace_back("validation_accuracy", best);
+    r.scalars.emplace_back("features", static_cast<double>(states.cols()));
     r.curves = {{"confusion_true_by_predicted", flat},
                 {"per_class_accuracy", per_class_accuracy(y_test, predicted, 10)}};
     return r;

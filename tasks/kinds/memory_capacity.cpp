@@ -5,10 +5,12 @@
 // k of the squared correlation on the test items.
 #include <algorithm>
 #include <fmt/format.h>
+#include <numeric>
 
 #include "core/rng.hpp"
 #include "kinds.hpp"
 #include "tasks/kind_support.hpp"
+#include "tasks/metrics_null.hpp"
 #include "tasks/task_keys.hpp"
 
 namespace gliasim::tasks {
@@ -60,13 +62,38 @@ void fill_stream(const TaskSpec& task, const StreamWidths& widths, TaskStream& s
     }
 }
 
-// Each delay chooses its own ridge regulariser on the validation rows.
+// MC_k on the test rows for every delay: one ridge per delay, each choosing its own regulariser
+// on the validation rows (Y: the fit rows' targets, train then validation).
+std::vector<double> capacity_per_delay(const SplitRows& rows, const Eigen::MatrixXd& Y,
+                                       const Eigen::MatrixXd& Y_test) {
+    std::vector<Eigen::Index> validation(static_cast<std::size_t>(rows.V));
+    for (Eigen::Index i = 0; i < rows.V; ++i) validation[static_cast<std::size_t>(i)] = rows.T + i;
+    RidgeOptions o;
+    o.validation_rows = validation;
+    o.per_output = true;
+    const RidgeFit fit = fit_ridge(rows.fit, Y, o);
+    const Eigen::MatrixXd pred = fit.model.predict(rows.test);
+    std::vector<double> mc(static_cast<std::size_t>(Y.cols()));
+    for (Eigen::Index k = 0; k < Y.cols(); ++k)
+        mc[static_cast<std::size_t>(k)] = corr2(pred.col(k), Y_test.col(k));
+    return mc;
+}
+
+// The rows of Y in the given order.
+Eigen::MatrixXd permuted_rows(const Eigen::MatrixXd& Y, const std::vector<std::size_t>& order) {
+    Eigen::MatrixXd out(Y.rows(), Y.cols());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        out.row(static_cast<Eigen::Index>(i)) = Y.row(static_cast<Eigen::Index>(order[i]));
+    return out;
+}
+
+// Scored for real and with the target rows shuffled (metrics_null.hpp); the memory time
+// constant is fitted to MC_k against k with its baseline at the chance 1/(E - 1) per delay.
 TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
     const SplitRows rows(task, states);
     const auto [W, T, V, E] = static_cast<const Splits&>(rows);
-    std::vector<Eigen::Index> validation(static_cast<std::size_t>(V));
-    for (Eigen::Index i = 0; i < V; ++i) validation[static_cast<std::size_t>(i)] = T + i;
-    const Eigen::Index K = options_of<Options>(task).max_delay;
+    const auto& o = options_of<Options>(task);
+    const Eigen::Index K = o.max_delay;
     Eigen::MatrixXd Y(T + V, K), Y_test(E, K);
     for (Eigen::Index k = 1; k <= K; ++k) {
         for (Eigen::Index i = 0; i < T + V; ++i)
@@ -74,25 +101,21 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
         for (Eigen::Index i = 0; i < E; ++i)
             Y_test(i, k - 1) = stream.values[static_cast<std::size_t>(W + T + V + i - k)];
     }
-    RidgeOptions o;
-    o.validation_rows = validation;
-    o.per_output = true;
-    const RidgeFit fit = fit_ridge(rows.fit, Y, o);
-    const Eigen::MatrixXd pred = fit.model.predict(rows.test);
-    std::vector<double> mc(static_cast<std::size_t>(K));
-    double total = 0;
-    double half_life = static_cast<double>(K + 1);
-    for (Eigen::Index k = 0; k < K; ++k) {
-        mc[static_cast<std::size_t>(k)] = corr2(pred.col(k), Y_test.col(k));
-        total += mc[static_cast<std::size_t>(k)];
-        if (mc[static_cast<std::size_t>(k)] < 0.5 && half_life > static_cast<double>(K))
-            half_life = static_cast<double>(k + 1);
-    }
+    const std::vector<double> mc = capacity_per_delay(rows, Y, Y_test);
+    const LabelShuffle shuffle(task, static_cast<std::size_t>(T + V), static_cast<std::size_t>(E));
+    const std::vector<double> mc_shuffled = capacity_per_delay(
+        rows, permuted_rows(Y, shuffle.fit_order()), permuted_rows(Y_test, shuffle.test_order()));
+    std::vector<double> delays(static_cast<std::size_t>(K));
+    for (Eigen::Index k = 0; k < K; ++k)
+        delays[static_cast<std::size_t>(k)] = static_cast<double>(k + 1);
     TaskResult r;
-    r.scalars = {{"memory_capacity", total},
-                 {"half_life_items", half_life},
-                 {"features", static_cast<double>(states.cols())}};
-    r.curves = {{"memory_capacity_per_delay", mc}};
+    add_scored(r, "memory_capacity", std::accumulate(mc.begin(), mc.end(), 0.0),
+               memory_capacity_chance(o.max_delay, task.test),
+               std::accumulate(mc_shuffled.begin(), mc_shuffled.end(), 0.0));
+    add_memory_tau(r, task, delays, mc, memory_capacity_chance(1, task.test));
+    r.scalars.emplace_back("features", static_cast<double>(states.cols()));
+    r.curves = {{"memory_capacity_per_delay", mc},
+                {"memory_capacity_per_delay_shuffled", mc_shuffled}};
     return r;
 }
 

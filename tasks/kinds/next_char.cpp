@@ -2,9 +2,8 @@
 // next_char: the characters of a text (its 36-symbol alphabet, tasks/datasets.hpp, one-hot
 // groups at `rate`) from `text_offset` on; a softmax readout of the state at the end of a
 // character predicts the next one, scored in bits per character against n-gram baselines
-// trained on the same characters.
-#include <cstdlib>
-#include <filesystem>
+// trained on the same characters (bigram and trigram: Kneser-Ney), its chance level and its
+// shuffled-label null.
 #include <fmt/format.h>
 #include <limits>
 #include <stdexcept>
@@ -13,6 +12,7 @@
 #include "tasks/datasets.hpp"
 #include "tasks/kind_support.hpp"
 #include "tasks/metrics.hpp"
+#include "tasks/metrics_null.hpp"
 #include "tasks/task_keys.hpp"
 
 namespace gliasim::tasks {
@@ -81,22 +81,36 @@ void fill_stream(const TaskSpec& task, const StreamWidths&, TaskStream& s) {
     for (std::uint64_t k = 0; k < n; ++k) it.sequence[k] = s.symbol[k];
 }
 
-// The readout's L2 penalty minimises the validation bits per character.
+// The readout: a softmax on the train items, its L2 penalty minimising the validation bits per
+// character (y_fit: the next characters of the train, then the validation items).
+SoftmaxModel next_char_readout(const SplitRows& rows, int classes, const std::vector<int>& y_fit) {
+    const std::vector<int> y_val(y_fit.begin() + rows.T, y_fit.end());
+    return fit_softmax_validated(
+        rows.train(), {y_fit.begin(), y_fit.begin() + rows.T}, rows.validation(), classes,
+        {1e-3, 1e-2, 1e-1}, [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
+            return -score_next_symbol(m.predict_proba(v), y_val).bits_per_character;
+        });
+}
+
+// Scored for real and with the next characters shuffled (metrics_null.hpp); chance is the
+// add-one unigram of the training characters, the best a readout blind to the state can do.
 TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
     const SplitRows rows(task, states);
     const auto [W, T, V, E] = static_cast<const Splits&>(rows);
     auto next = [&](Eigen::Index item) {
         return static_cast<int>(stream.symbol[static_cast<std::size_t>(item + 1)]);
     };
-    const std::vector<int> y_train = labels_of(W, T, next), y_val = labels_of(W + T, V, next),
+    const std::vector<int> y_fit = labels_of(W, T + V, next),
                            y_test = labels_of(W + T + V, E, next);
     const int A = static_cast<int>(options_of<Options>(task).symbols);
-    const SoftmaxModel model = fit_softmax_validated(
-        rows.train(), y_train, rows.validation(), A, {1e-3, 1e-2, 1e-1},
-        [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
-            return -score_next_symbol(m.predict_proba(v), y_val).bits_per_character;
-        });
-    const NextSymbolScores sc = score_next_symbol(model.predict_proba(rows.test), y_test);
+    const NextSymbolScores sc =
+        score_next_symbol(next_char_readout(rows, A, y_fit).predict_proba(rows.test), y_test);
+    const LabelShuffle shuffle(task, y_fit.size(), y_test.size());
+    const std::vector<int> shuffled_test = shuffle.test(y_test);
+    const double shuffled_bpc =
+        score_next_symbol(next_char_readout(rows, A, shuffle.fit(y_fit)).predict_proba(rows.test),
+                          shuffled_test)
+            .bits_per_character;
     // n-grams: trained on the characters of the training items (and their successors),
     // scored on the test items' next characters with everything before them as history.
     std::vector<int> train_text, history;
@@ -106,10 +120,13 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
         history.push_back(static_cast<int>(stream.symbol[static_cast<std::size_t>(i)]));
     const auto baselines = ngram_baselines(train_text, y_test, A, 4, history);
     TaskResult r;
-    r.scalars = {{"bits_per_character", sc.bits_per_character},
-                 {"perplexity", sc.perplexity},
-                 {"top1_accuracy", sc.top1_accuracy},
-                 {"features", static_cast<double>(states.cols())}};
+    add_scored(r, "bits_per_character", sc.bits_per_character, baselines[0].add_one_bpc,
+               shuffled_bpc);
+    r.scalars.emplace_back("bits_per_character_bigram", baselines[1].kneser_ney_bpc);
+    r.scalars.emplace_back("bits_per_character_trigram", baselines[2].kneser_ney_bpc);
+    r.scalars.emplace_back("perplexity", sc.perplexity);
+    r.scalars.emplace_back("top1_accuracy", sc.top1_accuracy);
+    r.scalars.emplace_back("features", static_cast<double>(states.cols()));
     std::vector<double> orders, add_one, kneser_ney;
     for (const auto& b : baselines) {
         orders.push_back(b.order);

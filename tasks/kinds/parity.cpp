@@ -11,6 +11,7 @@
 #include "kinds.hpp"
 #include "tasks/kind_support.hpp"
 #include "tasks/metrics.hpp"
+#include "tasks/metrics_null.hpp"
 #include "tasks/task_keys.hpp"
 
 namespace gliasim::tasks {
@@ -52,11 +53,13 @@ void fill_stream(const TaskSpec& task, const StreamWidths&, TaskStream& s) {
     }
 }
 
+// Each window is read for real and with its labels shuffled (metrics_null.hpp).
 TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::MatrixXd& states) {
     const SplitRows rows(task, states);
     const auto [W, T, V, E] = static_cast<const Splits&>(rows);
     const auto& windows = options_of<Options>(task).windows;
-    std::vector<double> accuracy_per_window;
+    const LabelShuffle shuffle(task, static_cast<std::size_t>(T + V), static_cast<std::size_t>(E));
+    std::vector<double> accuracy_per_window, shuffled_per_window;
     for (auto k : windows) {
         auto parity = [&](Eigen::Index item) {
             std::uint32_t p = 0;
@@ -64,24 +67,22 @@ TaskResult score(const TaskSpec& task, const TaskStream& stream, const Eigen::Ma
                 p ^= stream.symbol[static_cast<std::size_t>(item - j)];
             return static_cast<int>(p);
         };
-        const std::vector<int> y_train = labels_of(W, T, parity),
-                               y_val = labels_of(W + T, V, parity),
+        const std::vector<int> y_fit = labels_of(W, T + V, parity),
                                y_test = labels_of(W + T + V, E, parity);
-        const SoftmaxModel model =
-            fit_softmax_validated(rows.train(), y_train, rows.validation(), 2, {1e-3, 1e-2, 1e-1},
-                                  [&](const SoftmaxModel& m, const Eigen::MatrixXd& v) {
-                                      return accuracy(y_val, m.predict(v));
-                                  });
-        accuracy_per_window.push_back(accuracy(y_test, model.predict(rows.test)));
+        accuracy_per_window.push_back(validated_test_accuracy(rows, 2, y_fit, y_test));
+        shuffled_per_window.push_back(
+            validated_test_accuracy(rows, 2, shuffle.fit(y_fit), shuffle.test(y_test)));
     }
-    const double mean = mean_of(accuracy_per_window);
-    TaskResult r;
-    r.scalars = {
-        {"mean_accuracy", mean}, {"chance", 0.5}, {"features", static_cast<double>(states.cols())}};
-    r.curves = {{"windows", std::vector<double>(windows.begin(), windows.end())},
-                {"accuracy_per_window", accuracy_per_window}};
-    r.axes = {"windows"};
-    return r;
+    // The window plays the delay: the oldest bit a window needs is k - 1 items back.
+    return delay_curves_result(task,
+                               {.metric = "mean_accuracy",
+                                .chance = balanced_chance,
+                                .axis = "windows",
+                                .curve = "accuracy_per_window",
+                                .delays = {windows.begin(), windows.end()},
+                                .values = accuracy_per_window,
+                                .shuffled = shuffled_per_window},
+                               states.cols());
 }
 
 } // namespace
