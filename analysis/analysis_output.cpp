@@ -5,6 +5,8 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "astro_activity.hpp"
+
 namespace gliasim::analysis {
 
 namespace {
@@ -77,7 +79,8 @@ std::string json_report_entry(const ReportMetrics& r) {
                         json_num(r.ca_threshold), json_str(r.ca_threshold_source), r.ca.events,
                         json_num(r.ca.rate_per_min), json_num(r.ca.amplitude_mean),
                         json_num(r.ca.duration_mean_ms), json_num(r.ca.interval_mean_ms),
-                        json_num(r.ca.interval_cv));
+                        json_num(r.ca.interval_cv)) +
+            activity_json(r.ca_fraction_above);
     if (r.kind == ReportMetrics::Kind::sic)
         out += fmt::format(R"(, "fraction_above_threshold": {})", json_num(r.sic_fraction_above));
     return out + "}";

@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 #include <unistd.h>
 
+#include "astro_activity.hpp"
 #include "core/units.hpp"
 #include "io/h5_checked.hpp"
 #include "io/sonata_reader.hpp"
@@ -245,9 +246,12 @@ ReportMetrics report_metrics(hid_t file, const std::string& population, const st
                                 : std::numeric_limits<double>::infinity();
         detectors.emplace_back(std::isnan(m.ca_threshold) ? half : m.ca_threshold);
     }
+    AboveThreshold above_threshold(cols, m.ca_threshold);
     for_each_row(data, first, end, start, step, block, [&](double t, const float* row) {
         for (std::uint64_t c = 0; c < cols; ++c) detectors[c].add(t, row[c]);
+        above_threshold.add_row({row, cols});
     });
+    if (!std::isnan(m.ca_threshold)) m.ca_fraction_above = above_threshold.fractions();
     std::vector<std::vector<CaEvent>> events;
     for (const auto& d : detectors) events.push_back(d.events());
     m.ca = summarise_events(events, static_cast<double>(m.samples) * step);

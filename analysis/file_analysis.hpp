@@ -39,6 +39,8 @@ struct ReportMetrics {
     double ca_threshold = 0;
     std::string ca_threshold_source;
     CaEventStats ca;
+    // calcium with one threshold: per node, the fraction of samples above it (astro_activity.hpp)
+    std::vector<double> ca_fraction_above;
     // sic: fraction of (node, sample) values above the threshold, and the mean of all values
     double sic_fraction_above = 0;
 };

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 // gliasim analyze OUT.h5|DIR: firing statistics, synchrony, spectra and astrocyte calcium
-// events of recorded results, as a table or JSON.
+// events of recorded results and the time astrocytes spend above threshold, as a table or JSON.
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
 
 #include "analysis/analysis_output.hpp"
+#include "analysis/astro_activity.hpp"
 #include "analysis/file_analysis.hpp"
 #include "commands.hpp"
 #include "core/units.hpp"
@@ -34,6 +35,21 @@ double time_ms(const std::string& option, const std::string& text) {
     }
     throw std::invalid_argument(
         fmt::format("--{} '{}': expected a time such as \"500 ms\" or \"2 s\"", option, text));
+}
+
+// Per population with a Ca report and a known threshold, how much of the time its astrocytes
+// spend above it: a tonic (always above) or silent (never) population shows at once.
+void print_astrocyte_activity(const analysis::FileAnalysis& a) {
+    bool header = false;
+    for (const auto& r : a.reports) {
+        if (r.ca_fraction_above.empty()) continue;
+        if (!header) fmt::print("astrocyte activity (fraction of time above threshold):\n");
+        header = true;
+        fmt::print("  {}/{}: {}\n", r.population, r.variable,
+                   analysis::activity_line(analysis::summarise_activity(r.ca_fraction_above),
+                                           fmt::format("{} ({:g} {})", r.ca_threshold_source,
+                                                       r.ca_threshold, r.units)));
+    }
 }
 
 int analyze_folder(const fs::path& dir, const analysis::AnalysisOptions& o, bool json) {
@@ -121,6 +137,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
     try {
         const auto a = analysis::analyze_file(path, o);
         fmt::print("{}\n", json ? analysis::json_report(a) : analysis::text_report(a));
+        if (!json) print_astrocyte_activity(a);
         return kExitOk;
     } catch (const std::exception& e) {
         log::error("", e.what());
