@@ -44,63 +44,23 @@ IndexRange partition_range(index_t size, std::size_t parts, std::size_t part, in
     return {cut(part), cut(part + 1)};
 }
 
-Network::Network(const NetworkSpec& spec, Communicator comm)
-    : spec_(spec), comm_(comm), threads_(static_cast<std::size_t>(std::max(1, spec.threads))) {
-    const auto ranks = static_cast<std::size_t>(comm_.size());
-    const auto rank = static_cast<std::size_t>(comm_.rank());
-    for (std::uint32_t p = 0; p < spec.populations.size(); ++p) {
-        const PopulationSpec& ps = spec.populations[p];
-        const auto coupling = ps.inputs.find(kCouplingInput);
-        // Gap junctions read the neighbours' state inside the model's update.
-        if (ranks > 1 && coupling && coupling->rule != CouplingSpec::Rule::none)
-            throw std::invalid_argument(
-                fmt::format("population '{}': a coupling between entities is not supported over "
-                            "several MPI ranks yet (run it with one rank)",
-                            ps.name));
-        PopulationSetup setup{.name = ps.name,
-                              .id = p,
-                              .size = ps.size,
-                              .params = ps.params,
-                              .dt = spec.dt,
-                              .seed = spec.seed,
-                              .inputs = ps.inputs};
-        // The file gives the coupling rule; the model gets the partners drawn from the seed.
-        if (coupling)
-            setup.inputs.set(kNeighboursInput, draw_coupling(*coupling, ps.size, spec.seed, p));
-        auto pop = make_population(*ps.model, setup);
-        initialise_state(ps, *pop, p);
-        pop->prepare();
-        const index_t grain = std::max<index_t>(1, pop->grain());
-        const auto part = [&](std::size_t k) {
-            return partition_range(ps.size, ranks * threads_, k, grain);
-        };
-        std::vector<IndexRange> r, by_rank;
-        for (std::size_t t = 0; t < threads_; ++t) r.push_back(part(rank * threads_ + t));
-        for (std::size_t q = 0; q < ranks; ++q)
-            by_rank.push_back({part(q * threads_).begin, part(q * threads_ + threads_ - 1).end});
-        ranges_.push_back(std::move(r));
-        rank_ranges_.push_back(std::move(by_rank));
-        populations_.push_back(std::move(pop));
-    }
-
-    for (std::uint32_t p = 0; p < spec.populations.size(); ++p) {
-        const ModulatorRef& m = spec.populations[p].modulator;
-        if (!m.enabled) continue;
-        const std::size_t n = spec.populations[m.population].size;
-        modulator_copies_.push_back({m.population, m.var, std::make_unique<double[]>(n), n});
-        populations_[p]->bind_modulator({modulator_copies_.back().copy.get(), n});
-    }
-    refresh_modulators();
-
-    min_delay_ = std::numeric_limits<step_t>::max();
-    max_delay_ = 1;
-    // Third-factor rules add derived projections after all user ones: synapse -> astrocyte, and
-    // astrocyte -> neuron when the astrocyte has a continuous output (SIC) for the target.
-    projection_specs_ = spec.projections;
+// The projections third-factor rules derive, and the synapse tables their setups point into.
+struct ThirdFactorLinks {
     std::vector<std::pair<std::uint32_t, TripartiteLinks>> derived;
-    derived.reserve(spec.projections.size());                 // pointers into it are kept below
     std::vector<const ExplicitSources*> explicit_of, tags_of; // per derived projection
-    std::vector<const ExplicitSources*> primary_tags(spec.projections.size(), nullptr);
+    std::vector<const ExplicitSources*> primary_tags;         // per user projection
+};
+
+namespace {
+
+// Third-factor rules add derived projections after all user ones (appended to `specs`): synapse
+// -> astrocyte, and astrocyte -> neuron when the astrocyte has a continuous output (SIC) for
+// the target.
+void add_third_factor_projections(const NetworkSpec& spec, std::vector<ProjectionSpec>& specs,
+                                  ThirdFactorLinks& links) {
+    auto& derived = links.derived;
+    derived.reserve(spec.projections.size()); // pointers into it are kept below
+    links.primary_tags.assign(spec.projections.size(), nullptr);
     for (std::uint32_t i = 0; i < spec.projections.size(); ++i) {
         const ProjectionSpec& pj = spec.projections[i];
         if (!pj.third_factor.enabled) continue;
@@ -108,7 +68,7 @@ Network::Network(const NetworkSpec& spec, Communicator comm)
         derived.emplace_back(i, draw_tripartite(pj, i, spec.populations[pj.source].size,
                                                 spec.populations[pj.target].size,
                                                 spec.populations[tf.population].size, spec.seed));
-        primary_tags[i] = &derived.back().second.primary_tags;
+        links.primary_tags[i] = &derived.back().second.primary_tags;
         ProjectionSpec in;
         in.name = pj.name + ".astrocyte_in";
         in.source = pj.source;
@@ -124,13 +84,13 @@ Network::Network(const NetworkSpec& spec, Communicator comm)
             in.modulated = true;
             in.modulator_population = tf.population;
             in.modulator_var = tf.modulator_var;
-            projection_specs_[i].modulated = true;
-            projection_specs_[i].modulator_population = tf.population;
-            projection_specs_[i].modulator_var = tf.modulator_var;
+            specs[i].modulated = true;
+            specs[i].modulator_population = tf.population;
+            specs[i].modulator_var = tf.modulator_var;
         }
-        explicit_of.push_back(&derived.back().second.astro_in);
-        tags_of.push_back(in.modulated ? &derived.back().second.astro_in_tags : nullptr);
-        projection_specs_.push_back(std::move(in));
+        links.explicit_of.push_back(&derived.back().second.astro_in);
+        links.tags_of.push_back(in.modulated ? &derived.back().second.astro_in_tags : nullptr);
+        specs.push_back(std::move(in));
         if (!tf.has_output) continue;
         ProjectionSpec out;
         out.name = pj.name + ".astrocyte_out";
@@ -141,17 +101,84 @@ Network::Network(const NetworkSpec& spec, Communicator comm)
         out.receptor = tf.channel_out;
         out.synapse = tf.synapse_out;
         out.continuous = true;
-        explicit_of.push_back(&derived.back().second.astro_out);
-        tags_of.push_back(nullptr);
-        projection_specs_.push_back(std::move(out));
+        links.explicit_of.push_back(&derived.back().second.astro_out);
+        links.tags_of.push_back(nullptr);
+        specs.push_back(std::move(out));
     }
+}
+
+} // namespace
+
+Network::Network(const NetworkSpec& spec, Communicator comm)
+    : spec_(spec), comm_(comm), threads_(static_cast<std::size_t>(std::max(1, spec.threads))) {
+    build_populations();
+    bind_modulators();
+    projection_specs_ = spec.projections;
+    ThirdFactorLinks links;
+    add_third_factor_projections(spec, projection_specs_, links);
+    build_projections(links);
+    set_delay_range();
+    build_stimuli();
+}
+
+void Network::build_populations() {
+    const auto ranks = static_cast<std::size_t>(comm_.size());
+    const auto rank = static_cast<std::size_t>(comm_.rank());
+    for (std::uint32_t p = 0; p < spec_.populations.size(); ++p) {
+        const PopulationSpec& ps = spec_.populations[p];
+        const auto coupling = ps.inputs.find(kCouplingInput);
+        // Gap junctions read the neighbours' state inside the model's update.
+        if (ranks > 1 && coupling && coupling->rule != CouplingSpec::Rule::none)
+            throw std::invalid_argument(
+                fmt::format("population '{}': a coupling between entities is not supported over "
+                            "several MPI ranks yet (run it with one rank)",
+                            ps.name));
+        PopulationSetup setup{.name = ps.name,
+                              .id = p,
+                              .size = ps.size,
+                              .params = ps.params,
+                              .dt = spec_.dt,
+                              .seed = spec_.seed,
+                              .inputs = ps.inputs};
+        // The file gives the coupling rule; the model gets the partners drawn from the seed.
+        if (coupling)
+            setup.inputs.set(kNeighboursInput, draw_coupling(*coupling, ps.size, spec_.seed, p));
+        auto pop = make_population(*ps.model, setup);
+        initialise_state(ps, *pop, p);
+        pop->prepare();
+        const index_t grain = std::max<index_t>(1, pop->grain());
+        const auto part = [&](std::size_t k) {
+            return partition_range(ps.size, ranks * threads_, k, grain);
+        };
+        std::vector<IndexRange> r, by_rank;
+        for (std::size_t t = 0; t < threads_; ++t) r.push_back(part(rank * threads_ + t));
+        for (std::size_t q = 0; q < ranks; ++q)
+            by_rank.push_back({part(q * threads_).begin, part(q * threads_ + threads_ - 1).end});
+        ranges_.push_back(std::move(r));
+        rank_ranges_.push_back(std::move(by_rank));
+        populations_.push_back(std::move(pop));
+    }
+}
+
+void Network::bind_modulators() {
+    for (std::uint32_t p = 0; p < spec_.populations.size(); ++p) {
+        const ModulatorRef& m = spec_.populations[p].modulator;
+        if (!m.enabled) continue;
+        const std::size_t n = spec_.populations[m.population].size;
+        modulator_copies_.push_back({m.population, m.var, std::make_unique<double[]>(n), n});
+        populations_[p]->bind_modulator({modulator_copies_.back().copy.get(), n});
+    }
+    refresh_modulators();
+}
+
+void Network::build_projections(const ThirdFactorLinks& links) {
     for (std::uint32_t i = 0; i < projection_specs_.size(); ++i) {
         const ProjectionSpec& pj = projection_specs_[i];
         ProjectionSetup s;
         s.name = pj.name;
         s.id = i;
-        s.n_source = spec.populations[pj.source].size;
-        s.n_target = spec.populations[pj.target].size;
+        s.n_source = spec_.populations[pj.source].size;
+        s.n_target = spec_.populations[pj.target].size;
         s.same_population = pj.source == pj.target;
         s.rule = pj.rule;
         if (s.rule.kind == ConnectionRule::Kind::distance) {
@@ -168,20 +195,20 @@ Network::Network(const NetworkSpec& spec, Communicator comm)
         s.delay = pj.delay;
         s.receptor = pj.receptor;
         s.continuous = pj.continuous;
-        s.dt = spec.dt;
-        s.seed = spec.seed;
-        if (i >= spec.projections.size()) {
-            s.explicit_sources = explicit_of[i - spec.projections.size()];
-            s.edge_tags = tags_of[i - spec.projections.size()];
+        s.dt = spec_.dt;
+        s.seed = spec_.seed;
+        if (i >= spec_.projections.size()) {
+            s.explicit_sources = links.explicit_of[i - spec_.projections.size()];
+            s.edge_tags = links.tags_of[i - spec_.projections.size()];
         } else {
             // Every synapse of a third-factor projection records the astrocyte covering it (or
             // kNoTag): the forward half of the tripartite map. The astrocyte_in projection is
             // the inverse map, astrocyte -> the sources of its synapses.
-            s.edge_tags = primary_tags[i];
+            s.edge_tags = links.primary_tags[i];
         }
         projections_.emplace_back(s, ranges_[pj.target]);
         if (pj.synapse_model && transmission_factory(*pj.synapse_model)) {
-            TransmissionSetup ts{pj.synapse_params, s.n_source, spec.dt, pj.modulated,
+            TransmissionSetup ts{pj.synapse_params, s.n_source, spec_.dt, pj.modulated,
                                  s.n_target,        threads_,   {}};
             if (pj.modulator.enabled) {
                 ts.modulator = populations_[pj.modulator.population]->state(pj.modulator.var);
@@ -204,6 +231,12 @@ Network::Network(const NetworkSpec& spec, Communicator comm)
     std::sort(output_sources_.begin(), output_sources_.end());
     output_sources_.erase(std::unique(output_sources_.begin(), output_sources_.end()),
                           output_sources_.end());
+}
+
+// The delay range sets the slice length and the ring buffers' size.
+void Network::set_delay_range() {
+    min_delay_ = std::numeric_limits<step_t>::max();
+    max_delay_ = 1;
     // The delay range of the whole network: over the ranks that hold synapses of a projection
     // (an empty one reports its nominal delay, as with one rank).
     std::vector<step_t> lo, hi;
@@ -219,17 +252,19 @@ Network::Network(const NetworkSpec& spec, Communicator comm)
         max_delay_ = std::max(max_delay_, empty ? projections_[i].max_delay() : hi[i]);
     }
     // Without synapses nothing needs exchanging; slices of 1 ms keep event handling cheap.
-    if (projections_.empty()) min_delay_ = std::max<step_t>(1, static_cast<step_t>(1.0 / spec.dt));
+    if (projections_.empty()) min_delay_ = std::max<step_t>(1, static_cast<step_t>(1.0 / spec_.dt));
     const auto slots = static_cast<std::size_t>(max_delay_ + min_delay_);
     for (auto& pop : populations_) pop->allocate_ring(slots);
     // Continuous outputs keep one row (of changes) per step of a slice.
     for (std::size_t p = 0; p < populations_.size(); ++p)
-        if (!continuous_output(*spec.populations[p].model).name.empty())
+        if (!continuous_output(*spec_.populations[p].model).name.empty())
             populations_[p]->allocate_output(static_cast<std::size_t>(min_delay_));
+}
 
-    for (std::uint32_t i = 0; i < spec.stimuli.size(); ++i) {
-        const StimulusSpec& st = spec.stimuli[i];
-        StimulusSetup s{st.name, i, st.params, spec.dt, spec.seed, st.receptor, st.weight};
+void Network::build_stimuli() {
+    for (std::uint32_t i = 0; i < spec_.stimuli.size(); ++i) {
+        const StimulusSpec& st = spec_.stimuli[i];
+        StimulusSetup s{st.name, i, st.params, spec_.dt, spec_.seed, st.receptor, st.weight};
         stimuli_.push_back(make_stimulus(*st.model, s));
     }
     // Channels that nothing feeds stay empty (on every rank: the specs are global).
@@ -240,7 +275,7 @@ Network::Network(const NetworkSpec& spec, Communicator comm)
         if (channel < fed[pop].size()) fed[pop][channel] = true;
     };
     for (const auto& pj : projection_specs_) feed(pj.target, pj.receptor);
-    for (const auto& st : spec.stimuli) feed(st.target, st.receptor);
+    for (const auto& st : spec_.stimuli) feed(st.target, st.receptor);
     for (std::size_t p = 0; p < populations_.size(); ++p)
         populations_[p]->set_fed_channels(std::move(fed[p]));
 }

@@ -26,6 +26,8 @@ IndexRange partition_range(index_t size, std::size_t parts, std::size_t part, in
 // rank r owns parts r*T .. r*T+T-1 and its thread t works on part r*T+t, so the order of the
 // parts is the order of the entities whatever R and T. A rank builds the synapses of its own
 // targets only; every rank keeps the state of every entity (only its own are updated).
+struct ThirdFactorLinks;
+
 class Network {
 public:
     explicit Network(const NetworkSpec& spec, Communicator comm = {});
@@ -70,6 +72,12 @@ public:
     std::size_t plastic_synapse_bytes() const;
 
 private:
+    // The constructor's steps, in order.
+    void build_populations();
+    void bind_modulators();
+    void build_projections(const ThirdFactorLinks& links);
+    void set_delay_range();
+    void build_stimuli(); // and which input channels anything feeds
     void initialise_state(const PopulationSpec& ps, Population& pop, std::uint32_t id);
 
     NetworkSpec spec_;

@@ -19,7 +19,8 @@
 
 namespace gliasim::test {
 
-inline Experiment experiment(const std::string& text, const std::vector<std::string>& overrides = {}) {
+inline Experiment experiment(const std::string& text,
+                             const std::vector<std::string>& overrides = {}) {
     return parse_experiment(text, "task.toml", overrides, registry());
 }
 
@@ -41,7 +42,7 @@ inline TaskSpec task_spec(const std::string& keys, int width, int teacher = 0) {
 
 // A whole task run of a file through the run session, kept in memory, the whole stream scored.
 inline tasks::TaskResult run_task_file(const std::string& file,
-                                const std::vector<std::string>& overrides) {
+                                       const std::vector<std::string>& overrides) {
     session::RunRequest r;
     r.file = file;
     r.overrides = overrides;
@@ -58,10 +59,12 @@ inline tasks::TaskResult run_task_file(const std::string& file,
 }
 
 // The same for a shipped experiment, or for an experiment given as text.
-inline tasks::TaskResult run_shipped(const std::string& name, const std::vector<std::string>& overrides) {
+inline tasks::TaskResult run_shipped(const std::string& name,
+                                     const std::vector<std::string>& overrides) {
     return run_task_file(std::string(GLIASIM_SOURCE_DIR) + "/experiments/" + name, overrides);
 }
-inline tasks::TaskResult run_text(const std::string& text, const std::vector<std::string>& overrides) {
+inline tasks::TaskResult run_text(const std::string& text,
+                                  const std::vector<std::string>& overrides) {
     const auto file = std::filesystem::temp_directory_path() /
                       ("gliasim_task_run_" + std::to_string(::getpid()) + ".toml");
     std::ofstream(file) << text;
@@ -74,6 +77,5 @@ inline tasks::TaskResult run_text(const std::string& text, const std::vector<std
 inline std::vector<std::string> short_run() {
     return {"task.washout=50", "task.train=600", "task.validation=150", "task.test=200"};
 }
-
 
 } // namespace gliasim::test

@@ -14,9 +14,9 @@
 
 #include "core/rng.hpp"
 #include "core/simulation.hpp"
+#include "task_support.hpp"
 #include "tasks/metrics_null.hpp"
 #include "tasks/runner.hpp"
-#include "task_support.hpp"
 #include "test_support.hpp"
 
 using namespace gliasim;
@@ -47,10 +47,12 @@ double balanced_bound(double E, double S) {
 // (and a teacher of `teacher`) entities.
 TaskSpec spec_of(const std::string& kind, const std::string& extra, int width = 16,
                  int teacher = 0) {
-    return task_spec("kind = \"" + kind +
-                         "\"\nwashout = 10\ntrain = 1200\nvalidation = 300\ntest = 1000\nseed = 3\n" +
-                         extra,
-                     width, teacher);
+    TaskSpec t =
+        task_spec("kind = \"" + kind +
+                      "\"\nwashout = 10\ntrain = 1200\nvalidation = 300\ntest = 1000\n" + extra,
+                  width, teacher);
+    t.seed = 3; // of the stream: task_spec's file sets 0
+    return t;
 }
 
 } // namespace

@@ -18,9 +18,9 @@
 #include "core/rng.hpp"
 #include "core/simulation.hpp"
 #include "session/run_session.hpp"
+#include "task_support.hpp"
 #include "tasks/experiment_file.hpp"
 #include "tasks/runner.hpp"
-#include "task_support.hpp"
 #include "test_support.hpp"
 
 using namespace gliasim;
