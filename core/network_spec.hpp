@@ -119,13 +119,11 @@ struct StateRecorderSpec {
 
 // The NALSM branching factor of a set of populations (the liquid), computed from their spikes
 // in [from, end) cut into samples of sample_length ms (0: one sample), after the run.
-// Why it stays in core/ (issue 17 asked whether core needs more than a flag): core itself reads
-// only `populations` and `from`, in estimate_resources (the kept spikes' memory, which must be
-// known before anything is built); Simulation keeps spikes through the generic keep_spikes, which
-// analysis/ calls. But the spec must travel from the [analysis] reader (io/, below analysis/) to
-// analysis/ through something io/ fills: an analysis/ type cannot be a member of Experiment or
-// NetworkSpec without an include going up, and moving it would need a slot for types of upper
-// layers in Experiment (as TaskSpec has, by living in io/). Four plain fields here cost less.
+// Why it stays in core/: core itself reads `populations` and `from` in estimate_resources (the
+// kept spikes' memory, which must be known before anything is built); Simulation keeps spikes
+// through the generic keep_spikes, which analysis/ calls. [analysis] could now be read like
+// [task], through io/'s SectionExtension into Experiment::extensions, but the estimate would
+// still need these fields here; four plain fields cost less than that detour.
 struct BranchingSpec {
     bool enabled = false;
     std::vector<std::uint32_t> populations;
