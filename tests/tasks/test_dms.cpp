@@ -21,13 +21,6 @@ using namespace gliasim::test;
 
 namespace {
 
-double scalar(const tasks::TaskResult& r, const std::string& name) {
-    for (const auto& [n, v] : r.scalars)
-        if (n == name) return v;
-    FAIL("no scalar " << name);
-    return 0;
-}
-
 const std::vector<double>& curve(const tasks::TaskResult& r, const std::string& name) {
     for (const auto& [n, v] : r.curves)
         if (n == name) return v;
