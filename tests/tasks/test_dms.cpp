@@ -155,7 +155,7 @@ TEST_CASE("dms score: perfect probe states give 1, shuffled labels give chance",
         CHECK(std::abs(v - 0.5) < balanced_bound(500));
 }
 
-TEST_CASE("dms.toml, a short run: the shuffled null at chance; the accuracy per delay printed",
+TEST_CASE("dms.toml, a short run: the shuffled null at chance and the accuracy per delay printed",
           "[task][dms][slow]") {
     const auto r = run_shipped("tasks/dms.toml", {"task.washout=5", "task.train=120",
                                                   "task.validation=40", "task.test=120"});
