@@ -13,6 +13,7 @@ void register_builtin_task_kinds(TaskKindRegistry& r) {
     r.add(image_classification_kind());
     r.add(associative_recall_kind());
     r.add(parity_kind());
+    r.add(dms_kind());
 }
 
 const TaskKindRegistry& builtin_task_kinds() {

@@ -14,5 +14,6 @@ TaskKind next_char_kind();
 TaskKind associative_recall_kind();
 TaskKind image_classification_kind();
 TaskKind parity_kind();
+TaskKind dms_kind();
 
 } // namespace gliasim::tasks

@@ -73,6 +73,14 @@ inline tasks::TaskResult run_text(const std::string& text,
     return r;
 }
 
+// A task figure by name (the test fails when the result has none).
+inline double scalar(const tasks::TaskResult& r, const std::string& name) {
+    for (const auto& [n, v] : r.scalars)
+        if (n == name) return v;
+    FAIL("no scalar " << name);
+    return 0;
+}
+
 // The shipped task, shortened for the test suite.
 inline std::vector<std::string> short_run() {
     return {"task.washout=50", "task.train=600", "task.validation=150", "task.test=200"};

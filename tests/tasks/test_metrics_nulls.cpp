@@ -24,13 +24,6 @@ using namespace gliasim::test;
 
 namespace {
 
-double scalar(const tasks::TaskResult& r, const std::string& name) {
-    for (const auto& [n, v] : r.scalars)
-        if (n == name) return v;
-    FAIL("no scalar " << name);
-    return 0;
-}
-
 // Five standard deviations of the accuracy of E guesses independent of labels right with
 // probability p (binomial).
 double accuracy_bound(double p, double E) {

@@ -297,7 +297,7 @@ TEST_CASE("task kinds by name: the registry lists each kind once, an unknown nam
     const auto names = tasks::builtin_task_kinds().names();
     CHECK(names == std::vector<std::string>{"memory_capacity", "delayed_recall", "next_char",
                                             "image_classification", "nback", "associative_recall",
-                                            "parity"});
+                                            "parity", "dms"});
     CHECK(tasks::builtin_task_kinds().find("nbak") == nullptr);
     TaskSpec t;
     t.kind = "nbak";

@@ -104,7 +104,7 @@ TEST_CASE("[task]: an unknown kind is refused with the kinds a file can name", "
         CHECK(e.key() == "task.kind");
         CHECK(e.message() == "unknown task kind 'recall'; expected one of memory_capacity, "
                              "delayed_recall, next_char, image_classification, nback, "
-                             "associative_recall, parity");
+                             "associative_recall, parity, dms");
     }
 }
 
