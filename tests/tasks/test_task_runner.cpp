@@ -295,9 +295,9 @@ TEST_CASE("CI-sized associative recall through a fast-weight memory", "[task]") 
 TEST_CASE("task kinds by name: the registry lists each kind once, an unknown name is refused",
           "[task]") {
     const auto names = tasks::builtin_task_kinds().names();
-    CHECK(names == std::vector<std::string>{"memory_capacity", "delayed_recall", "next_char",
-                                            "image_classification", "nback", "associative_recall",
-                                            "parity", "dms"});
+    CHECK(names == std::vector<std::string>{"memory_capacity", "delayed_recall", "nback",
+                                            "next_char", "image_classification",
+                                            "associative_recall", "parity", "dms"});
     CHECK(tasks::builtin_task_kinds().find("nbak") == nullptr);
     TaskSpec t;
     t.kind = "nbak";

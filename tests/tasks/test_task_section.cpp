@@ -103,7 +103,7 @@ TEST_CASE("[task]: an unknown kind is refused with the kinds a file can name", "
     } catch (const InputError& e) {
         CHECK(e.key() == "task.kind");
         CHECK(e.message() == "unknown task kind 'recall'; expected one of memory_capacity, "
-                             "delayed_recall, next_char, image_classification, nback, "
+                             "delayed_recall, nback, next_char, image_classification, "
                              "associative_recall, parity, dms");
     }
 }
